@@ -1,0 +1,129 @@
+"""main.py run the way `cdktf synth` runs it: stacks, key resources, subsets, atomic output."""
+
+from __future__ import annotations
+
+import pytest
+from support import EXAMPLE_CONFIG, run_synth, stack_json, tree_snapshot
+
+from tierform.config import load_platform
+from tierform.synth import count_resources
+
+
+@pytest.fixture(scope="module")
+def example_out(tmp_path_factory):
+    outdir = tmp_path_factory.mktemp("synth") / "cdktf.out"
+    result = run_synth(EXAMPLE_CONFIG, outdir)
+    assert result.returncode == 0, result.stderr
+    return outdir, result
+
+
+def test_every_tier_and_sandbox_gets_a_stack(example_out):
+    outdir, _ = example_out
+    stacks = sorted(p.name for p in (outdir / "stacks").iterdir())
+    assert stacks == ["dev", "dev-alice", "dev-bob", "local", "prod", "staging"]
+    for stack in stacks:
+        assert (outdir / "stacks" / stack / "cdk.tf.json").is_file()
+
+
+def test_prevent_destroy_on_prod_databases_only(example_out):
+    outdir, _ = example_out
+    prod = stack_json(outdir, "prod")["resource"]["snowflake_database"]["databases"]
+    assert prod["lifecycle"] == {"prevent_destroy": True}
+    assert set(prod["for_each"]) == {"RAW", "ANALYTICS"}
+    for tier in ("dev", "staging"):
+        assert (
+            "lifecycle"
+            not in stack_json(outdir, tier)["resource"]["snowflake_database"]["databases"]
+        )
+
+
+def test_summary_on_stderr_counts_instances(example_out):
+    outdir, result = example_out
+    assert "synthesized 6 stack(s)" in result.stderr
+    counts = count_resources(stack_json(outdir, "prod"))
+    assert counts["snowflake_schema"] == 7
+    assert counts["snowflake_warehouse"] == 3
+    line = next(line for line in result.stderr.splitlines() if line.strip().startswith("prod "))
+    assert f"{sum(counts.values())} resources" in line
+    assert "snowflake_schema 7" in line
+
+
+def test_no_machine_path_in_output(example_out):
+    outdir, _ = example_out
+    from support import REPO
+
+    for path in (outdir / "stacks").rglob("cdk.tf.json"):
+        text = path.read_text()
+        assert str(REPO) not in text
+        assert "/tmp/" not in text
+
+
+def test_subset_selection_synthesizes_only_those_stacks(tmp_path):
+    outdir = tmp_path / "out"
+    result = run_synth(EXAMPLE_CONFIG, outdir, TIERFORM_TIERS="prod,local")
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in (outdir / "stacks").iterdir()) == ["local", "prod"]
+    result = run_synth(EXAMPLE_CONFIG, outdir, TIERFORM_TIERS="dev")
+    assert sorted(p.name for p in (outdir / "stacks").iterdir()) == ["dev", "dev-alice", "dev-bob"]
+
+
+def test_provider_packages_imported_only_when_used(tmp_path):
+    """Synthesizing only `local` must not pay for the Snowflake provider import."""
+    import subprocess
+    import sys
+
+    from support import REPO, tool_env
+
+    code = (
+        "import sys, os\n"
+        "from tierform.synth import main\n"
+        "rc = main()\n"
+        "print('LOADED' if any(m.startswith('cdktf_cdktf_provider') for m in sys.modules) else 'CLEAN')\n"
+        "sys.exit(rc)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        env=tool_env(
+            TIERFORM_TIERS="local",
+            CDKTF_OUTDIR=str(tmp_path / "out"),
+            TIERFORM_CONFIG=str(EXAMPLE_CONFIG),
+        ),
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().endswith("CLEAN")
+
+
+def test_failed_synth_leaves_previous_output(tmp_path, monkeypatch):
+    """A failure after validation (here: a construct raising) must not touch cdktf.out."""
+    from tierform.stacks import app as app_module
+
+    outdir = tmp_path / "cdktf.out"
+    assert run_synth(EXAMPLE_CONFIG, outdir, TIERFORM_TIERS="local").returncode == 0
+    (outdir / "stacks" / "local" / ".terraform").mkdir()
+    before = tree_snapshot(outdir)
+
+    class Boom(Exception):
+        pass
+
+    def exploding_tier_stack(scope, tier):
+        raise Boom("construct failed")
+
+    monkeypatch.setattr(app_module, "TierStack", exploding_tier_stack)
+    platform = load_platform(EXAMPLE_CONFIG)
+    with pytest.raises(Boom):
+        app_module.synthesize_atomically(platform, outdir, list(platform.tiers.values()), [])
+    assert tree_snapshot(outdir) == before
+    assert not list(tmp_path.glob(".cdktf.out.*"))
+
+
+def test_terraform_init_state_survives_resynth(tmp_path):
+    outdir = tmp_path / "cdktf.out"
+    assert run_synth(EXAMPLE_CONFIG, outdir, TIERFORM_TIERS="local").returncode == 0
+    marker = outdir / "stacks" / "local" / ".terraform" / "marker"
+    marker.parent.mkdir()
+    marker.write_text("init")
+    assert run_synth(EXAMPLE_CONFIG, outdir, TIERFORM_TIERS="local").returncode == 0
+    assert marker.read_text() == "init"

@@ -1,0 +1,48 @@
+"""Where each stack keeps its Terraform state. One state per stack (tier or sandbox)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from tierform.config.base import Spec
+
+
+class LocalBackendSpec(Spec):
+    """State files in a git-ignored folder of the repository (the default; fine for `local`)."""
+
+    type: Literal["local"] = "local"
+    directory: str = ".tierform/state"
+
+
+class S3BackendSpec(Spec):
+    """S3 with Terraform's native lock file (`use_lockfile`, Terraform ≥ 1.10): no DynamoDB."""
+
+    type: Literal["s3"]
+    bucket: str = Field(min_length=1)
+    region: str = Field(min_length=1)
+    key_prefix: str = "tierform"
+    encrypt: bool = True
+    kms_key_id: str | None = None
+
+
+class GcsBackendSpec(Spec):
+    type: Literal["gcs"]
+    bucket: str = Field(min_length=1)
+    prefix: str = "tierform"
+
+
+class CloudBackendSpec(Spec):
+    """HCP Terraform / Terraform Enterprise: one workspace per stack, `<prefix><stack>`."""
+
+    type: Literal["cloud"]
+    organization: str = Field(min_length=1)
+    workspace_prefix: str = ""
+    hostname: str = "app.terraform.io"
+
+
+BackendSpec = Annotated[
+    LocalBackendSpec | S3BackendSpec | GcsBackendSpec | CloudBackendSpec,
+    Field(discriminator="type"),
+]

@@ -1,0 +1,147 @@
+"""Turn pydantic's validation errors into `file: field.path: what was expected` lines."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from pydantic import ValidationError
+
+from tierform.config.errors import ConfigIssue
+from tierform.config.paths import child, is_missing
+
+Loc = tuple[str | int, ...]
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _type_name(value: Any) -> str:
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    if value is None:
+        return "nothing (null)"
+    return type(value).__name__
+
+
+def _choices(expected: str) -> str:
+    # pydantic says "'A', 'B' or 'C'"; we say "A, B, C".
+    return ", ".join(re.findall(r"'([^']*)'", expected)) or expected
+
+
+_EXPECTED_TYPE = {
+    "int_type": "an integer",
+    "int_parsing": "an integer",
+    "int_from_float": "an integer",
+    "float_type": "a number",
+    "bool_type": "true or false",
+    "string_type": "a string",
+    "dict_type": "a mapping",
+    "model_type": "a mapping",
+    "model_attributes_type": "a mapping",
+    "list_type": "a list",
+    "tuple_type": "a list",
+}
+
+
+def describe(error: dict[str, Any]) -> str:
+    """One readable sentence for one pydantic error."""
+    kind, ctx, value = error["type"], error.get("ctx") or {}, error.get("input")
+    if kind == "missing":
+        return "required field is missing"
+    if kind == "unknown_key":
+        return error["msg"]
+    if kind in ("literal_error", "enum"):
+        return f"{_short(value)} is not one of {_choices(str(ctx.get('expected', '')))}"
+    if kind in _EXPECTED_TYPE:
+        return f"expected {_EXPECTED_TYPE[kind]}, got {_type_name(value)} {_short(value)}"
+    if kind == "greater_than_equal":
+        return f"must be at least {ctx['ge']}, got {_short(value)}"
+    if kind == "greater_than":
+        return f"must be greater than {ctx['gt']}, got {_short(value)}"
+    if kind == "less_than_equal":
+        return f"must be at most {ctx['le']}, got {_short(value)}"
+    if kind == "less_than":
+        return f"must be less than {ctx['lt']}, got {_short(value)}"
+    if kind == "string_too_short":
+        return "must not be empty"
+    if kind == "string_pattern_mismatch":
+        return f"{_short(value)} does not match the pattern {ctx.get('pattern')}"
+    if kind == "union_tag_invalid":
+        return f"{_short(ctx.get('tag'))} is not one of {_choices(str(ctx.get('expected_tags')))}"
+    if kind == "union_tag_not_found":
+        return "required field is missing (it says which kind this is)"
+    if kind == "value_error":
+        return str(error["msg"]).removeprefix("Value error, ")
+    return f"{error['msg']} (got {_short(value)})"
+
+
+def display_path(loc: Loc, data: Any) -> list[str | int]:
+    """The field path as the user wrote it.
+
+    pydantic inserts steps that are not keys in the input (a union member's tag, a
+    function-validator name, `[key]` for a mapping key): follow the input and drop them.
+    """
+    path: list[str | int] = []
+    current = data
+    for step in loc:
+        found = child(current, step)
+        if not is_missing(found):
+            current = found
+            path.append(step)
+        elif _is_inserted_step(step, current):
+            continue
+        else:
+            # A key that is absent (e.g. a missing field): keep it, nothing below it exists.
+            path.append(step)
+            current = None
+    return path
+
+
+def _is_inserted_step(step: str | int, current: Any) -> bool:
+    """A loc step pydantic added that is not a key of the input."""
+    if step == "[key]" or not isinstance(current, dict | list):
+        return True
+    return isinstance(step, str) and (isinstance(current, list) or _looks_like_tag(step, current))
+
+
+def _looks_like_tag(step: str, current: dict) -> bool:
+    return any(step == value for value in current.values() if isinstance(value, str)) or (
+        step.startswith("function-") or "[" in step
+    )
+
+
+def join_path(path: Sequence[str | int]) -> str:
+    return ".".join(str(part) for part in path)
+
+
+def issues_from_validation(
+    exc: ValidationError, data: Any, file_for: Callable[[Sequence[str | int]], str]
+) -> list[ConfigIssue]:
+    """Every error of `exc`, each attributed to the file that holds (or lacks) the field."""
+    issues: list[ConfigIssue] = []
+    seen: set[tuple[str, str]] = set()
+    for error in exc.errors(include_url=False):
+        path = display_path(error["loc"], data)
+        if error["type"] == "unknown_key":
+            path = [*path, error["ctx"]["key"]]
+        elif error["type"] in ("union_tag_invalid", "union_tag_not_found"):
+            path = [*path, str(error["ctx"]["discriminator"]).strip("'")]
+        text = join_path(path)
+        key = (text, error["type"])
+        if key in seen:
+            continue
+        seen.add(key)
+        issues.append(ConfigIssue(file_for(path), text, describe(error)))
+    return issues

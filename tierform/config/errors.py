@@ -1,0 +1,36 @@
+"""Configuration problems, reported as `file: field.path: what was expected`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ConfigIssue:
+    """One problem in one file, at one field path (empty when it concerns the whole file)."""
+
+    file: str
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        if self.path:
+            return f"{self.file}: {self.path}: {self.message}"
+        return f"{self.file}: {self.message}"
+
+
+class ConfigError(Exception):
+    """Raised for any invalid configuration; carries every issue found, in file order."""
+
+    def __init__(self, issues: list[ConfigIssue]):
+        if not issues:
+            raise ValueError("ConfigError needs at least one issue")
+        self.issues = issues
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        return "\n".join(str(issue) for issue in self.issues)
+
+
+# Exit code for bad input, shared by every command that reads configuration.
+EXIT_BAD_INPUT = 2

@@ -1,0 +1,186 @@
+"""Read config/platform.yaml and config/tiers/*.yaml, resolve `extends`, validate everything.
+
+Either every tier is valid and a PlatformConfig comes back, or a ConfigError lists every
+problem found (file, field path, expectation). Nothing downstream runs on a partial config.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from tierform.config.error_format import issues_from_validation, join_path
+from tierform.config.errors import ConfigError, ConfigIssue
+from tierform.config.merge import NOT_INHERITED, Layer, deep_merge, file_for
+from tierform.config.platform import PlatformConfig, PlatformSpec
+from tierform.config.references import check_tier
+from tierform.config.tier import TierSpec
+from tierform.config.yaml_io import read_yaml_mapping
+
+TIER_KINDS = ("local", "dev", "staging", "prod")
+
+
+def display_path(path: Path) -> str:
+    """A path as the user would type it: relative to the working directory when inside it."""
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+    return str(path.absolute()) if relative.startswith("..") else relative
+
+
+def load_platform(config_dir: str | Path = "config") -> PlatformConfig:
+    config_dir = Path(config_dir)
+    platform_file = config_dir / "platform.yaml"
+    platform_display = display_path(platform_file)
+    raw_platform = read_yaml_mapping(platform_file, platform_display)
+    try:
+        platform = PlatformSpec.model_validate(raw_platform)
+    except ValidationError as exc:
+        raise ConfigError(
+            issues_from_validation(exc, raw_platform, lambda _path: platform_display)
+        ) from None
+
+    issues: list[ConfigIssue] = []
+    raw_tiers = _read_tier_files(config_dir, platform, platform_display, issues)
+    tiers: dict[str, TierSpec] = {}
+    for name in platform.tiers:
+        if name not in raw_tiers:
+            continue
+        chain = _chain(name, raw_tiers, platform.tiers, issues)
+        if chain is None:
+            continue
+        platform_layer = Layer(platform_display, {"naming": raw_platform.get("naming", {})})
+        tier = _validate_tier(name, chain, platform_layer, platform, issues)
+        if tier is not None:
+            tiers[name] = tier
+    if issues:
+        # A mistake in prod.yaml shows up in every tier that extends prod: say it once.
+        raise ConfigError(list(dict.fromkeys(issues)))
+    return PlatformConfig(platform=platform, tiers=tiers, config_dir=config_dir)
+
+
+def _read_tier_files(
+    config_dir: Path, platform: PlatformSpec, platform_display: str, issues: list[ConfigIssue]
+) -> dict[str, Layer]:
+    tiers_dir = config_dir / "tiers"
+    raw: dict[str, Layer] = {}
+    for name in platform.tiers:
+        path = tiers_dir / f"{name}.yaml"
+        shown = display_path(path)
+        if not path.exists():
+            issues.append(
+                ConfigIssue(
+                    shown, "", f"file not found (tier {name!r} is listed in {platform_display})"
+                )
+            )
+            continue
+        try:
+            data = read_yaml_mapping(path, shown)
+        except ConfigError as exc:
+            issues.extend(exc.issues)
+            continue
+        if "name" in data:
+            issues.append(
+                ConfigIssue(
+                    shown, "name", f"a tier's name is its file name ({name!r}); remove this key"
+                )
+            )
+            continue
+        raw[name] = Layer(shown, data)
+    if tiers_dir.is_dir():
+        for path in sorted(tiers_dir.glob("*.y*ml")):
+            if path.stem not in platform.tiers:
+                issues.append(
+                    ConfigIssue(
+                        display_path(path),
+                        "",
+                        f"tier {path.stem!r} is not listed in {platform_display} `tiers` "
+                        f"(listed: {', '.join(platform.tiers)}); add it there or remove the file",
+                    )
+                )
+            elif path.suffix != ".yaml":
+                issues.append(ConfigIssue(display_path(path), "", "tier files end in .yaml"))
+    return raw
+
+
+def _chain(
+    name: str, raw: dict[str, Layer], order: list[str], issues: list[ConfigIssue]
+) -> list[Layer] | None:
+    """The inheritance chain of `name`, its own file first; None (with an issue) if broken."""
+    chain: list[Layer] = []
+    visited: list[str] = []
+    current: str | None = name
+    while current is not None:
+        layer = raw.get(current)
+        if layer is None:  # the parent's own file failed to load; reported already
+            return None
+        chain.append(layer)
+        visited.append(current)
+        parent = layer.data.get("extends")
+        if parent is None:
+            return chain
+        if not isinstance(parent, str):
+            issues.append(
+                ConfigIssue(layer.file, "extends", f"expected a tier name, got {parent!r}")
+            )
+            return None
+        if parent not in order:
+            issues.append(
+                ConfigIssue(
+                    layer.file, "extends", f"{parent!r} is not a tier (tiers: {', '.join(order)})"
+                )
+            )
+            return None
+        if parent in visited:
+            # Each tier on the cycle reports it in its own file; a tier that merely
+            # extends into a cycle stays silent (the cycle's members already explain).
+            if parent == name:
+                cycle = " → ".join([*visited, parent])
+                issues.append(ConfigIssue(chain[0].file, "extends", f"inheritance cycle: {cycle}"))
+            return None
+        current = parent
+    return chain
+
+
+def _merged(chain: list[Layer]) -> dict[str, Any]:
+    merged: dict[str, Any] = {}
+    for layer in reversed(chain):
+        inherited = {k: v for k, v in merged.items() if k not in NOT_INHERITED}
+        merged = deep_merge(inherited, layer.data)
+    merged.pop("extends", None)
+    return merged
+
+
+def _validate_tier(
+    name: str,
+    chain: list[Layer],
+    platform_layer: Layer,
+    platform: PlatformSpec,
+    issues: list[ConfigIssue],
+) -> TierSpec | None:
+    data = _merged(chain)
+    data["name"] = name
+    if "kind" not in data and name in TIER_KINDS:
+        data["kind"] = name
+    data.setdefault("naming", platform_layer.data["naming"])
+    layers = [*chain, platform_layer]
+    try:
+        tier = TierSpec.model_validate(data)
+    except ValidationError as exc:
+        issues.extend(issues_from_validation(exc, data, lambda path: file_for(layers, path)))
+        return None
+    found = False
+    naming_problem = tier.naming.check_result(name)
+    if naming_problem:
+        issues.append(
+            ConfigIssue(file_for(layers, ["naming", "pattern"]), "naming.pattern", naming_problem)
+        )
+        found = True
+    for path, message in check_tier(tier):
+        issues.append(ConfigIssue(file_for(layers, path), join_path(path), message))
+        found = True
+    return None if found else tier

@@ -1,0 +1,59 @@
+"""Tier inheritance (`extends:`): deep merge, and which file a field came from."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from tierform.config.paths import child, is_missing
+
+# Keys that belong to one file and are never inherited: what a tier is, and whom it extends.
+NOT_INHERITED = ("kind", "extends", "protected")
+
+
+def deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    """Mappings merge key by key; anything else (lists, scalars) is replaced.
+
+    `key: null` in the overriding file removes what it inherited.
+    """
+    result = dict(base)
+    for key, value in override.items():
+        if value is None:
+            result.pop(key, None)
+        elif isinstance(value, dict) and isinstance(result.get(key), dict):
+            result[key] = deep_merge(result[key], value)
+        else:
+            result[key] = value
+    return result
+
+
+@dataclass(frozen=True)
+class Layer:
+    """One file in an inheritance chain, nearest (the tier's own file) first."""
+
+    file: str
+    data: dict[str, Any]
+
+
+def _depth(data: Any, path: Sequence[str | int]) -> tuple[int, bool]:
+    """How many steps of `path` exist in `data`, and whether the whole path does."""
+    current = data
+    for depth, step in enumerate(path):
+        current = child(current, step)
+        if is_missing(current):
+            return depth, False
+    return len(path), True
+
+
+def file_for(chain: Sequence[Layer], path: Sequence[str | int]) -> str:
+    """The file that set the field at `path`: the nearest one holding it, else the one
+    holding most of the path (a missing field is reported where its parent is)."""
+    best, best_depth = chain[0].file, -1
+    for layer in chain:
+        depth, complete = _depth(layer.data, path)
+        if complete:
+            return layer.file
+        if depth > best_depth:
+            best, best_depth = layer.file, depth
+    return best

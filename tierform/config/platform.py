@@ -1,0 +1,62 @@
+"""The platform file (tiers in promotion order, shared naming) and the loaded whole."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import Field, field_validator
+
+from tierform.config.base import Slug, Spec
+from tierform.config.naming import NamingRule
+from tierform.config.tier import DeveloperSpec, TierSpec
+
+
+class PlatformSpec(Spec):
+    name: Slug
+    description: str | None = None
+    # Promotion order: code moves from the first tier to the last.
+    tiers: list[Slug] = Field(min_length=1)
+    # Default naming rule; a tier may override it.
+    naming: NamingRule = Field(default_factory=NamingRule)
+
+    @field_validator("tiers")
+    @classmethod
+    def _unique(cls, tiers: list[str]) -> list[str]:
+        for tier in tiers:
+            if tiers.count(tier) > 1:
+                raise ValueError(f"{tier!r} is listed twice")
+        return tiers
+
+
+@dataclass(frozen=True)
+class SandboxRef:
+    """A developer sandbox: its stack name, the tier it belongs to and the developer."""
+
+    stack: str
+    tier: TierSpec
+    developer: DeveloperSpec
+
+
+@dataclass(frozen=True)
+class PlatformConfig:
+    """The validated configuration: nothing here can fail to synthesize for config reasons."""
+
+    platform: PlatformSpec
+    tiers: dict[str, TierSpec]  # in promotion order
+    config_dir: Path
+
+    def tier(self, name: str) -> TierSpec:
+        return self.tiers[name]
+
+    @property
+    def sandboxes(self) -> list[SandboxRef]:
+        return [
+            SandboxRef(f"{tier.name}-{dev.name}", tier, dev)
+            for tier in self.tiers.values()
+            for dev in tier.developers
+        ]
+
+    @property
+    def stack_names(self) -> list[str]:
+        return [*self.tiers, *(s.stack for s in self.sandboxes)]

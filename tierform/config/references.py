@@ -1,0 +1,98 @@
+"""Checks that span fields: names that must refer to objects declared elsewhere in the tier."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from tierform.config.tier import TierSpec
+
+# (field path, message)
+Problem = tuple[list[str | int], str]
+
+
+def _unknown(kind: str, name: str, known: dict | list) -> str:
+    listed = ", ".join(sorted(known)) or "none declared"
+    return f"{name!r} is not a declared {kind} (declared: {listed})"
+
+
+def check_tier(tier: TierSpec) -> Iterator[Problem]:
+    """Every cross-reference problem of one tier, as (path, message)."""
+    yield from _check_developers(tier)
+    sf = tier.snowflake
+    if sf is None:
+        return
+    base: list[str | int] = ["snowflake"]
+    for role_name, role in sf.roles.items():
+        for db in role.databases:
+            if db not in sf.databases:
+                yield (
+                    [*base, "roles", role_name, "databases", db],
+                    _unknown("database", db, sf.databases),
+                )
+        for i, wh in enumerate(role.warehouses):
+            if wh not in sf.warehouses:
+                yield (
+                    [*base, "roles", role_name, "warehouses", i],
+                    _unknown("warehouse", wh, sf.warehouses),
+                )
+    for user_name, user in sf.service_users.items():
+        if user.role not in sf.roles:
+            yield [*base, "service_users", user_name, "role"], _unknown("role", user.role, sf.roles)
+        if user.warehouse not in sf.warehouses:
+            yield (
+                [*base, "service_users", user_name, "warehouse"],
+                _unknown("warehouse", user.warehouse, sf.warehouses),
+            )
+        if user_name in sf.roles:
+            yield (
+                [*base, "service_users", user_name],
+                f"{user_name!r} is also a role name; users and roles share one namespace per tier",
+            )
+    for wh_name, wh in sf.warehouses.items():
+        if wh.min_cluster_count > wh.max_cluster_count:
+            yield (
+                [*base, "warehouses", wh_name, "min_cluster_count"],
+                f"{wh.min_cluster_count} is more than max_cluster_count ({wh.max_cluster_count})",
+            )
+    if tier.kind == "prod" and sf.warehouses and sf.resource_monitor is None:
+        yield (
+            [*base, "resource_monitor"],
+            "a prod tier with warehouses must declare a resource monitor",
+        )
+    yield from _check_sandboxes(tier)
+
+
+def _check_developers(tier: TierSpec) -> Iterator[Problem]:
+    seen: set[str] = set()
+    for i, dev in enumerate(tier.developers):
+        if dev.name in seen:
+            yield ["developers", i, "name"], f"{dev.name!r} is listed twice"
+        seen.add(dev.name)
+    if tier.developers and tier.kind != "dev":
+        yield ["developers"], f"developer sandboxes belong on a dev tier, not on a {tier.kind} tier"
+
+
+def _check_sandboxes(tier: TierSpec) -> Iterator[Problem]:
+    sf = tier.snowflake
+    assert sf is not None
+    box = sf.sandboxes
+    path: list[str | int] = ["snowflake", "sandboxes"]
+    if box is None:
+        if tier.developers:
+            yield path, "developers are listed, so sandboxes must say where their objects go"
+        return
+    if box.kind == "schema":
+        if box.database is None:
+            yield (
+                [*path, "database"],
+                "required when kind is 'schema' (the database holding the sandboxes)",
+            )
+        elif box.database not in sf.databases:
+            yield [*path, "database"], _unknown("database", box.database, sf.databases)
+    elif box.database is not None:
+        yield [*path, "database"], "only used when kind is 'schema'"
+    for i, role in enumerate(box.inherit_roles):
+        if role not in sf.roles:
+            yield [*path, "inherit_roles", i], _unknown("role", role, sf.roles)
+    if box.warehouse is not None and box.warehouse not in sf.warehouses:
+        yield [*path, "warehouse"], _unknown("warehouse", box.warehouse, sf.warehouses)

@@ -1,0 +1,57 @@
+"""A tier as resolved from its file (and the files it extends): what the stack is built from."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from tierform.config.backend import BackendSpec, LocalBackendSpec
+from tierform.config.base import Slug, Spec
+from tierform.config.naming import NamingRule
+from tierform.config.snowflake import SnowflakeSpec
+
+TierKind = Literal["local", "dev", "staging", "prod"]
+
+
+class DeveloperSpec(Spec):
+    """A developer with a sandbox on the dev tier (stack `dev-<name>`)."""
+
+    name: Slug
+    # The developer's existing Snowflake user (SSO-managed, not created here); when set,
+    # the sandbox role is granted to it.
+    snowflake_user: str | None = None
+
+
+class TierSpec(Spec):
+    """Everything one tier's stack needs. `name` comes from the file name, not the file."""
+
+    name: Slug
+    kind: TierKind
+    # prod is always protected; another tier may opt in. Protected tiers carry
+    # prevent_destroy on their data stores, and policy is stricter there.
+    protected: bool | None = None
+    naming: NamingRule = Field(default_factory=NamingRule)
+    backend: BackendSpec = Field(default_factory=LocalBackendSpec)
+    snowflake: SnowflakeSpec | None = None
+    developers: list[DeveloperSpec] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _prod_is_protected(self) -> TierSpec:
+        if self.kind == "prod" and self.protected is False:
+            raise ValueError(
+                "protected: a prod tier is always protected; remove 'protected: false'"
+            )
+        return self
+
+    @property
+    def is_protected(self) -> bool:
+        return self.kind == "prod" or bool(self.protected)
+
+    def object_name(self, logical: str) -> str:
+        """Physical name of an account-level object (database, warehouse, role, user)."""
+        return self.naming.apply(logical, self.name)
+
+    @property
+    def sandbox_stacks(self) -> list[str]:
+        return [f"{self.name}-{dev.name}" for dev in self.developers]

@@ -1,0 +1,23 @@
+"""The for_each convention: one resource over a map keyed by stable logical names.
+
+Why: one construct per object costs ~7x the synth time at scale (DESIGN.md) and ties state
+addresses to construct paths; `for_each` keeps addresses stable (`snowflake_schema.schemas["RAW.SHOP"]`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from cdktf import TerraformIterator, TerraformResource
+
+
+def iterator(items: Mapping[str, Mapping[str, Any]]) -> TerraformIterator:
+    """An iterator over `items` (key → attribute values), keys in sorted order for stable JSON."""
+    return TerraformIterator.from_map({key: dict(items[key]) for key in sorted(items)})
+
+
+def stable_address(resource: TerraformResource, name: str) -> TerraformResource:
+    """Give a resource a readable, refactor-proof Terraform address: `<type>.<name>`."""
+    resource.override_logical_id(name)
+    return resource

@@ -1,0 +1,88 @@
+"""Databases and their schemas for one tier."""
+
+from __future__ import annotations
+
+from cdktf import TerraformProvider, TerraformResourceLifecycle
+from cdktf_cdktf_provider_snowflake.database import Database
+from cdktf_cdktf_provider_snowflake.schema import Schema
+from constructs import Construct
+
+from tierform.config.snowflake import DatabaseSpec
+from tierform.constructs.foreach import iterator, stable_address
+
+
+class SnowflakeDatabases(Construct):
+    """`snowflake_database.databases[<DB>]` and `snowflake_schema.schemas[<DB>.<SCHEMA>]`.
+
+    Attributes: `names` (logical → physical database name), `database`, `schemas` resources.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        databases: dict[str, DatabaseSpec],
+        physical_name: dict[str, str],
+        tier: str,
+        protected: bool,
+        provider: TerraformProvider,
+    ):
+        super().__init__(scope, id)
+        self.names = {logical: physical_name[logical] for logical in databases}
+        lifecycle = TerraformResourceLifecycle(prevent_destroy=True) if protected else None
+        db_items = {
+            logical: {
+                "name": self.names[logical],
+                "comment": spec.comment or f"{logical} ({tier}), managed by Tierform",
+                "retention": spec.data_retention_time_in_days,
+                "transient": spec.transient,
+            }
+            for logical, spec in databases.items()
+        }
+        db_it = iterator(db_items)
+        self.database = stable_address(
+            Database(
+                self,
+                "databases",
+                for_each=db_it,
+                provider=provider,
+                name=db_it.get_string("name"),
+                comment=db_it.get_string("comment"),
+                data_retention_time_in_days=db_it.get_number("retention"),
+                is_transient=db_it.get_boolean("transient"),
+                lifecycle=lifecycle,
+            ),
+            "databases",
+        )
+        schema_items = {
+            f"{db}.{schema}": {
+                "database": self.names[db],
+                "name": schema,
+                "comment": sspec.comment or f"{db}.{schema} ({tier}), managed by Tierform",
+                # The provider models these two as strings ("true"/"false"/"default").
+                "managed_access": str(sspec.managed_access).lower(),
+                "transient": str(sspec.transient).lower(),
+            }
+            for db, spec in databases.items()
+            for schema, sspec in spec.schemas.items()
+        }
+        self.schemas = None
+        if schema_items:
+            schema_it = iterator(schema_items)
+            self.schemas = stable_address(
+                Schema(
+                    self,
+                    "schemas",
+                    for_each=schema_it,
+                    provider=provider,
+                    database=schema_it.get_string("database"),
+                    name=schema_it.get_string("name"),
+                    comment=schema_it.get_string("comment"),
+                    with_managed_access=schema_it.get_string("managed_access"),
+                    is_transient=schema_it.get_string("transient"),
+                    depends_on=[self.database],
+                    lifecycle=lifecycle,
+                ),
+                "schemas",
+            )

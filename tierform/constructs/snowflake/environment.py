@@ -1,0 +1,115 @@
+"""One tier's whole Snowflake environment, composed from the pieces in this package."""
+
+from __future__ import annotations
+
+from cdktf import TerraformResource
+from constructs import Construct
+
+from tierform.config.tier import TierSpec
+from tierform.constructs.snowflake.access_roles import SnowflakeAccessRoles
+from tierform.constructs.snowflake.databases import SnowflakeDatabases
+from tierform.constructs.snowflake.functional_roles import SnowflakeFunctionalRoles
+from tierform.constructs.snowflake.providers import SnowflakeProviders
+from tierform.constructs.snowflake.service_users import SnowflakeServiceUsers
+from tierform.constructs.snowflake.warehouses import SnowflakeWarehouses
+
+
+class SnowflakeEnvironment(Construct):
+    """Databases, schemas, warehouses (+ resource monitor), access and functional roles and
+    service users of one tier.
+
+    Attributes for other constructs: `database_names`, `warehouse_names`, `role_names`,
+    `user_names` (logical → physical), and `release_dependencies`: what a dbt release must
+    wait for (warehouses, databases, roles and grants, service users).
+    """
+
+    def __init__(self, scope: Construct, id: str, *, tier: TierSpec):
+        super().__init__(scope, id)
+        sf = tier.snowflake
+        if sf is None:
+            raise ValueError(f"tier {tier.name!r} has no snowflake section")
+        self.tier = tier
+        self.providers = SnowflakeProviders(
+            self,
+            "providers",
+            connection=sf.connection,
+            accountadmin=sf.resource_monitor is not None,
+        )
+
+        def physical(names) -> dict[str, str]:
+            return {logical: tier.object_name(logical) for logical in names}
+
+        self.warehouses = SnowflakeWarehouses(
+            self,
+            "warehouses",
+            warehouses=sf.warehouses,
+            physical_name=physical(sf.warehouses),
+            monitor=sf.resource_monitor,
+            monitor_name=tier.object_name("MONITOR"),
+            tier=tier.name,
+            provider=self.providers.sysadmin,
+            monitor_provider=self.providers.accountadmin,
+        )
+        self.databases = SnowflakeDatabases(
+            self,
+            "databases",
+            databases=sf.databases,
+            physical_name=physical(sf.databases),
+            tier=tier.name,
+            protected=tier.is_protected,
+            provider=self.providers.sysadmin,
+        )
+        db_ready: list[TerraformResource] = [self.databases.database]
+        self.access_roles = (
+            SnowflakeAccessRoles(
+                self,
+                "access_roles",
+                database_names=self.databases.names,
+                object_provider=self.providers.sysadmin,
+                grant_provider=self.providers.securityadmin,
+                depends_on=db_ready,
+            )
+            if sf.databases
+            else None
+        )
+        wh_ready = [self.warehouses.warehouse] if self.warehouses.warehouse else []
+        access_ready = [*self.access_roles.grants] if self.access_roles else []
+        self.functional_roles = SnowflakeFunctionalRoles(
+            self,
+            "functional_roles",
+            roles=sf.roles,
+            physical_name=physical(sf.roles),
+            access_role_fqn=self.access_roles.fqn if self.access_roles else {},
+            warehouse_names=self.warehouses.names,
+            tier=tier.name,
+            provider=self.providers.securityadmin,
+            depends_on=[*wh_ready, *([self.access_roles.roles] if self.access_roles else [])],
+        )
+        self.service_users = SnowflakeServiceUsers(
+            self,
+            "service_users",
+            users=sf.service_users,
+            physical_name=physical(sf.service_users),
+            role_names=self.functional_roles.names,
+            warehouse_names=self.warehouses.names,
+            tier=tier.name,
+            provider=self.providers.securityadmin,
+            depends_on=[r for r in (self.functional_roles.roles, *wh_ready) if r is not None],
+        )
+        self.database_names = self.databases.names
+        self.warehouse_names = self.warehouses.names
+        self.role_names = self.functional_roles.names
+        self.user_names = self.service_users.names
+        self.release_dependencies: list[TerraformResource] = [
+            r
+            for r in (
+                *wh_ready,
+                self.databases.database,
+                self.databases.schemas,
+                *access_ready,
+                self.functional_roles.roles,
+                *self.functional_roles.grants,
+                self.service_users.users,
+            )
+            if r is not None
+        ]

@@ -1,0 +1,74 @@
+"""Build the cdktf App for a selection of stacks and synthesize it atomically."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Sequence
+from pathlib import Path
+
+from cdktf import App
+
+from tierform.config.platform import PlatformConfig, SandboxRef
+from tierform.config.tier import TierSpec
+from tierform.stacks.sandbox_stack import SandboxStack
+from tierform.stacks.tier_stack import TierStack
+
+# What `terraform init` leaves in a stack directory; kept across synths so the next
+# plan does not re-initialize.
+_INIT_STATE = (".terraform", ".terraform.lock.hcl")
+
+
+def build_app(
+    platform: PlatformConfig,
+    outdir: str | Path,
+    tiers: Sequence[TierSpec],
+    sandboxes: Sequence[SandboxRef],
+) -> App:
+    del platform  # the stacks need only their own tier; kept for a stable signature
+    app = App(outdir=str(outdir), stack_traces=False)
+    for tier in tiers:
+        TierStack(app, tier)
+    for sandbox in sandboxes:
+        SandboxStack(app, sandbox)
+    return app
+
+
+def synthesize_atomically(
+    platform: PlatformConfig,
+    outdir: Path,
+    tiers: Sequence[TierSpec],
+    sandboxes: Sequence[SandboxRef],
+) -> None:
+    """Synthesize into a sibling temp folder, then swap it in.
+
+    A synth that fails (an aspect error, a bug) leaves the previous output exactly as it
+    was, and a reader (cdktf CLI, the policy gate) never sees a half-written folder.
+    """
+    outdir = outdir.absolute()
+    tmp = outdir.with_name(f".{outdir.name}.tmp-{os.getpid()}")
+    old = outdir.with_name(f".{outdir.name}.old-{os.getpid()}")
+    shutil.rmtree(tmp, ignore_errors=True)
+    try:
+        build_app(platform, tmp, tiers, sandboxes).synth()
+        _carry_init_state(outdir, tmp)
+        if outdir.exists():
+            outdir.rename(old)
+        tmp.rename(outdir)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _carry_init_state(previous: Path, fresh: Path) -> None:
+    stacks = previous / "stacks"
+    if not stacks.is_dir():
+        return
+    for stack_dir in stacks.iterdir():
+        target = fresh / "stacks" / stack_dir.name
+        if not target.is_dir():
+            continue
+        for name in _INIT_STATE:
+            source = stack_dir / name
+            if source.exists():
+                source.rename(target / name)

@@ -1,0 +1,27 @@
+"""The stack of one developer's sandbox (`dev-<name>`), separate from the dev tier's stack so
+developers come and go without touching shared dev state."""
+
+from __future__ import annotations
+
+from cdktf import TerraformStack
+from constructs import Construct
+
+from tierform.config.platform import SandboxRef
+from tierform.stacks.backends import add_backend
+
+
+class SandboxStack(TerraformStack):
+    """Attributes: `sandbox` (SandboxRef), `snowflake` (SnowflakeSandbox or None)."""
+
+    def __init__(self, scope: Construct, sandbox: SandboxRef):
+        super().__init__(scope, sandbox.stack)
+        self.sandbox = sandbox
+        tier = sandbox.tier
+        add_backend(self, sandbox.stack, tier.backend)
+        self.snowflake = None
+        if tier.snowflake is not None and tier.snowflake.sandboxes is not None:
+            from tierform.constructs.snowflake import SnowflakeSandbox
+
+            self.snowflake = SnowflakeSandbox(
+                self, "snowflake", tier=tier, developer=sandbox.developer
+            )

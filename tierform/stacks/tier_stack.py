@@ -1,0 +1,27 @@
+"""The stack of one tier: its backend, its environments, and (later) its release steps."""
+
+from __future__ import annotations
+
+from cdktf import TerraformStack
+from constructs import Construct
+
+from tierform.config.tier import TierSpec
+from tierform.stacks.backends import add_backend
+
+
+class TierStack(TerraformStack):
+    """Stack `<tier>`. Provider packages are imported only when the tier uses them, so a
+    `local` tier synthesizes (and `terraform init`s) without any provider at all.
+
+    Attributes: `tier`, `snowflake` (SnowflakeEnvironment or None).
+    """
+
+    def __init__(self, scope: Construct, tier: TierSpec):
+        super().__init__(scope, tier.name)
+        self.tier = tier
+        add_backend(self, tier.name, tier.backend)
+        self.snowflake = None
+        if tier.snowflake is not None:
+            from tierform.constructs.snowflake import SnowflakeEnvironment
+
+            self.snowflake = SnowflakeEnvironment(self, "snowflake", tier=tier)

@@ -1,0 +1,94 @@
+"""`python main.py` (what cdktf runs): validate all configuration, then synthesize.
+
+Configuration is loaded and checked before cdktf is even imported: bad input fails in a
+fraction of a second with exit code 2 and leaves cdktf.out untouched.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+from tierform.config import EXIT_BAD_INPUT, ConfigError, ConfigIssue, PlatformConfig, load_platform
+from tierform.config.platform import SandboxRef
+from tierform.config.tier import TierSpec
+
+SELECT_VARIABLE = "TIERFORM_TIERS"
+
+
+def select(
+    platform: PlatformConfig, selection: str | None
+) -> tuple[list[TierSpec], list[SandboxRef]]:
+    """Stacks to synthesize. `selection` is a comma list of tier names (a tier brings its
+    sandboxes along) or sandbox stack names; empty means everything."""
+    if not selection or not selection.strip():
+        return list(platform.tiers.values()), platform.sandboxes
+    wanted = [part.strip() for part in selection.split(",") if part.strip()]
+    by_stack = {s.stack: s for s in platform.sandboxes}
+    tiers: list[TierSpec] = []
+    sandboxes: list[SandboxRef] = []
+    for name in wanted:
+        if name in platform.tiers:
+            tiers.append(platform.tiers[name])
+            sandboxes.extend(s for s in platform.sandboxes if s.tier.name == name)
+        elif name in by_stack:
+            sandboxes.append(by_stack[name])
+        else:
+            raise ConfigError(
+                [
+                    ConfigIssue(
+                        f"${SELECT_VARIABLE}",
+                        "",
+                        f"{name!r} is not a tier or sandbox stack "
+                        f"(stacks: {', '.join(platform.stack_names)})",
+                    )
+                ]
+            )
+    # Keep promotion order and drop repeats, whatever order the user typed.
+    tiers = [t for t in platform.tiers.values() if t in tiers]
+    sandboxes = [s for s in platform.sandboxes if s in sandboxes]
+    return tiers, sandboxes
+
+
+def count_resources(stack_json: dict) -> Counter[str]:
+    """Resource instances by type; a for_each over a literal map counts each key."""
+    counts: Counter[str] = Counter()
+    for rtype, blocks in stack_json.get("resource", {}).items():
+        for block in blocks.values():
+            for_each = block.get("for_each")
+            counts[rtype] += len(for_each) if isinstance(for_each, dict) else 1
+    return counts
+
+
+def summarize(outdir: Path, stacks: list[str], seconds: float) -> str:
+    lines = [f"tierform: synthesized {len(stacks)} stack(s) into {outdir} in {seconds:.1f} s"]
+    width = max((len(s) for s in stacks), default=0)
+    for stack in stacks:
+        data = json.loads((outdir / "stacks" / stack / "cdk.tf.json").read_text())
+        counts = count_resources(data)
+        detail = ", ".join(f"{t} {n}" for t, n in sorted(counts.items())) or "no resources"
+        lines.append(f"  {stack:<{width}}  {sum(counts.values()):>5} resources  {detail}")
+    return "\n".join(lines)
+
+
+def main() -> int:
+    started = time.monotonic()
+    config_dir = Path(os.environ.get("TIERFORM_CONFIG", "config"))
+    outdir = Path(os.environ.get("CDKTF_OUTDIR", "cdktf.out"))
+    try:
+        platform = load_platform(config_dir)
+        tiers, sandboxes = select(platform, os.environ.get(SELECT_VARIABLE))
+    except ConfigError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_BAD_INPUT
+
+    from tierform.stacks.app import synthesize_atomically  # imports cdktf (~2 s)
+
+    synthesize_atomically(platform, outdir, tiers, sandboxes)
+    names = [t.name for t in tiers] + [s.stack for s in sandboxes]
+    print(summarize(outdir, names, time.monotonic() - started), file=sys.stderr)
+    return 0
