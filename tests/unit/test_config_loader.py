@@ -63,3 +63,10 @@ def test_schema_list_shorthand(tmp_path):
         lambda d: d["snowflake"]["databases"]["RAW"].update(schemas=["A", "B"]),
     )
     assert list(load_platform(config).tier("prod").snowflake.databases["RAW"].schemas) == ["A", "B"]
+
+
+def test_local_tier_gets_local_airflow_by_default():
+    platform = load_platform(EXAMPLE_CONFIG)
+    target = platform.tier("local").airflow.dag_target("local")
+    assert (target.kind, target.location) == ("local", ".tierform/airflow/local/dags")
+    assert platform.tier("prod").airflow is None

@@ -6,6 +6,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
+from tierform.config.airflow import AirflowSpec
 from tierform.config.backend import BackendSpec, LocalBackendSpec
 from tierform.config.base import Slug, Spec
 from tierform.config.naming import NamingRule
@@ -34,7 +35,16 @@ class TierSpec(Spec):
     naming: NamingRule = Field(default_factory=NamingRule)
     backend: BackendSpec = Field(default_factory=LocalBackendSpec)
     snowflake: SnowflakeSpec | None = None
+    # Absent on a local tier means the local flavor (a DAGs folder under .tierform/).
+    airflow: AirflowSpec | None = None
     developers: list[DeveloperSpec] = Field(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _local_airflow_by_default(cls, data):
+        if isinstance(data, dict) and data.get("kind") == "local" and data.get("airflow") is None:
+            data = {**data, "airflow": {"flavor": "local"}}
+        return data
 
     @model_validator(mode="after")
     def _prod_is_protected(self) -> TierSpec:
