@@ -1,0 +1,3 @@
+from tierform.cli import main
+
+main()

@@ -1,0 +1,49 @@
+"""`python -m tierform …` / `tierform …`: the project's commands, each a thin layer over a
+module that does one thing. Commands register here with one line each."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import typer
+
+from tierform.config import EXIT_BAD_INPUT, ConfigError, load_platform
+
+app = typer.Typer(
+    name="tierform",
+    help="A data platform as code, promoted tier by tier.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+ConfigDirOption = typer.Option(Path("config"), "--config", help="configuration folder")
+
+
+@app.command()
+def validate(config: Path = ConfigDirOption) -> None:
+    """Validate config/ without synthesizing (exit 2 with every problem found)."""
+    try:
+        platform = load_platform(config)
+    except ConfigError as exc:
+        print(exc, file=sys.stderr)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+    print(f"{config}: valid — stacks: {', '.join(platform.stack_names)}")
+
+
+@app.command()
+def tiers(config: Path = ConfigDirOption) -> None:
+    """List the tiers in promotion order, with kind and protection."""
+    try:
+        platform = load_platform(config)
+    except ConfigError as exc:
+        print(exc, file=sys.stderr)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+    for tier in platform.tiers.values():
+        flags = " (protected)" if tier.is_protected else ""
+        print(f"{tier.name}\t{tier.kind}{flags}")
+
+
+def main() -> None:
+    app()
