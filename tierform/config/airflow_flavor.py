@@ -43,24 +43,25 @@ class FlavorSpec(Spec):
             if owners:
                 raise PydanticCustomError(
                     "unknown_key",
-                    "{key!r} belongs to flavor {owners}, not {flavor!r}; flavors' settings do "
+                    "{quoted} belongs to flavor {owners}, not {flavor}; flavors' settings do "
                     "not mix (when a tier changes flavor, write its whole airflow section)",
                     {
                         "key": str(key),
+                        "quoted": repr(str(key)),
                         "owners": " or ".join(map(repr, owners)),
-                        "flavor": cls.flavor_name,
+                        "flavor": repr(cls.flavor_name),
                     },
                 )
             close = difflib.get_close_matches(str(key), allowed, n=1)
             hint = f"did you mean {close[0]!r}? " if close else ""
             raise PydanticCustomError(
                 "unknown_key",
-                "unknown key for flavor {flavor!r}; {hint}expected one of: {allowed}",
+                "unknown key for flavor {flavor}; {hint}expected one of: {allowed}",
                 {
                     "key": str(key),
                     "hint": hint,
                     "allowed": ", ".join(allowed),
-                    "flavor": cls.flavor_name,
+                    "flavor": repr(cls.flavor_name),
                 },
             )
         return data
