@@ -36,8 +36,9 @@ class AstronomerAirflowSpec(FlavorSpec):
     workspace_id: str = Field(min_length=1)
     # Logical name; the deployment is named by the tier's naming rule (airflow-prod).
     name: Identifier = "AIRFLOW"
-    deployment_type: Literal["STANDARD", "DEDICATED", "HYBRID"] = "STANDARD"
-    # DEDICATED and HYBRID run on a cluster; STANDARD picks a cloud and region.
+    # HYBRID (customer-hosted clusters with node pools) is not supported yet.
+    deployment_type: Literal["STANDARD", "DEDICATED"] = "STANDARD"
+    # DEDICATED runs on a cluster; STANDARD picks a cloud and region.
     cluster_id: str | None = None
     cloud_provider: Literal["AWS", "GCP", "AZURE"] | None = None
     region: str | None = None

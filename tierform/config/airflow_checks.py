@@ -64,7 +64,7 @@ def _check_astronomer(spec: AstronomerAirflowSpec, base: list[str | int]) -> Ite
             if getattr(spec, field) is None:
                 yield [*base, field], "required when deployment_type is STANDARD"
         if spec.cluster_id is not None:
-            yield [*base, "cluster_id"], "only used when deployment_type is DEDICATED or HYBRID"
+            yield [*base, "cluster_id"], "only used when deployment_type is DEDICATED"
     else:
         if spec.cluster_id is None:
             yield [*base, "cluster_id"], f"required when deployment_type is {spec.deployment_type}"

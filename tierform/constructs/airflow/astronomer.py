@@ -47,7 +47,7 @@ class AstronomerAirflow(Construct):
                 region=spec.region,
                 original_astro_runtime_version=spec.runtime_version,
                 executor=spec.executor,
-                scheduler_size=spec.scheduler_size if spec.deployment_type != "HYBRID" else None,
+                scheduler_size=spec.scheduler_size,
                 is_cicd_enforced=spec.is_cicd_enforced,
                 is_dag_deploy_enabled=spec.is_dag_deploy_enabled,
                 is_high_availability=spec.is_high_availability,
