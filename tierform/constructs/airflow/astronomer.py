@@ -5,7 +5,11 @@ from __future__ import annotations
 from cdktf import TerraformOutput, TerraformResource, TerraformResourceLifecycle
 from constructs import Construct
 
-from tierform.config.airflow_astronomer import ASTRO_DEPLOYMENT_ENV, AstronomerAirflowSpec
+from tierform.config.airflow_astronomer import (
+    ASTRO_DEPLOYMENT_ENV,
+    AstronomerAirflowSpec,
+    WorkerQueueSpec,
+)
 from tierform.constructs.astro.models import AstroDeployment, AstroProvider, WorkerQueue
 from tierform.constructs.tfgeneric import TypedProvider, TypedResource
 
@@ -29,9 +33,11 @@ class AstronomerAirflow(Construct):
         queues = None
         if spec.executor != "KUBERNETES":
             configured = spec.worker_queues or {"default": None}
+            # Astro needs exactly one default queue: the one named `default`, else the first.
+            default = "default" if "default" in configured else min(configured)
             queues = [
-                _queue(name, q, is_default=(i == 0))
-                for i, (name, q) in enumerate(sorted(configured.items()))
+                _queue(name, q, is_default=(name == default))
+                for name, q in sorted(configured.items())
             ]
         name = spec.deployment_name(tier)
         self.deployment = TypedResource(
@@ -77,9 +83,7 @@ class AstronomerAirflow(Construct):
         ).override_logical_id("airflow_webserver_url")
 
 
-def _queue(name: str, spec, *, is_default: bool) -> WorkerQueue:
-    from tierform.config.airflow_astronomer import WorkerQueueSpec
-
+def _queue(name: str, spec: WorkerQueueSpec | None, *, is_default: bool) -> WorkerQueue:
     spec = spec or WorkerQueueSpec()
     return WorkerQueue(
         name=name,
