@@ -89,3 +89,20 @@ def test_astronomer_target_without_id_reads_it_from_the_environment():
 def test_supported_mwaa_versions_are_well_formed():
     assert "3.0.6" in MWAA_AIRFLOW_VERSIONS
     assert all(v.count(".") == 2 for v in MWAA_AIRFLOW_VERSIONS)
+
+
+def test_merge_replaces_a_mapping_whose_kind_changes():
+    from tierform.config.merge import deep_merge
+
+    base = {
+        "airflow": {"flavor": "mwaa", "region": "eu-west-1"},
+        "backend": {"type": "s3", "bucket": "b"},
+    }
+    override = {"airflow": {"flavor": "local"}, "backend": {"type": "gcs", "bucket": "g"}}
+    assert deep_merge(base, override) == override
+    # same kind: merged key by key, as before
+    assert deep_merge(base, {"airflow": {"flavor": "mwaa", "max_workers": 3}})["airflow"] == {
+        "flavor": "mwaa",
+        "region": "eu-west-1",
+        "max_workers": 3,
+    }
