@@ -32,6 +32,23 @@ def _delete(path: list):
     return edit
 
 
+_MWAA = {
+    "region": "eu-west-1",
+    "airflow_version": "3.0.6",
+    "network": {
+        "subnet_ids": ["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002"],
+        "security_group_ids": ["sg-0a1b2c3d4e5f60001"],
+    },
+}
+_ASTRO = {
+    "flavor": "astronomer",
+    "organization_id": "clorg",
+    "workspace_id": "clws",
+    "cloud_provider": "AWS",
+    "region": "us-east-1",
+    "runtime_version": "3.0-1",
+}
+
 CASES = [
     pytest.param(
         PROD,
@@ -137,6 +154,120 @@ CASES = [
         _set(["protected"], False),
         "tiers/prod.yaml: protected: a prod tier is always protected",
         id="prod-unprotected",
+    ),
+    pytest.param(
+        PROD,
+        _delete(["airflow", "region"]),
+        "tiers/prod.yaml: airflow.region: required field is missing",
+        id="mwaa-missing-field",
+    ),
+    pytest.param(
+        PROD,
+        _delete(["airflow", "network"]),
+        "tiers/prod.yaml: airflow.network: required field is missing",
+        id="mwaa-missing-network",
+    ),
+    pytest.param(
+        PROD,
+        _set(["airflow", "airflow_version"], "3.x"),
+        "tiers/prod.yaml: airflow.airflow_version: '3.x' is not a valid Airflow version (expected MAJOR.MINOR.PATCH",
+        id="mwaa-bad-version-string",
+    ),
+    pytest.param(
+        PROD,
+        _set(["airflow", "airflow_version"], 3.0),
+        'tiers/prod.yaml: airflow.airflow_version: 3.0 was read as a number; quote the version, e.g. "3.0.6"',
+        id="mwaa-version-as-number",
+    ),
+    pytest.param(
+        PROD,
+        _set(["airflow", "airflow_version"], "2.3.4"),
+        "tiers/prod.yaml: airflow.airflow_version: MWAA does not run Airflow 2.3.4 (supported: ",
+        id="mwaa-unsupported-version",
+    ),
+    pytest.param(
+        PROD,
+        _set(["airflow", "environment_class"], "mw1.huge"),
+        "tiers/prod.yaml: airflow.environment_class: 'mw1.huge' is not one of mw1.micro, mw1.small, mw1.medium",
+        id="mwaa-bad-environment-class",
+    ),
+    pytest.param(
+        PROD,
+        _set(["airflow", "workspace_id"], "clxyz"),
+        "tiers/prod.yaml: airflow.workspace_id: 'workspace_id' belongs to flavor 'astronomer', not 'mwaa'",
+        id="mixing-flavor-fields",
+    ),
+    pytest.param(
+        PROD,
+        _set(["airflow", "enviroment_class"], "mw1.small"),
+        "tiers/prod.yaml: airflow.enviroment_class: unknown key for flavor 'mwaa'; did you mean 'environment_class'?",
+        id="mwaa-unknown-key",
+    ),
+    pytest.param(
+        PROD,
+        _set(["airflow", "flavor"], "composer"),
+        "tiers/prod.yaml: airflow.flavor: flavor 'composer' (Google Cloud Composer) is not supported yet",
+        id="composer-not-supported",
+    ),
+    pytest.param(
+        PROD,
+        _set(["airflow", "flavor"], "kubeflow"),
+        "tiers/prod.yaml: airflow.flavor: 'kubeflow' is not one of local, mwaa, astronomer, composer",
+        id="unknown-flavor",
+    ),
+    pytest.param(
+        PROD,
+        _set(["airflow", "min_workers"], 12),
+        "tiers/prod.yaml: airflow.min_workers: 12 is more than max_workers (10)",
+        id="mwaa-min-over-max",
+    ),
+    pytest.param(
+        PROD,
+        _set(["airflow", "network", "subnet_ids"], ["subnet-0a1b2c3d4e5f60001"]),
+        "tiers/prod.yaml: airflow.network.subnet_ids: ",
+        id="mwaa-one-subnet",
+    ),
+    pytest.param(
+        PROD,
+        _set(["airflow", "network", "security_group_ids"], ["default"]),
+        "tiers/prod.yaml: airflow.network.security_group_ids: 'default' is not a security group id",
+        id="mwaa-bad-security-group",
+    ),
+    pytest.param(
+        Path("tiers") / "local.yaml",
+        _set(["airflow"], {"flavor": "mwaa"}),
+        "tiers/local.yaml: airflow.region: required field is missing",
+        id="mwaa-on-local-incomplete",
+    ),
+    pytest.param(
+        Path("tiers") / "staging.yaml",
+        _set(["airflow", "max_workers"], 30),
+        "tiers/staging.yaml: airflow.max_workers: must be at most 25, got 30",
+        id="override-names-overriding-file",
+    ),
+    pytest.param(
+        Path("tiers") / "local.yaml",
+        _set(["airflow"], {**_MWAA, "flavor": "mwaa"}),
+        "tiers/local.yaml: airflow.flavor: a local tier runs without a cloud account; use flavor 'local', not 'mwaa'",
+        id="cloud-flavor-on-local-tier",
+    ),
+    pytest.param(
+        PROD,
+        _set(["airflow"], {**_ASTRO, "region": None}),
+        "tiers/prod.yaml: airflow.region: required when deployment_type is STANDARD",
+        id="astronomer-standard-needs-region",
+    ),
+    pytest.param(
+        PROD,
+        _set(["airflow"], {**_ASTRO, "runtime_version": "latest"}),
+        "tiers/prod.yaml: airflow.runtime_version: 'latest' is not a valid Astro Runtime version",
+        id="astronomer-bad-runtime",
+    ),
+    pytest.param(
+        PROD,
+        _set(["airflow"], {**_ASTRO, "environment_class": "mw1.small"}),
+        "tiers/prod.yaml: airflow.environment_class: 'environment_class' belongs to flavor 'mwaa', not 'astronomer'",
+        id="astronomer-with-mwaa-field",
     ),
 ]
 

@@ -69,4 +69,4 @@ def test_local_tier_gets_local_airflow_by_default():
     platform = load_platform(EXAMPLE_CONFIG)
     target = platform.tier("local").airflow.dag_target("local")
     assert (target.kind, target.location) == ("local", ".tierform/airflow/local/dags")
-    assert platform.tier("prod").airflow is None
+    assert platform.tier("prod").airflow.flavor == "mwaa"  # set in prod.yaml, not defaulted

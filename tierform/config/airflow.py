@@ -2,36 +2,37 @@
 
 The release CLI reads `dag_target()` (no cdktf involved); the Airflow construct exposes the
 same DagTarget, so infrastructure and release agree on one answer computed from config.
+Flavors: local (no cloud), mwaa (Amazon MWAA), astronomer (Astro). Composer: not yet.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from tierform.config.base import Spec
+from pydantic import Field, model_validator
+from pydantic_core import PydanticCustomError
+
+from tierform.config.airflow_astronomer import AstronomerAirflowSpec
+from tierform.config.airflow_flavor import FlavorSpec
+from tierform.config.airflow_mwaa import MwaaAirflowSpec
+from tierform.config.dag_target import DagTarget
 
 LOCAL_WORKDIR = ".tierform"
 
-
-@dataclass(frozen=True)
-class DagTarget:
-    """Where a tier's DAGs are published.
-
-    kind: local (a folder), s3 (MWAA's bucket), astronomer (a deployment).
-    location: repo-relative folder, `s3://bucket/prefix`, or a deployment id.
-    credential_env: names (never values) of the environment variables the publisher needs.
-    """
-
-    kind: Literal["local", "s3", "astronomer"]
-    location: str
-    environment_name: str
-    environment_url: str | None = None
-    credential_env: tuple[str, ...] = ()
+__all__ = [
+    "LOCAL_WORKDIR",
+    "AirflowSpec",
+    "AstronomerAirflowSpec",
+    "DagTarget",
+    "LocalAirflowSpec",
+    "MwaaAirflowSpec",
+]
 
 
-class LocalAirflowSpec(Spec):
+class LocalAirflowSpec(FlavorSpec):
     """No cloud: a folder (under the git-ignored .tierform/) acts as the DAGs folder."""
+
+    flavor_name = "local"
 
     flavor: Literal["local"] = "local"
     # Repository-relative; default .tierform/airflow/<tier>/dags
@@ -42,5 +43,26 @@ class LocalAirflowSpec(Spec):
         return DagTarget(kind="local", location=folder, environment_name=f"local-{tier}")
 
 
-# Grows into a discriminated union on `flavor` (mwaa, astronomer) with the Airflow issue.
-AirflowSpec = LocalAirflowSpec
+class ComposerAirflowSpec(FlavorSpec):
+    """Google Cloud Composer: recognised, so the message is "not supported yet" rather than
+    "unknown flavor"."""
+
+    flavor_name = "composer"
+
+    flavor: Literal["composer"]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _reject_unknown_keys(cls, data: Any) -> Any:
+        raise PydanticCustomError(
+            "field_error",
+            "flavor 'composer' (Google Cloud Composer) is not supported yet; "
+            "use local, mwaa or astronomer",
+            {"field": "flavor"},
+        )
+
+
+AirflowSpec = Annotated[
+    LocalAirflowSpec | MwaaAirflowSpec | AstronomerAirflowSpec | ComposerAirflowSpec,
+    Field(discriminator="flavor"),
+]

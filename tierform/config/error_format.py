@@ -60,7 +60,7 @@ def describe(error: dict[str, Any]) -> str:
     kind, ctx, value = error["type"], error.get("ctx") or {}, error.get("input")
     if kind == "missing":
         return "required field is missing"
-    if kind == "unknown_key":
+    if kind in ("unknown_key", "field_error"):
         return error["msg"]
     if kind in ("literal_error", "enum"):
         return f"{_short(value)} is not one of {_choices(str(ctx.get('expected', '')))}"
@@ -136,6 +136,8 @@ def issues_from_validation(
         path = display_path(error["loc"], data)
         if error["type"] == "unknown_key":
             path = [*path, error["ctx"]["key"]]
+        elif error["type"] == "field_error":  # a model-level check about one of its fields
+            path = [*path, error["ctx"]["field"]]
         elif error["type"] in ("union_tag_invalid", "union_tag_not_found"):
             path = [*path, str(error["ctx"]["discriminator"]).strip("'")]
         text = join_path(path)

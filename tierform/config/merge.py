@@ -10,6 +10,10 @@ from tierform.config.paths import child, is_missing
 
 # Keys that belong to one file and are never inherited: what a tier is, and whom it extends.
 NOT_INHERITED = ("kind", "extends", "protected")
+# A mapping that names its kind with one of these keys is replaced, not merged, when the
+# overriding file names another kind: dev switching `airflow.flavor` from mwaa to local (or a
+# backend from s3 to gcs) must not inherit the other kind's settings.
+DISCRIMINATORS = ("flavor", "type")
 
 
 def deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
@@ -22,10 +26,18 @@ def deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]
         if value is None:
             result.pop(key, None)
         elif isinstance(value, dict) and isinstance(result.get(key), dict):
-            result[key] = deep_merge(result[key], value)
+            result[key] = (
+                value if _kind_changes(result[key], value) else deep_merge(result[key], value)
+            )
         else:
             result[key] = value
     return result
+
+
+def _kind_changes(base: dict[str, Any], override: dict[str, Any]) -> bool:
+    return any(
+        key in override and key in base and override[key] != base[key] for key in DISCRIMINATORS
+    )
 
 
 @dataclass(frozen=True)

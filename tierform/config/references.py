@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from tierform.config.airflow_checks import check_airflow
 from tierform.config.tier import TierSpec
 
 # (field path, message)
@@ -18,6 +19,7 @@ def _unknown(kind: str, name: str, known: dict | list) -> str:
 def check_tier(tier: TierSpec) -> Iterator[Problem]:
     """Every cross-reference problem of one tier, as (path, message)."""
     yield from _check_developers(tier)
+    yield from check_airflow(tier)
     sf = tier.snowflake
     if sf is None:
         return

@@ -47,6 +47,13 @@ class TierSpec(Spec):
         return data
 
     @model_validator(mode="after")
+    def _bind_airflow_naming(self) -> TierSpec:
+        # Cloud Airflow resources (bucket, environment, deployment) follow the tier's rule.
+        if self.airflow is not None:
+            self.airflow.bind_naming(self.naming)
+        return self
+
+    @model_validator(mode="after")
     def _prod_is_protected(self) -> TierSpec:
         if self.kind == "prod" and self.protected is False:
             raise ValueError(

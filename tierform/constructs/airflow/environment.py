@@ -5,7 +5,12 @@ from __future__ import annotations
 from cdktf import TerraformResource
 from constructs import Construct
 
-from tierform.config.airflow import DagTarget
+from tierform.config.airflow import (
+    AstronomerAirflowSpec,
+    DagTarget,
+    LocalAirflowSpec,
+    MwaaAirflowSpec,
+)
 from tierform.config.tier import TierSpec
 
 
@@ -14,13 +19,38 @@ class AirflowEnvironment(Construct):
 
     - `dag_target`: where DAGs are published, the environment's name/URL, and the names of
       the credentials the publisher needs (DagTarget, computed from config);
-    - `release_dependencies`: resources the DAG release must wait for (none for `local`).
+    - `release_dependencies`: resources the DAG release must wait for (none for `local`);
+    - `release_environment`: variables the release step must set from the stack (name →
+      Terraform reference), e.g. ASTRO_DEPLOYMENT_ID of a deployment created by this stack;
+    - `flavor`: the flavor's own construct (MwaaAirflow, AstronomerAirflow) or None.
     """
 
     def __init__(self, scope: Construct, id: str, *, tier: TierSpec):
         super().__init__(scope, id)
-        if tier.airflow is None:
+        spec = tier.airflow
+        if spec is None:
             raise ValueError(f"tier {tier.name!r} has no airflow section")
-        self.dag_target: DagTarget = tier.airflow.dag_target(tier.name)
+        self.dag_target: DagTarget = spec.dag_target(tier.name)
         self.release_dependencies: list[TerraformResource] = []
-        # flavor "local": no cloud resources; the DAGs folder is created by the release.
+        self.release_environment: dict[str, str] = {}
+        self.flavor = None
+        match spec:
+            case LocalAirflowSpec():
+                pass  # no cloud resources; the DAGs folder is created by the release.
+            case MwaaAirflowSpec():
+                from tierform.constructs.airflow.mwaa import MwaaAirflow
+
+                self.flavor = MwaaAirflow(
+                    self, "mwaa", spec=spec, tier=tier.name, protected=tier.is_protected
+                )
+                self.release_dependencies = self.flavor.release_dependencies
+            case AstronomerAirflowSpec():
+                from tierform.constructs.airflow.astronomer import AstronomerAirflow
+
+                self.flavor = AstronomerAirflow(
+                    self, "astronomer", spec=spec, tier=tier.name, protected=tier.is_protected
+                )
+                self.release_dependencies = self.flavor.release_dependencies
+                self.release_environment = self.flavor.release_environment
+            case _:  # pragma: no cover - config validation admits nothing else
+                raise TypeError(f"unsupported Airflow flavor {spec.flavor!r}")

@@ -1,0 +1,23 @@
+"""Where a tier's DAGs are published: the one answer the Airflow construct and the release
+step share (computed from config, so the release CLI needs no cdktf)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+
+@dataclass(frozen=True)
+class DagTarget:
+    """Where a tier's DAGs are published.
+
+    kind: local (a folder), s3 (MWAA's bucket), astronomer (a deployment).
+    location: repo-relative folder, `s3://bucket/prefix`, or a deployment id.
+    credential_env: names (never values) of the environment variables the publisher needs.
+    """
+
+    kind: Literal["local", "s3", "astronomer"]
+    location: str
+    environment_name: str
+    environment_url: str | None = None
+    credential_env: tuple[str, ...] = ()

@@ -1,0 +1,110 @@
+"""Amazon MWAA for one tier: AWS provider, DAG bucket, execution role, environment."""
+
+from __future__ import annotations
+
+from cdktf import TerraformOutput, TerraformResource, TerraformResourceLifecycle
+from constructs import Construct
+
+from tierform.config.airflow_mwaa import MwaaAirflowSpec
+from tierform.constructs.airflow.dag_bucket import DagBucket
+from tierform.constructs.airflow.mwaa_role import MwaaExecutionRole
+from tierform.constructs.aws import mwaa
+from tierform.constructs.aws.provider import AwsProvider, DefaultTags
+from tierform.constructs.tfgeneric import TypedProvider, TypedResource
+
+
+class MwaaAirflow(Construct):
+    """`aws_mwaa_environment.airflow` with its bucket and role.
+
+    Attributes: `provider`, `bucket` (DagBucket), `role` (MwaaExecutionRole), `environment`,
+    `release_dependencies` (bucket ready for writes, and the environment: a DAG that needs a
+    new requirements.txt must not go live before the environment has installed it).
+    """
+
+    def __init__(
+        self, scope: Construct, id: str, *, spec: MwaaAirflowSpec, tier: str, protected: bool
+    ):
+        super().__init__(scope, id)
+        name = spec.environment_name(tier)
+        tags = {"tierform:tier": tier, **spec.tags}
+        self.provider = TypedProvider(
+            self,
+            "aws",
+            AwsProvider(
+                region=spec.region, default_tags=DefaultTags(tags={"managed-by": "tierform"})
+            ),
+        )
+        self.bucket = DagBucket(
+            self,
+            "bucket",
+            spec=spec,
+            tier=tier,
+            protected=protected,
+            tags=tags,
+            provider=self.provider,
+        )
+        self.role = MwaaExecutionRole(
+            self,
+            "role",
+            environment_name=name,
+            region=spec.region,
+            bucket_arn=self.bucket.arn,
+            kms_key_arn=spec.kms_key_arn,
+            tags=tags,
+            provider=self.provider,
+        )
+        logs = mwaa.ModuleLogging(log_level=spec.log_level)
+        self.environment = TypedResource(
+            self,
+            "environment",
+            mwaa.MwaaEnvironment(
+                name=name,
+                airflow_version=spec.airflow_version,
+                environment_class=spec.environment_class,
+                execution_role_arn=self.role.arn,
+                source_bucket_arn=self.bucket.arn,
+                dag_s3_path=spec.dags_prefix,
+                network_configuration=mwaa.NetworkConfiguration(
+                    subnet_ids=spec.network.subnet_ids,
+                    security_group_ids=spec.network.security_group_ids,
+                ),
+                logging_configuration=mwaa.LoggingConfiguration(
+                    dag_processing_logs=logs,
+                    scheduler_logs=logs,
+                    task_logs=logs,
+                    webserver_logs=logs,
+                    worker_logs=logs,
+                ),
+                min_workers=spec.min_workers,
+                max_workers=spec.max_workers,
+                schedulers=spec.scheduler_count,
+                webserver_access_mode=(
+                    "PUBLIC_ONLY" if spec.webserver_access == "public" else "PRIVATE_ONLY"
+                ),
+                requirements_s3_path=spec.requirements and spec.requirements.path,
+                requirements_s3_object_version=spec.requirements
+                and spec.requirements.object_version,
+                plugins_s3_path=spec.plugins and spec.plugins.path,
+                plugins_s3_object_version=spec.plugins and spec.plugins.object_version,
+                kms_key=spec.kms_key_arn,
+                airflow_configuration_options=spec.airflow_configuration_options or None,
+                weekly_maintenance_window_start=spec.weekly_maintenance_window_start,
+                tags=tags,
+            ),
+            provider=self.provider,
+            # MWAA refuses a bucket that is not yet versioned and private.
+            depends_on=self.bucket.release_dependencies,
+            lifecycle=TerraformResourceLifecycle(prevent_destroy=True) if protected else None,
+            address="airflow",
+        )
+        self.release_dependencies: list[TerraformResource] = [
+            *self.bucket.release_dependencies,
+            self.environment,
+        ]
+        _output(self, "airflow_webserver_url", self.environment.ref("webserver_url"))
+        _output(self, "airflow_environment_arn", self.environment.ref("arn"))
+        _output(self, "airflow_dag_bucket", self.bucket.name)
+
+
+def _output(scope: Construct, name: str, value: str) -> None:
+    TerraformOutput(scope, name, value=value).override_logical_id(name)
