@@ -211,6 +211,18 @@ CASES = [
         id="databricks-host-not-url",
     ),
     pytest.param(
+        DEV,
+        _set(["developers"], [{"name": "alice", "databricks_user": "alice"}]),
+        "tiers/dev.yaml: developers.0.databricks_user: 'alice' is not a Databricks user name",
+        id="databricks-user-not-email",
+    ),
+    pytest.param(
+        PROD,
+        _set(["databricks", "sql_warehouses", "BI", "auto_stop_mins"], 5),
+        "tiers/prod.yaml: databricks.sql_warehouses.BI.auto_stop_mins: must be at least 10, got 5",
+        id="databricks-auto-stop-below-api-minimum",
+    ),
+    pytest.param(
         Path("tiers") / "local.yaml",
         _set(["databricks"], {"workspace": {"host": "https://x.cloud.databricks.com"}}),
         "tiers/local.yaml: databricks.service_principal: required field is missing",

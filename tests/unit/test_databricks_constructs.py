@@ -211,7 +211,7 @@ def test_sql_warehouse_sizes_and_auto_stop_per_tier(synthesized):
         "serverless": True,
     }
     assert (bi("staging")["size"], bi("staging")["max_clusters"]) == ("2X-Small", 1)
-    assert bi("dev")["auto_stop_mins"] == 5
+    assert bi("dev")["auto_stop_mins"] == 10
     endpoint = res(synthesized["prod"], "databricks_sql_endpoint", "warehouses")
     assert endpoint["cluster_size"] == "${each.value.size}"
     assert {"key": "tier", "value": "prod"} in endpoint["tags"]["custom_tags"]

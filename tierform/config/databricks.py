@@ -157,7 +157,8 @@ class SqlWarehouseSpec(Spec):
     size: WarehouseSize = "2X-Small"
     min_clusters: int = Field(default=1, ge=1, le=30)
     max_clusters: int = Field(default=1, ge=1, le=30)
-    auto_stop_mins: int = Field(default=10, ge=1)
+    # The SQL Warehouses API accepts 0 (never: not allowed here) or at least 10.
+    auto_stop_mins: int = Field(default=10, ge=10)
     serverless: bool = True
     access: dict[str, WarehousePermission] = Field(default_factory=dict)
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from tierform.config.airflow import AirflowSpec
 from tierform.config.backend import BackendSpec, LocalBackendSpec
@@ -25,7 +26,14 @@ class DeveloperSpec(Spec):
     snowflake_user: str | None = None
     # The developer's Databricks user (email, SSO-managed). When set and the tier has a
     # databricks section, the sandbox stack creates a schema the developer owns.
-    databricks_user: str | None = Field(default=None, pattern=r"^[^@\s]+@[^@\s]+$")
+    databricks_user: str | None = None
+
+    @field_validator("databricks_user")
+    @classmethod
+    def _email(cls, user: str | None) -> str | None:
+        if user is not None and not re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", user):
+            raise ValueError(f"{user!r} is not a Databricks user name (the user's email address)")
+        return user
 
 
 class TierSpec(Spec):
