@@ -188,6 +188,12 @@ CASES = [
     ),
     pytest.param(
         PROD,
+        _set(["databricks", "jobs", "NIGHTLY", "access", "interns"], "CAN_VIEW"),
+        "tiers/prod.yaml: databricks.jobs.NIGHTLY.access.interns: 'interns' is not a known principal",
+        id="databricks-job-access-unknown-principal",
+    ),
+    pytest.param(
+        PROD,
         _set(["databricks", "git", "branch"], "main"),
         "tiers/prod.yaml: databricks.git.branch: a prod tier never runs jobs from a moving branch ('main')",
         id="databricks-prod-job-on-branch",

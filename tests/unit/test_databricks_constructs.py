@@ -387,3 +387,15 @@ def test_environment_attributes(platform):
     types = {r.terraform_resource_type for r in dbx.release_dependencies}
     assert {"databricks_catalog", "databricks_schema", "databricks_grants"} <= types
     assert "databricks_sql_endpoint" in types
+
+
+def test_job_permissions_for_groups(synthesized):
+    perms = res(synthesized["prod"], "databricks_permissions", "jobs")
+    assert perms["job_id"] == "${each.value.object_id}"
+    assert perms["for_each"]["NIGHTLY"] == {
+        "object_id": '${databricks_job.jobs["NIGHTLY"].id}',
+        "access": [
+            {"group_name": "analysts", "permission_level": "CAN_VIEW"},
+            {"group_name": "data-engineers", "permission_level": "CAN_MANAGE_RUN"},
+        ],
+    }

@@ -30,6 +30,7 @@ WarehouseSize = Literal[
     "2X-Small", "X-Small", "Small", "Medium", "Large", "X-Large", "2X-Large", "3X-Large", "4X-Large"
 ]
 WarehousePermission = Literal["CAN_USE", "CAN_MONITOR", "CAN_MANAGE", "CAN_VIEW"]
+JobPermission = Literal["CAN_VIEW", "CAN_MANAGE_RUN", "CAN_MANAGE"]
 SecretPermission = Literal["READ", "WRITE", "MANAGE"]
 
 # Node type ids per cloud: AWS i3.xlarge / m5d.2xlarge, Azure Standard_DS3_v2, GCP n2-highmem-4.
@@ -231,6 +232,8 @@ class JobSpec(Spec):
     # Left out: paused on every tier but prod.
     paused: bool | None = None
     max_concurrent_runs: int = Field(default=1, ge=1)
+    # Who may see or run the job (it runs as the tier's service principal either way).
+    access: dict[str, JobPermission] = Field(default_factory=dict)
 
 
 class DatabricksSpec(Spec):

@@ -67,6 +67,10 @@ def _check_principals(dbx: DatabricksSpec) -> Iterator[Problem]:
         for principal in wh.access:
             if principal not in known:
                 yield [*BASE, "sql_warehouses", name, "access", principal], unknown(principal)
+    for name, job in dbx.jobs.items():
+        for principal in job.access:
+            if principal not in known:
+                yield [*BASE, "jobs", name, "access", principal], unknown(principal)
     if dbx.secret_scope is not None:
         for principal in dbx.secret_scope.acls:
             if principal not in known:

@@ -50,12 +50,12 @@ class DatabricksEnvironment(Construct):
         principal_ids = {g: g for g in dbx.groups} | {sp_name: sp_id}
         sp_ready: list[TerraformResource] = [self.service_principal.resource]
 
-        def entries(access: dict[str, str]) -> list[dict[str, str]]:
+        def entries(access: dict[str, str], *, sp_can_use: bool = True) -> list[dict[str, str]]:
             listed = [
                 access_entry(principal_ids[p], lvl, service_principal=p == sp_name)
                 for p, lvl in sorted(access.items())
             ]
-            if sp_name not in access:  # the tier's jobs and deploys run as it
+            if sp_can_use and sp_name not in access:  # the tier's jobs and deploys run as it
                 listed.append(access_entry(sp_id, "CAN_USE", service_principal=True))
             return listed
 
@@ -139,6 +139,7 @@ class DatabricksEnvironment(Construct):
                 spark_versions={p: s.spark_version for p, s in dbx.cluster_policies.items()},
                 warehouse_ids=self.warehouses.ids,
                 tags=tags,
+                access={j: entries(spec.access, sp_can_use=False) for j, spec in dbx.jobs.items()},
                 provider=self.provider,
                 depends_on=[
                     r

@@ -35,6 +35,7 @@ from tierform.config.databricks import GitSpec, JobSpec
 from tierform.config.databricks_checks import NOTEBOOK_EXTENSIONS
 from tierform.config.databricks_naming import GIT_COMMIT_VARIABLE
 from tierform.constructs.databricks.dynamic import dynamic, set_dynamic_blocks
+from tierform.constructs.databricks.permissions import object_permissions
 from tierform.constructs.foreach import iterator, stable_address
 
 CLUSTER_KEY = "main"
@@ -49,8 +50,10 @@ def notebook_path(value: str) -> str:
 class DatabricksJobs(Construct):
     """`databricks_job.jobs[<JOB>]`: one job cluster under a tier policy, tasks from Git.
 
-    Attributes: `names` (logical → job name), `jobs`, `git_ref` ((kind, value)),
-    `git_variable` (the TerraformVariable when CD supplies the commit, else None).
+    `databricks_permissions.jobs[<JOB>]` for jobs with `access` (`access`: logical job →
+    its resolved access entries).
+    Attributes: `names` (logical → job name), `jobs`, `permissions`, `git_ref` ((kind,
+    value)), `git_variable` (the TerraformVariable when CD supplies the commit, else None).
     """
 
     def __init__(
@@ -70,6 +73,7 @@ class DatabricksJobs(Construct):
         spark_versions: dict[str, str],
         warehouse_ids: dict[str, str],
         tags: dict[str, str],
+        access: dict[str, list[dict[str, str]]],
         provider: TerraformProvider,
         depends_on: list[TerraformResource],
     ):
@@ -122,6 +126,7 @@ class DatabricksJobs(Construct):
                 ],
             }
         self.jobs: Job | None = None
+        self.permissions = None
         if not items:
             return
         it = iterator(items)
@@ -157,6 +162,22 @@ class DatabricksJobs(Construct):
         )
         set_dynamic_blocks(job_resource, {"task": self._task_block(), "schedule": _schedule()})
         self.jobs = stable_address(job_resource, "jobs")
+        self.permissions = object_permissions(
+            self,
+            "job_access",
+            object_field="job_id",
+            objects={
+                logical: {
+                    "object_id": f'${{databricks_job.jobs["{logical}"].id}}',
+                    "access": entries,
+                }
+                for logical, entries in access.items()
+                if entries
+            },
+            provider=provider,
+            depends_on=[self.jobs],
+            address="jobs",
+        )
 
     @staticmethod
     def _task(key, task, catalog_name, schema_names, warehouse_ids) -> dict:

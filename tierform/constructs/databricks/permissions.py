@@ -23,9 +23,11 @@ def object_permissions(
     objects: dict[str, dict],
     provider: TerraformProvider,
     depends_on: list[TerraformResource],
+    address: str | None = None,
 ) -> Permissions | None:
     """`databricks_permissions.<name>[<KEY>]`: `objects` maps a key to {"object_id": …,
-    "access": [access_entry(…), …]}; `object_field` is e.g. `cluster_policy_id`."""
+    "access": [access_entry(…), …]}; `object_field` is e.g. `cluster_policy_id`; `address`
+    overrides the Terraform name (default: `name`)."""
     if not objects:
         return None
     it = iterator(objects)
@@ -55,4 +57,4 @@ def object_permissions(
             )
         },
     )
-    return stable_address(perms, name)
+    return stable_address(perms, address or name)
