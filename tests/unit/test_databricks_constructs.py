@@ -399,3 +399,85 @@ def test_job_permissions_for_groups(synthesized):
             {"group_name": "data-engineers", "permission_level": "CAN_MANAGE_RUN"},
         ],
     }
+
+
+# --- constructs on their own, in a bare stack --------------------------------------------
+
+
+def _bare_stack():
+    from tierform.config.databricks import WorkspaceSpec
+    from tierform.constructs.databricks.provider import databricks_provider
+
+    stack = cdktf.TerraformStack(cdktf.App(stack_traces=False), "bare")
+    return stack, databricks_provider(stack, WorkspaceSpec(host="https://x.cloud.databricks.com"))
+
+
+def test_catalog_grants_merge_one_block_per_principal():
+    from tierform.config.databricks import CatalogSpec
+    from tierform.constructs.databricks.grants import CatalogGrants
+
+    stack, provider = _bare_stack()
+    spec = CatalogSpec.model_validate(
+        {
+            "name": "LAKE",
+            "access": {"eng": "RO"},
+            "schemas": {
+                "A": {"access": {"eng": "RW", "bi": "RO"}},
+                "B": {"access": {"bi": "RO"}},
+                "C": {},
+            },
+        }
+    )
+    grants = CatalogGrants(
+        stack,
+        "grants",
+        spec=spec,
+        catalog_name="lake_dev",
+        schema_names={"A": "a", "B": "b", "C": "c"},
+        principal_ids={"eng": "eng", "bi": "bi"},
+        catalog_users=["bi", "dev@example.com"],
+        provider=provider,
+        depends_on=[],
+    )
+    assert grants.securables == ["lake_dev", "lake_dev.a", "lake_dev.b"]
+    data = json.loads(cdktf.Testing.synth(stack))["resource"]["databricks_grants"]
+    catalog = data["catalog"]["for_each"]["LAKE"]["grants"]
+    assert [g["principal"] for g in catalog] == ["bi", "dev@example.com", "eng"]
+    assert catalog[0]["privileges"] == ["USE_CATALOG"]
+    assert "SELECT" in catalog[2]["privileges"]
+    assert set(data["schemas"]["for_each"]) == {"A", "B"}  # C has no access: not managed
+
+
+def test_cluster_policies_and_warehouses_without_any_make_no_resources():
+    from tierform.constructs.databricks.cluster_policies import ClusterPolicies
+    from tierform.constructs.databricks.sql_warehouses import SqlWarehouses
+
+    stack, provider = _bare_stack()
+    common = {"physical_name": {}, "cost_tags": {}, "access": {}, "provider": provider}
+    policies = ClusterPolicies(stack, "p", policies={}, tier="dev", depends_on=[], **common)
+    warehouses = SqlWarehouses(stack, "w", warehouses={}, depends_on=[], **common)
+    assert (policies.policies, policies.permissions) == (None, None)
+    assert (warehouses.warehouses, warehouses.permissions) == (None, None)
+    assert "resource" not in json.loads(cdktf.Testing.synth(stack))
+
+
+def test_unity_catalog_shared_layout_creates_no_catalog():
+    from tierform.config.databricks import CatalogSpec
+    from tierform.constructs.databricks.catalog import UnityCatalog
+
+    stack, provider = _bare_stack()
+    uc = UnityCatalog(
+        stack,
+        "uc",
+        spec=CatalogSpec.model_validate({"name": "LAKE", "layout": "shared", "schemas": ["A"]}),
+        catalog_name="lake",
+        schema_names={"A": "prod_a"},
+        tier="prod",
+        protected=True,
+        workspace_id=None,
+        provider=provider,
+    )
+    assert uc.catalog is None and uc.binding is None
+    schema = json.loads(cdktf.Testing.synth(stack))["resource"]["databricks_schema"]["schemas"]
+    assert schema["catalog_name"] == "lake"
+    assert schema["lifecycle"] == {"prevent_destroy": True}
