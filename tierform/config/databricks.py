@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
-from pydantic import BeforeValidator, Field, field_validator, model_validator
+from pydantic import AfterValidator, BeforeValidator, Field, field_validator, model_validator
 
 from tierform.config.base import Identifier, Spec, names_list_to_map
 from tierform.config.snowflake import AccessLevel
@@ -52,7 +52,7 @@ def _check_node_type(value: str) -> str:
     return value
 
 
-NodeType = Annotated[str, BeforeValidator(_check_node_type)]
+NodeType = Annotated[str, AfterValidator(_check_node_type)]
 
 
 def _unique(names: list[str]) -> list[str]:

@@ -167,7 +167,7 @@ def _check_job(
         if cluster.workers > policy.max_workers:
             yield (
                 [*path, "cluster", "workers"],
-                f"{cluster.workers} is above policy {cluster.policy!r}'s max_workers "
+                f"{cluster.workers} is above the max_workers of policy {cluster.policy!r} "
                 f"({policy.max_workers})",
             )
     for task_name, task in job.tasks.items():
