@@ -212,6 +212,18 @@ CASES = [
     ),
     pytest.param(
         PROD,
+        _set(["databricks", "jobs", "NIGHTLY", "cluster", "workers"], 20),
+        "tiers/prod.yaml: databricks.jobs.NIGHTLY.cluster.workers: 20 is above the max_workers of policy 'JOBS' (8)",
+        id="databricks-job-workers-above-policy",
+    ),
+    pytest.param(
+        PROD,
+        _set(["databricks", "jobs", "NIGHTLY", "tasks", "DBT_BUILD", "depends_on"], ["INGEST"]),
+        "tiers/prod.yaml: databricks.jobs.NIGHTLY.tasks.DBT_BUILD.depends_on.0: 'INGEST' is not a declared task of this job",
+        id="databricks-task-unknown-dependency",
+    ),
+    pytest.param(
+        PROD,
         _set(["databricks", "workspace", "host"], "northwind.cloud.databricks.com"),
         "tiers/prod.yaml: databricks.workspace.host: 'northwind.cloud.databricks.com' is not a workspace URL",
         id="databricks-host-not-url",
