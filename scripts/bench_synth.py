@@ -23,7 +23,9 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 def generate_large_config(target: Path, schemas_per_tier: int) -> None:
-    """dev/staging/prod sharing one account, 10 databases of N/10 schemas, 20 roles."""
+    """dev/staging/prod sharing one account, 10 databases of N/10 schemas, 20 roles; and a
+    Databricks workspace per tier (N/5 schemas with grants, 20 jobs), so both platforms pay
+    for the same provider imports."""
     (target / "tiers").mkdir(parents=True)
     (target / "platform.yaml").write_text(
         yaml.safe_dump({"name": "large", "tiers": ["dev", "staging", "prod"]})
@@ -57,6 +59,7 @@ def generate_large_config(target: Path, schemas_per_tier: int) -> None:
             "service_users": users,
         },
     }
+    prod["databricks"] = large_databricks(target.parent, schemas=per_db * 2, jobs=20)
     (target / "tiers" / "prod.yaml").write_text(yaml.safe_dump(prod))
     (target / "tiers" / "staging.yaml").write_text(
         yaml.safe_dump({"kind": "staging", "extends": "prod"})
@@ -64,6 +67,41 @@ def generate_large_config(target: Path, schemas_per_tier: int) -> None:
     (target / "tiers" / "dev.yaml").write_text(
         yaml.safe_dump({"kind": "dev", "extends": "staging"})
     )
+
+
+def large_databricks(repo: Path, *, schemas: int, jobs: int) -> dict:
+    """A catalog of `schemas` schemas with grants, 5 policies and warehouses, `jobs` jobs of
+    3 notebook tasks each. The notebook is written under `repo` (config/'s parent), where
+    validation looks for it."""
+    (repo / "notebooks").mkdir(parents=True, exist_ok=True)
+    (repo / "notebooks" / "task.py").write_text("# Databricks notebook source\n")
+    groups = [f"group-{g}" for g in range(5)]
+    return {
+        "workspace": {"host": "https://bench.cloud.databricks.com"},
+        "git": {"url": "https://example.com/repo.git", "provider": "gitHub", "tag": "v1.0.0"},
+        "groups": groups,
+        "service_principal": {"name": "DEPLOYER"},
+        "catalog": {
+            "name": "LAKE",
+            "access": {"group-0": "OWNER", "DEPLOYER": "OWNER"},
+            "schemas": {
+                f"S{s:04d}": {"access": {groups[1 + s % 4]: ["RO", "RW"][s % 2]}}
+                for s in range(schemas)
+            },
+        },
+        "cluster_policies": {
+            f"P{p}": {"node_types": ["m5d.large"], "max_workers": 4, "access": groups[:2]}
+            for p in range(5)
+        },
+        "sql_warehouses": {f"W{w}": {"access": {"group-1": "CAN_USE"}} for w in range(5)},
+        "jobs": {
+            f"J{j:03d}": {
+                "cluster": {"policy": f"P{j % 5}", "node_type": "m5d.large"},
+                "tasks": {f"T{t}": {"notebook": "notebooks/task"} for t in range(3)},
+            }
+            for j in range(jobs)
+        },
+    }
 
 
 def synth_once(config: Path, outdir: Path) -> tuple[float, float]:

@@ -29,10 +29,22 @@ def tool_env(**extra: str) -> dict[str, str]:
 
 
 def copy_config(dest: Path) -> Path:
-    """A writable copy of the example configuration."""
+    """A writable copy of the example configuration, with the repository files it refers
+    to (notebooks, the dbt project: paths in config are relative to config/'s parent)."""
     target = dest / "config"
     shutil.copytree(EXAMPLE_CONFIG, target)
+    copy_examples(dest)
     return target
+
+
+def copy_examples(dest: Path) -> None:
+    """examples/ next to a copied config/, without build output."""
+    if not (dest / "examples").exists():
+        shutil.copytree(
+            REPO / "examples",
+            dest / "examples",
+            ignore=shutil.ignore_patterns("target", "dbt_packages", "logs", "__pycache__"),
+        )
 
 
 def edit_yaml(path: Path, edit) -> None:

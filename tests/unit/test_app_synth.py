@@ -48,6 +48,27 @@ def test_summary_on_stderr_counts_instances(example_out):
     assert "snowflake_schema 7" in line
 
 
+def test_databricks_part_on_every_cloud_tier_and_sandbox(example_out):
+    """The example's minimum: a catalog with ≥ 3 schemas, a cluster policy, a SQL warehouse,
+    a job with a notebook task and a dbt task, a service principal — on dev, staging, prod."""
+    outdir, result = example_out
+    for tier in ("dev", "staging", "prod"):
+        counts = count_resources(stack_json(outdir, tier))
+        assert counts["databricks_catalog"] == 1
+        assert counts["databricks_schema"] >= 3
+        assert counts["databricks_cluster_policy"] >= 1
+        assert counts["databricks_sql_endpoint"] >= 1
+        assert counts["databricks_service_principal"] == 1
+        assert counts["databricks_job"] >= 1
+        job = stack_json(outdir, tier)["resource"]["databricks_job"]["jobs"]
+        tasks = job["for_each"]["NIGHTLY"]["tasks"]
+        assert any(t["notebook"] for t in tasks) and any(t["dbt"] for t in tasks)
+        line = next(x for x in result.stderr.splitlines() if x.strip().startswith(f"{tier} "))
+        assert "databricks_job 1" in line
+    for sandbox in ("dev-alice", "dev-bob"):
+        assert count_resources(stack_json(outdir, sandbox))["databricks_schema"] == 1
+
+
 def test_no_machine_path_in_output(example_out):
     outdir, _ = example_out
     from support import REPO

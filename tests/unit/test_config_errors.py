@@ -151,6 +151,120 @@ CASES = [
     ),
     pytest.param(
         PROD,
+        _set(["databricks", "cluster_policies", "JOBS", "node_types"], ["m5d.large", "big-box"]),
+        "tiers/prod.yaml: databricks.cluster_policies.JOBS.node_types.1: 'big-box' is not a node type id",
+        id="databricks-node-type-format",
+    ),
+    pytest.param(
+        PROD,
+        _set(["databricks", "cluster_policies", "JOBS", "auto_termination_minutes"], 90),
+        "tiers/prod.yaml: databricks.cluster_policies.JOBS.auto_termination_minutes: 90 is above this tier's maximum (max_auto_termination_minutes: 60)",
+        id="databricks-auto-termination-above-max",
+    ),
+    pytest.param(
+        PROD,
+        _set(["databricks", "sql_warehouses", "BI", "auto_stop_mins"], 120),
+        "tiers/prod.yaml: databricks.sql_warehouses.BI.auto_stop_mins: 120 is above this tier's maximum",
+        id="databricks-auto-stop-above-max",
+    ),
+    pytest.param(
+        PROD,
+        _set(
+            ["databricks", "jobs", "NIGHTLY", "tasks", "INGEST_ORDERS", "notebook"],
+            "examples/databricks/notebooks/missing",
+        ),
+        "tiers/prod.yaml: databricks.jobs.NIGHTLY.tasks.INGEST_ORDERS.notebook: notebook 'examples/databricks/notebooks/missing' does not exist in the repository",
+        id="databricks-missing-notebook",
+    ),
+    pytest.param(
+        PROD,
+        _set(["databricks", "jobs", "NIGHTLY", "tasks", "DBT_BUILD", "dbt", "project"], "dbt"),
+        "tiers/prod.yaml: databricks.jobs.NIGHTLY.tasks.DBT_BUILD.dbt.project: dbt project 'dbt' does not exist in the repository (no dbt/dbt_project.yml)",
+        id="databricks-missing-dbt-project",
+    ),
+    pytest.param(
+        PROD,
+        _set(
+            ["databricks", "jobs", "NIGHTLY", "tasks", "INGEST_ORDERS", "notebook"],
+            "../outside/notebook",
+        ),
+        "databricks.jobs.NIGHTLY.tasks.INGEST_ORDERS.notebook: '../outside/notebook' must be a path relative to the repository root",
+        id="databricks-path-outside-repo",
+    ),
+    pytest.param(
+        PROD,
+        _set(["databricks", "catalog", "access", "marketing"], "RO"),
+        "tiers/prod.yaml: databricks.catalog.access.marketing: 'marketing' is not a known principal",
+        id="databricks-grant-unknown-principal",
+    ),
+    pytest.param(
+        PROD,
+        _set(["databricks", "sql_warehouses", "BI", "access", "finance"], "CAN_USE"),
+        "tiers/prod.yaml: databricks.sql_warehouses.BI.access.finance: 'finance' is not a known principal",
+        id="databricks-permission-unknown-principal",
+    ),
+    pytest.param(
+        PROD,
+        _set(["databricks", "jobs", "NIGHTLY", "access", "interns"], "CAN_VIEW"),
+        "tiers/prod.yaml: databricks.jobs.NIGHTLY.access.interns: 'interns' is not a known principal",
+        id="databricks-job-access-unknown-principal",
+    ),
+    pytest.param(
+        PROD,
+        _set(["databricks", "git", "branch"], "main"),
+        "tiers/prod.yaml: databricks.git.branch: a prod tier never runs jobs from a moving branch ('main')",
+        id="databricks-prod-job-on-branch",
+    ),
+    pytest.param(
+        PROD,
+        _set(["databricks", "git", "commit"], "HEAD~1"),
+        "tiers/prod.yaml: databricks.git.commit: 'HEAD~1' is not a commit SHA",
+        id="databricks-bad-commit",
+    ),
+    pytest.param(
+        PROD,
+        _set(["databricks", "jobs", "NIGHTLY", "cluster", "node_type"], "r5d.large"),
+        "tiers/prod.yaml: databricks.jobs.NIGHTLY.cluster.node_type: 'r5d.large' is not allowed by policy 'JOBS'",
+        id="databricks-job-node-type-not-in-policy",
+    ),
+    pytest.param(
+        PROD,
+        _set(["databricks", "jobs", "NIGHTLY", "cluster", "workers"], 20),
+        "tiers/prod.yaml: databricks.jobs.NIGHTLY.cluster.workers: 20 is above the max_workers of policy 'JOBS' (8)",
+        id="databricks-job-workers-above-policy",
+    ),
+    pytest.param(
+        PROD,
+        _set(["databricks", "jobs", "NIGHTLY", "tasks", "DBT_BUILD", "depends_on"], ["INGEST"]),
+        "tiers/prod.yaml: databricks.jobs.NIGHTLY.tasks.DBT_BUILD.depends_on.0: 'INGEST' is not a declared task of this job",
+        id="databricks-task-unknown-dependency",
+    ),
+    pytest.param(
+        PROD,
+        _set(["databricks", "workspace", "host"], "northwind.cloud.databricks.com"),
+        "tiers/prod.yaml: databricks.workspace.host: 'northwind.cloud.databricks.com' is not a workspace URL",
+        id="databricks-host-not-url",
+    ),
+    pytest.param(
+        DEV,
+        _set(["developers"], [{"name": "alice", "databricks_user": "alice"}]),
+        "tiers/dev.yaml: developers.0.databricks_user: 'alice' is not a Databricks user name",
+        id="databricks-user-not-email",
+    ),
+    pytest.param(
+        PROD,
+        _set(["databricks", "sql_warehouses", "BI", "auto_stop_mins"], 5),
+        "tiers/prod.yaml: databricks.sql_warehouses.BI.auto_stop_mins: must be at least 10, got 5",
+        id="databricks-auto-stop-below-api-minimum",
+    ),
+    pytest.param(
+        Path("tiers") / "local.yaml",
+        _set(["databricks"], {"workspace": {"host": "https://x.cloud.databricks.com"}}),
+        "tiers/local.yaml: databricks.service_principal: required field is missing",
+        id="databricks-on-local-incomplete",
+    ),
+    pytest.param(
+        PROD,
         _set(["protected"], False),
         "tiers/prod.yaml: protected: a prod tier is always protected",
         id="prod-unprotected",
@@ -353,3 +467,31 @@ def test_unknown_stack_selection(tmp_path):
     result = run_synth(config, tmp_path / "out", TIERFORM_TIERS="qa")
     assert result.returncode == 2
     assert "$TIERFORM_TIERS: 'qa' is not a tier or sandbox stack" in result.stderr
+
+
+def test_databricks_on_local_tier_is_rejected(tmp_path):
+    import yaml
+
+    config = copy_config(tmp_path)
+    databricks = yaml.safe_load((config / PROD).read_text())["databricks"]
+    edit_yaml(config / "tiers" / "local.yaml", _set(["databricks"], databricks))
+    result = run_synth(config, tmp_path / "out")
+    _assert_rejected(
+        result,
+        "tiers/local.yaml: databricks: a local tier runs without any cloud account",
+        config,
+    )
+
+
+def test_shared_catalog_cannot_be_granted_from_a_tier(tmp_path):
+    config = copy_config(tmp_path)
+    edit_yaml(
+        config / PROD,
+        lambda d: d["databricks"]["catalog"].update(layout="shared", bind_to_workspace=False),
+    )
+    result = run_synth(config, tmp_path / "out")
+    _assert_rejected(
+        result,
+        "tiers/prod.yaml: databricks.catalog.access: a shared catalog is managed outside the tier stacks",
+        config,
+    )

@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from support import EXAMPLE_CONFIG, tree_snapshot
+from support import EXAMPLE_CONFIG, copy_examples, tree_snapshot
 
 from tierform.synth import main
 
@@ -82,6 +82,7 @@ def test_mutated_config_never_tracebacks_or_half_writes(mutation):
     with tempfile.TemporaryDirectory() as tmp:
         config = Path(tmp) / "config"
         shutil.copytree(EXAMPLE_CONFIG, config)
+        copy_examples(Path(tmp))
         target = config / file
         data = yaml.safe_load(target.read_text()) or {}
         target.write_text(yaml.safe_dump(_apply(data, path, action, value, key)))

@@ -45,6 +45,8 @@ def load_platform(config_dir: str | Path = "config") -> PlatformConfig:
         ) from None
 
     issues: list[ConfigIssue] = []
+    # Paths in config (notebooks, dbt projects) are relative to the repository: config/'s parent.
+    repo_root = config_dir.absolute().parent
     raw_tiers = _read_tier_files(config_dir, platform, platform_display, issues)
     tiers: dict[str, TierSpec] = {}
     for name in platform.tiers:
@@ -54,7 +56,7 @@ def load_platform(config_dir: str | Path = "config") -> PlatformConfig:
         if chain is None:
             continue
         platform_layer = Layer(platform_display, {"naming": raw_platform.get("naming", {})})
-        tier = _validate_tier(name, chain, platform_layer, platform, issues)
+        tier = _validate_tier(name, chain, platform_layer, platform, issues, repo_root)
         if tier is not None:
             tiers[name] = tier
     if issues:
@@ -161,6 +163,7 @@ def _validate_tier(
     platform_layer: Layer,
     platform: PlatformSpec,
     issues: list[ConfigIssue],
+    repo_root: Path | None = None,
 ) -> TierSpec | None:
     data = _merged(chain)
     data["name"] = name
@@ -180,7 +183,7 @@ def _validate_tier(
             ConfigIssue(file_for(layers, ["naming", "pattern"]), "naming.pattern", naming_problem)
         )
         found = True
-    for path, message in check_tier(tier):
+    for path, message in check_tier(tier, repo_root):
         issues.append(ConfigIssue(file_for(layers, path), join_path(path), message))
         found = True
     return None if found else tier

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 from tierform.config.airflow_checks import check_airflow
+from tierform.config.databricks_checks import check_databricks
 from tierform.config.tier import TierSpec
 
 # (field path, message)
@@ -16,10 +18,15 @@ def _unknown(kind: str, name: str, known: dict | list) -> str:
     return f"{name!r} is not a declared {kind} (declared: {listed})"
 
 
-def check_tier(tier: TierSpec) -> Iterator[Problem]:
-    """Every cross-reference problem of one tier, as (path, message)."""
+def check_tier(tier: TierSpec, repo_root: Path | None = None) -> Iterator[Problem]:
+    """Every cross-reference problem of one tier, as (path, message).
+
+    `repo_root`: the repository (config/'s parent) that paths in config refer to; None
+    skips the checks that look at files.
+    """
     yield from _check_developers(tier)
     yield from check_airflow(tier)
+    yield from check_databricks(tier, repo_root)
     sf = tier.snowflake
     if sf is None:
         return

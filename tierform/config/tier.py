@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from tierform.config.airflow import AirflowSpec
 from tierform.config.backend import BackendSpec, LocalBackendSpec
 from tierform.config.base import Slug, Spec
+from tierform.config.databricks import DatabricksSpec
 from tierform.config.naming import NamingRule
 from tierform.config.snowflake import SnowflakeSpec
 
@@ -22,6 +24,16 @@ class DeveloperSpec(Spec):
     # The developer's existing Snowflake user (SSO-managed, not created here); when set,
     # the sandbox role is granted to it.
     snowflake_user: str | None = None
+    # The developer's Databricks user (email, SSO-managed). When set and the tier has a
+    # databricks section, the sandbox stack creates a schema the developer owns.
+    databricks_user: str | None = None
+
+    @field_validator("databricks_user")
+    @classmethod
+    def _email(cls, user: str | None) -> str | None:
+        if user is not None and not re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", user):
+            raise ValueError(f"{user!r} is not a Databricks user name (the user's email address)")
+        return user
 
 
 class TierSpec(Spec):
@@ -35,6 +47,7 @@ class TierSpec(Spec):
     naming: NamingRule = Field(default_factory=NamingRule)
     backend: BackendSpec = Field(default_factory=LocalBackendSpec)
     snowflake: SnowflakeSpec | None = None
+    databricks: DatabricksSpec | None = None
     # Absent on a local tier means the local flavor (a DAGs folder under .tierform/).
     airflow: AirflowSpec | None = None
     developers: list[DeveloperSpec] = Field(default_factory=list)

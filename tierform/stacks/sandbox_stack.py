@@ -11,7 +11,8 @@ from tierform.stacks.backends import add_backend
 
 
 class SandboxStack(TerraformStack):
-    """Attributes: `sandbox` (SandboxRef), `snowflake` (SnowflakeSandbox or None)."""
+    """Attributes: `sandbox` (SandboxRef), `snowflake` (SnowflakeSandbox or None),
+    `databricks` (DatabricksSandbox or None: only for a developer with a `databricks_user`)."""
 
     def __init__(self, scope: Construct, sandbox: SandboxRef):
         super().__init__(scope, sandbox.stack)
@@ -24,4 +25,11 @@ class SandboxStack(TerraformStack):
 
             self.snowflake = SnowflakeSandbox(
                 self, "snowflake", tier=tier, developer=sandbox.developer
+            )
+        self.databricks = None
+        if tier.databricks is not None and sandbox.developer.databricks_user is not None:
+            from tierform.constructs.databricks import DatabricksSandbox
+
+            self.databricks = DatabricksSandbox(
+                self, "databricks", tier=tier, developer=sandbox.developer
             )

@@ -13,8 +13,8 @@ class TierStack(TerraformStack):
     """Stack `<tier>`. Provider packages are imported only when the tier uses them, so a
     `local` tier synthesizes (and `terraform init`s) without any provider at all.
 
-    Attributes: `tier`, `snowflake` (SnowflakeEnvironment or None), `airflow`
-    (AirflowEnvironment or None).
+    Attributes: `tier`, `snowflake` (SnowflakeEnvironment or None), `databricks`
+    (DatabricksEnvironment or None), `airflow` (AirflowEnvironment or None).
     """
 
     def __init__(self, scope: Construct, tier: TierSpec):
@@ -26,6 +26,11 @@ class TierStack(TerraformStack):
             from tierform.constructs.snowflake import SnowflakeEnvironment
 
             self.snowflake = SnowflakeEnvironment(self, "snowflake", tier=tier)
+        self.databricks = None
+        if tier.databricks is not None:
+            from tierform.constructs.databricks import DatabricksEnvironment
+
+            self.databricks = DatabricksEnvironment(self, "databricks", tier=tier)
         self.airflow = None
         if tier.airflow is not None:
             from tierform.constructs.airflow import AirflowEnvironment

@@ -1,0 +1,263 @@
+"""Databricks part of a tier: workspace, Unity Catalog, compute guardrails, identity, jobs.
+
+Names: Unity Catalog stores catalog and schema names in lower case, so physical names are
+the tier naming rule's result in lower case (NORTHWIND → northwind_prod); writing them
+upper-case would show a perpetual diff. Cross-field checks live in databricks_checks.py.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BeforeValidator, Field, field_validator, model_validator
+
+from tierform.config.base import Identifier, Spec, names_list_to_map
+from tierform.config.snowflake import AccessLevel
+
+# What the git_source block accepts (Databricks Jobs API `git_provider`).
+GitProvider = Literal[
+    "gitHub",
+    "gitHubEnterprise",
+    "gitLab",
+    "gitLabEnterpriseEdition",
+    "bitbucketCloud",
+    "bitbucketServer",
+    "azureDevOpsServices",
+    "awsCodeCommit",
+]
+WarehouseSize = Literal[
+    "2X-Small", "X-Small", "Small", "Medium", "Large", "X-Large", "2X-Large", "3X-Large", "4X-Large"
+]
+WarehousePermission = Literal["CAN_USE", "CAN_MONITOR", "CAN_MANAGE", "CAN_VIEW"]
+JobPermission = Literal["CAN_VIEW", "CAN_MANAGE_RUN", "CAN_MANAGE"]
+SecretPermission = Literal["READ", "WRITE", "MANAGE"]
+
+# Node type ids per cloud: AWS i3.xlarge / m5d.2xlarge, Azure Standard_DS3_v2, GCP n2-highmem-4.
+_NODE_TYPE = re.compile(
+    r"^(?:[a-z][a-z0-9-]*\.(?:nano|micro|small|medium|large|metal|[0-9]*xlarge)"
+    r"|Standard_[A-Za-z0-9_]+"
+    r"|[a-z][a-z0-9]*-[a-z]+-[0-9]+[a-z]*(?:-lssd)?)$"
+)
+_COMMIT = re.compile(r"^[0-9a-f]{7,40}$")
+_HOST = re.compile(r"^https://[A-Za-z0-9.-]+(?::[0-9]+)?/?$")
+
+
+def _check_node_type(value: str) -> str:
+    if not _NODE_TYPE.match(value):
+        raise ValueError(
+            f"{value!r} is not a node type id: expected e.g. i3.xlarge (AWS), "
+            "Standard_DS3_v2 (Azure) or n2-highmem-4 (GCP)"
+        )
+    return value
+
+
+NodeType = Annotated[str, AfterValidator(_check_node_type)]
+
+
+def _unique(names: list[str]) -> list[str]:
+    for name in names:
+        if names.count(name) > 1:
+            raise ValueError(f"{name!r} is listed twice")
+    return names
+
+
+class WorkspaceSpec(Spec):
+    """The tier's workspace. Credentials come only from DATABRICKS_* variables
+    (DATABRICKS_CLIENT_ID + DATABRICKS_CLIENT_SECRET, or DATABRICKS_TOKEN)."""
+
+    host: str
+    # The numeric workspace id; needed only to bind the catalog to this workspace.
+    id: int | None = Field(default=None, ge=1)
+
+    @field_validator("host")
+    @classmethod
+    def _https_url(cls, host: str) -> str:
+        if not _HOST.match(host):
+            raise ValueError(
+                f"{host!r} is not a workspace URL: expected https://<workspace host> "
+                "(e.g. https://dbc-1234abcd-5678.cloud.databricks.com)"
+            )
+        return host.rstrip("/")
+
+
+class GitSpec(Spec):
+    """Where jobs take their code from, and which ref this tier runs.
+
+    At most one of branch, tag, commit. Left out: a prod tier runs the commit CD passes
+    in the Terraform variable `databricks_git_commit`; any other tier follows `main`.
+    A prod tier never follows a branch (checked).
+    """
+
+    url: str = Field(min_length=1)
+    provider: GitProvider
+    branch: str | None = Field(default=None, min_length=1)
+    tag: str | None = Field(default=None, min_length=1)
+    commit: str | None = None
+
+    @field_validator("commit")
+    @classmethod
+    def _sha(cls, commit: str | None) -> str | None:
+        if commit is not None and not _COMMIT.match(commit):
+            raise ValueError(f"{commit!r} is not a commit SHA (7 to 40 lower-case hex digits)")
+        return commit
+
+    @model_validator(mode="after")
+    def _one_ref(self) -> GitSpec:
+        refs = [k for k in ("branch", "tag", "commit") if getattr(self, k) is not None]
+        if len(refs) > 1:
+            raise ValueError(
+                f"set at most one of branch, tag, commit (got {', '.join(refs)}); "
+                "to drop one inherited through `extends`, write e.g. `tag: null`"
+            )
+        return self
+
+
+class SchemaSpec(Spec):
+    comment: str | None = None
+    # Principal (group or the tier's service principal) → RO | RW | OWNER on this schema only.
+    access: dict[str, AccessLevel] = Field(default_factory=dict)
+
+
+class CatalogSpec(Spec):
+    """`per_tier`: a catalog per tier named by the naming rule (NORTHWIND → northwind_prod).
+    `shared`: one existing catalog named `name` for every tier; each tier's schemas carry
+    the prefix `<tier>_` (prod_bronze). The shared catalog and its grants are managed outside
+    the tier stacks (grants are authoritative: two stacks must never both manage them)."""
+
+    name: Identifier
+    layout: Literal["per_tier", "shared"] = "per_tier"
+    comment: str | None = None
+    # Principal → RO | RW | OWNER on the whole catalog (Unity Catalog inherits it downwards).
+    access: dict[str, AccessLevel] = Field(default_factory=dict)
+    schemas: Annotated[dict[Identifier, SchemaSpec], BeforeValidator(names_list_to_map)] = Field(
+        default_factory=dict
+    )
+    # Make the catalog ISOLATED and bind it to this tier's workspace (needs workspace.id).
+    bind_to_workspace: bool = False
+
+
+class ClusterPolicySpec(Spec):
+    """Guardrails for every cluster created under the policy (jobs use it too)."""
+
+    description: str | None = None
+    auto_termination_minutes: int = Field(default=30, ge=10)
+    node_types: list[NodeType] = Field(min_length=1)
+    max_workers: int = Field(default=2, ge=0, le=1000)
+    spark_version: str = Field(default="15.4.x-scala2.12", min_length=1)
+    # Groups allowed to create clusters with the policy (CAN_USE).
+    access: list[str] = Field(default_factory=list)
+
+    @field_validator("access", "node_types")
+    @classmethod
+    def _no_repeats(cls, names: list[str]) -> list[str]:
+        return _unique(names)
+
+
+class SqlWarehouseSpec(Spec):
+    size: WarehouseSize = "2X-Small"
+    min_clusters: int = Field(default=1, ge=1, le=30)
+    max_clusters: int = Field(default=1, ge=1, le=30)
+    # The SQL Warehouses API accepts 0 (never: not allowed here) or at least 10.
+    auto_stop_mins: int = Field(default=10, ge=10)
+    serverless: bool = True
+    access: dict[str, WarehousePermission] = Field(default_factory=dict)
+
+
+class ServicePrincipalSpec(Spec):
+    """The tier's identity for CI/CD and job runs, with only the entitlements it needs."""
+
+    name: Identifier
+    workspace_access: bool = True
+    databricks_sql_access: bool = True
+    allow_cluster_create: bool = False
+
+
+class SecretScopeSpec(Spec):
+    """Scope and ACLs only: secret values are put by an operator, never through Terraform."""
+
+    name: Identifier
+    acls: dict[str, SecretPermission] = Field(default_factory=dict)
+
+
+class JobClusterSpec(Spec):
+    policy: Identifier
+    node_type: NodeType
+    workers: int = Field(default=1, ge=0)
+
+
+class DbtTaskSpec(Spec):
+    # Repository-relative folder holding dbt_project.yml.
+    project: str = Field(min_length=1)
+    commands: list[str] = Field(default_factory=lambda: ["dbt deps", "dbt build"], min_length=1)
+    warehouse: Identifier
+    # Default schema of the dbt target (a declared schema of the tier's catalog).
+    target_schema: Identifier | None = None
+    dbt_package: str = "dbt-databricks>=1.8,<2"
+
+    @field_validator("commands")
+    @classmethod
+    def _dbt_commands(cls, commands: list[str]) -> list[str]:
+        for command in commands:
+            if not command.startswith("dbt "):
+                raise ValueError(f"{command!r} is not a dbt command (each must start with 'dbt ')")
+        return commands
+
+
+class TaskSpec(Spec):
+    """Exactly one of `notebook` (repository-relative path) or `dbt`."""
+
+    notebook: str | None = Field(default=None, min_length=1)
+    parameters: dict[str, str] = Field(default_factory=dict)
+    dbt: DbtTaskSpec | None = None
+    depends_on: list[Identifier] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> TaskSpec:
+        if (self.notebook is None) == (self.dbt is None):
+            raise ValueError("a task runs exactly one of: notebook, dbt")
+        return self
+
+
+class ScheduleSpec(Spec):
+    cron: str = Field(min_length=1, description="Quartz cron, e.g. '0 0 3 * * ?'")
+    timezone: str = "UTC"
+
+
+class JobSpec(Spec):
+    description: str | None = None
+    cluster: JobClusterSpec
+    tasks: dict[Identifier, TaskSpec] = Field(min_length=1)
+    schedule: ScheduleSpec | None = None
+    # Left out: paused on every tier but prod.
+    paused: bool | None = None
+    max_concurrent_runs: int = Field(default=1, ge=1)
+    # Who may see or run the job (it runs as the tier's service principal either way).
+    access: dict[str, JobPermission] = Field(default_factory=dict)
+
+
+class DatabricksSpec(Spec):
+    workspace: WorkspaceSpec
+    git: GitSpec | None = None
+    # Existing account groups (SCIM/IdP-managed), referenced by name.
+    groups: list[str] = Field(default_factory=list)
+    service_principal: ServicePrincipalSpec
+    catalog: CatalogSpec
+    # The tier's ceiling for cluster auto-termination and warehouse auto-stop.
+    max_auto_termination_minutes: int = Field(default=60, ge=10)
+    cluster_policies: dict[Identifier, ClusterPolicySpec] = Field(default_factory=dict)
+    sql_warehouses: dict[Identifier, SqlWarehouseSpec] = Field(default_factory=dict)
+    secret_scope: SecretScopeSpec | None = None
+    # Cost tags on every policy-governed cluster and warehouse (plus `tier`).
+    cost_tags: dict[str, str] = Field(default_factory=dict)
+    jobs: dict[Identifier, JobSpec] = Field(default_factory=dict)
+
+    @field_validator("groups")
+    @classmethod
+    def _no_repeats(cls, names: list[str]) -> list[str]:
+        return _unique(names)
+
+    @property
+    def principals(self) -> list[str]:
+        """Names a grant, permission or ACL may refer to."""
+        return [*self.groups, self.service_principal.name]

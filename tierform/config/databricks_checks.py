@@ -1,0 +1,218 @@
+"""Cross-field checks of a tier's Databricks section, as (field path, message).
+
+`repo_root` is the repository the jobs run from (config/'s parent): notebook paths and dbt
+projects a job names must exist there, or the job would fail at run time, not at plan time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path, PurePosixPath
+
+from tierform.config.databricks import DatabricksSpec, JobSpec
+from tierform.config.databricks_naming import sandbox_schema_logical
+from tierform.config.tier import TierSpec
+
+Problem = tuple[list[str | int], str]
+
+# Extensions a notebook in a Git folder may have; jobs name it without one.
+NOTEBOOK_EXTENSIONS = (".py", ".ipynb", ".sql", ".scala", ".r")
+BASE: list[str | int] = ["databricks"]
+
+
+def _unknown(kind: str, name: str, known) -> str:
+    listed = ", ".join(sorted(known)) or "none declared"
+    return f"{name!r} is not a declared {kind} (declared: {listed})"
+
+
+def check_databricks(tier: TierSpec, repo_root: Path | None) -> Iterator[Problem]:
+    dbx = tier.databricks
+    if dbx is None:
+        return
+    if tier.kind == "local":
+        yield BASE, "a local tier runs without any cloud account; remove the databricks section"
+        return
+    yield from _check_principals(dbx)
+    yield from _check_catalog(tier, dbx)
+    yield from _check_compute(dbx)
+    yield from _check_git(tier, dbx)
+    for name, job in dbx.jobs.items():
+        yield from _check_job(dbx, name, job, repo_root)
+
+
+def _check_principals(dbx: DatabricksSpec) -> Iterator[Problem]:
+    known = dbx.principals
+    sp = dbx.service_principal.name
+    if sp in dbx.groups:
+        yield [*BASE, "groups"], f"{sp!r} is also the service principal's name"
+
+    def unknown(principal: str) -> str:
+        return (
+            f"{principal!r} is not a known principal: grant to a group listed under "
+            f"databricks.groups or to the service principal {sp!r} (known: {', '.join(known)})"
+        )
+
+    for principal in dbx.catalog.access:
+        if principal not in known:
+            yield [*BASE, "catalog", "access", principal], unknown(principal)
+    for schema, spec in dbx.catalog.schemas.items():
+        for principal in spec.access:
+            if principal not in known:
+                yield [*BASE, "catalog", "schemas", schema, "access", principal], unknown(principal)
+    for name, policy in dbx.cluster_policies.items():
+        for i, principal in enumerate(policy.access):
+            if principal not in known:
+                yield [*BASE, "cluster_policies", name, "access", i], unknown(principal)
+    for name, wh in dbx.sql_warehouses.items():
+        for principal in wh.access:
+            if principal not in known:
+                yield [*BASE, "sql_warehouses", name, "access", principal], unknown(principal)
+    for name, job in dbx.jobs.items():
+        for principal in job.access:
+            if principal not in known:
+                yield [*BASE, "jobs", name, "access", principal], unknown(principal)
+    if dbx.secret_scope is not None:
+        for principal in dbx.secret_scope.acls:
+            if principal not in known:
+                yield [*BASE, "secret_scope", "acls", principal], unknown(principal)
+
+
+def _check_catalog(tier: TierSpec, dbx: DatabricksSpec) -> Iterator[Problem]:
+    catalog = dbx.catalog
+    path = [*BASE, "catalog"]
+    if catalog.bind_to_workspace:
+        if catalog.layout == "shared":
+            yield (
+                [*path, "bind_to_workspace"],
+                "only a per_tier catalog can be bound to a workspace",
+            )
+        elif dbx.workspace.id is None:
+            yield (
+                [*BASE, "workspace", "id"],
+                "required when catalog.bind_to_workspace is true (the numeric workspace id)",
+            )
+    if catalog.layout == "shared" and catalog.access:
+        yield (
+            [*path, "access"],
+            "a shared catalog is managed outside the tier stacks: grant on its schemas instead",
+        )
+    for dev in tier.developers:
+        logical = sandbox_schema_logical(dev.name)
+        if dev.databricks_user and logical in catalog.schemas:
+            yield (
+                [*path, "schemas", logical],
+                f"this name is the Databricks sandbox schema of developer {dev.name!r}",
+            )
+
+
+def _check_compute(dbx: DatabricksSpec) -> Iterator[Problem]:
+    ceiling = dbx.max_auto_termination_minutes
+    for name, policy in dbx.cluster_policies.items():
+        if policy.auto_termination_minutes > ceiling:
+            yield (
+                [*BASE, "cluster_policies", name, "auto_termination_minutes"],
+                f"{policy.auto_termination_minutes} is above this tier's maximum "
+                f"(max_auto_termination_minutes: {ceiling})",
+            )
+    for name, wh in dbx.sql_warehouses.items():
+        path = [*BASE, "sql_warehouses", name]
+        if wh.auto_stop_mins > ceiling:
+            yield (
+                [*path, "auto_stop_mins"],
+                f"{wh.auto_stop_mins} is above this tier's maximum "
+                f"(max_auto_termination_minutes: {ceiling})",
+            )
+        if not wh.serverless and wh.auto_stop_mins < 10:
+            yield (
+                [*path, "auto_stop_mins"],
+                "a classic (non-serverless) warehouse needs at least 10",
+            )
+        if wh.min_clusters > wh.max_clusters:
+            yield (
+                [*path, "min_clusters"],
+                f"{wh.min_clusters} is more than max_clusters ({wh.max_clusters})",
+            )
+
+
+def _check_git(tier: TierSpec, dbx: DatabricksSpec) -> Iterator[Problem]:
+    if dbx.jobs and dbx.git is None:
+        yield [*BASE, "git"], "required when jobs are declared (the repository jobs run from)"
+    if dbx.git is not None and dbx.git.branch is not None and tier.kind == "prod":
+        yield (
+            [*BASE, "git", "branch"],
+            f"a prod tier never runs jobs from a moving branch ({dbx.git.branch!r}): pin a tag "
+            "or commit, or leave all three out so CD passes the commit in "
+            "TF_VAR_databricks_git_commit",
+        )
+
+
+def _check_job(
+    dbx: DatabricksSpec, name: str, job: JobSpec, repo_root: Path | None
+) -> Iterator[Problem]:
+    path = [*BASE, "jobs", name]
+    cluster = job.cluster
+    policy = dbx.cluster_policies.get(cluster.policy)
+    if policy is None:
+        yield (
+            [*path, "cluster", "policy"],
+            _unknown("cluster policy", cluster.policy, dbx.cluster_policies),
+        )
+    else:
+        if cluster.node_type not in policy.node_types:
+            yield (
+                [*path, "cluster", "node_type"],
+                f"{cluster.node_type!r} is not allowed by policy {cluster.policy!r} "
+                f"(allowed: {', '.join(policy.node_types)})",
+            )
+        if cluster.workers > policy.max_workers:
+            yield (
+                [*path, "cluster", "workers"],
+                f"{cluster.workers} is above the max_workers of policy {cluster.policy!r} "
+                f"({policy.max_workers})",
+            )
+    for task_name, task in job.tasks.items():
+        tpath = [*path, "tasks", task_name]
+        for i, dep in enumerate(task.depends_on):
+            if dep not in job.tasks or dep == task_name:
+                yield [*tpath, "depends_on", i], _unknown("task of this job", dep, job.tasks)
+        if task.notebook is not None:
+            problem = _repo_path_problem(task.notebook, repo_root, notebook=True)
+            if problem:
+                yield [*tpath, "notebook"], problem
+        if task.dbt is not None:
+            dbt = task.dbt
+            problem = _repo_path_problem(dbt.project, repo_root, notebook=False)
+            if problem:
+                yield [*tpath, "dbt", "project"], problem
+            if dbt.warehouse not in dbx.sql_warehouses:
+                yield (
+                    [*tpath, "dbt", "warehouse"],
+                    _unknown("SQL warehouse", dbt.warehouse, dbx.sql_warehouses),
+                )
+            if dbt.target_schema is not None and dbt.target_schema not in dbx.catalog.schemas:
+                yield (
+                    [*tpath, "dbt", "target_schema"],
+                    _unknown("schema", dbt.target_schema, dbx.catalog.schemas),
+                )
+
+
+def _repo_path_problem(value: str, repo_root: Path | None, *, notebook: bool) -> str | None:
+    """Why `value` is not a usable repository-relative path, or None."""
+    pure = PurePosixPath(value)
+    if pure.is_absolute() or ".." in pure.parts or "\\" in value:
+        return f"{value!r} must be a path relative to the repository root, without '..'"
+    if repo_root is None:
+        return None
+    target = repo_root / pure
+    if notebook:
+        stem = target.with_suffix("") if target.suffix in NOTEBOOK_EXTENSIONS else target
+        candidates = [stem.with_name(stem.name + ext) for ext in NOTEBOOK_EXTENSIONS]
+        if target.is_file() or any(c.is_file() for c in candidates):
+            return None
+        return (
+            f"notebook {value!r} does not exist in the repository "
+            f"(looked for it with and without {', '.join(NOTEBOOK_EXTENSIONS)})"
+        )
+    if (target / "dbt_project.yml").is_file():
+        return None
+    return f"dbt project {value!r} does not exist in the repository (no {value}/dbt_project.yml)"

@@ -1,0 +1,55 @@
+"""Physical Databricks names of one tier, computed from config alone (constructs, sandboxes
+and the release CLI all agree on them without reading each other's state)."""
+
+from __future__ import annotations
+
+from tierform.config.tier import TierSpec
+
+# Variable CD sets (TF_VAR_databricks_git_commit) when prod's config pins no tag or commit.
+GIT_COMMIT_VARIABLE = "databricks_git_commit"
+
+
+def catalog_name(tier: TierSpec) -> str:
+    """`per_tier`: the naming rule, lower-cased (Unity Catalog stores names in lower case)."""
+    assert tier.databricks is not None
+    catalog = tier.databricks.catalog
+    if catalog.layout == "shared":
+        return catalog.name.lower()
+    return tier.object_name(catalog.name).lower()
+
+
+def schema_name(tier: TierSpec, logical: str) -> str:
+    """`shared` catalogs keep tiers apart by a `<tier>_` prefix on every schema."""
+    assert tier.databricks is not None
+    if tier.databricks.catalog.layout == "shared":
+        return f"{tier.name}_{logical}".lower()
+    return logical.lower()
+
+
+def sandbox_schema_logical(developer: str) -> str:
+    """The same logical name as the developer's Snowflake sandbox: DEV_ALICE."""
+    return f"DEV_{developer.upper()}"
+
+
+def object_name(tier: TierSpec, logical: str) -> str:
+    """Workspace objects (service principal, policies, warehouses, secret scope)."""
+    return tier.object_name(logical).lower()
+
+
+def job_name(tier: TierSpec, logical: str) -> str:
+    """Job names always carry the tier, whatever the naming rule: `[prod] NIGHTLY`."""
+    return f"[{tier.name}] {logical}"
+
+
+def git_ref(tier: TierSpec) -> tuple[str, str | None]:
+    """(kind, value) of the ref this tier's jobs run: ("branch", "main"), ("tag", "v1.2"),
+    ("commit", sha), or ("variable", None) when CD supplies the commit."""
+    assert tier.databricks is not None
+    git = tier.databricks.git
+    for kind in ("branch", "tag", "commit"):
+        value = getattr(git, kind) if git else None
+        if value is not None:
+            return kind, value
+    if tier.kind == "prod":
+        return "variable", None
+    return "branch", "main"

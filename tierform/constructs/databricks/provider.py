@@ -1,0 +1,14 @@
+"""The Databricks provider block of a tier: the workspace host, never credentials."""
+
+from __future__ import annotations
+
+from cdktf_cdktf_provider_databricks.provider import DatabricksProvider
+from constructs import Construct
+
+from tierform.config.databricks import WorkspaceSpec
+
+
+def databricks_provider(scope: Construct, workspace: WorkspaceSpec) -> DatabricksProvider:
+    """Credentials come from the environment at plan/apply time: DATABRICKS_CLIENT_ID and
+    DATABRICKS_CLIENT_SECRET (OAuth M2M, the tier's service principal) or DATABRICKS_TOKEN."""
+    return DatabricksProvider(scope, "databricks", host=workspace.host)

@@ -1,0 +1,47 @@
+"""A developer's Databricks sandbox on the dev tier: a schema in the dev catalog that the
+developer owns, so their dbt target has somewhere to build."""
+
+from __future__ import annotations
+
+from cdktf_cdktf_provider_databricks.schema import Schema
+from constructs import Construct
+
+from tierform.config import databricks_naming as naming
+from tierform.config.tier import DeveloperSpec, TierSpec
+from tierform.constructs.databricks.provider import databricks_provider
+from tierform.constructs.foreach import stable_address
+
+
+class DatabricksSandbox(Construct):
+    """`databricks_schema.sandbox`, owned by the developer's user. The dev catalog is named,
+    never read from the dev stack's state; USE_CATALOG for the developer is granted by the
+    dev tier's stack (catalog grants are authoritative and live in one place).
+
+    Attributes: `catalog_name`, `schema_name`, `owner`, `schema`.
+    """
+
+    def __init__(self, scope: Construct, id: str, *, tier: TierSpec, developer: DeveloperSpec):
+        super().__init__(scope, id)
+        if tier.databricks is None or developer.databricks_user is None:
+            raise ValueError(
+                f"developer {developer.name!r} on tier {tier.name!r} has no Databricks sandbox"
+            )
+        provider = databricks_provider(self, tier.databricks.workspace)
+        self.catalog_name = naming.catalog_name(tier)
+        self.schema_name = naming.schema_name(tier, naming.sandbox_schema_logical(developer.name))
+        self.owner = developer.databricks_user
+        self.schema = stable_address(
+            Schema(
+                self,
+                "schema",
+                provider=provider,
+                catalog_name=self.catalog_name,
+                name=self.schema_name,
+                owner=self.owner,
+                comment=f"Sandbox of {developer.name}, managed by Tierform",
+                properties={"tier": tier.name, "developer": developer.name},
+                # A sandbox is disposable: removing the developer drops its tables too.
+                force_destroy=True,
+            ),
+            "sandbox",
+        )
