@@ -48,7 +48,9 @@ def apply_plan_command(
     tier: Annotated[
         str, typer.Option("--tier", help="tier (or sandbox stack) the plan was made for")
     ],
-    plan: Path = typer.Option(..., "--plan", help="the saved plan file (`tierform plan` output)"),
+    plan: Annotated[
+        Path, typer.Option("--plan", help="the saved plan file (`tierform plan` output)")
+    ],
     outdir: Annotated[Path, typer.Option("--outdir", help="cdktf output folder")] = DEFAULT_OUTDIR,
 ) -> None:
     """terraform apply of a saved, reviewed plan file in the tier's stack folder."""

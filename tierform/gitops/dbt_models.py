@@ -44,7 +44,7 @@ def models_to_build(
         args += ["--profiles-dir", str(profiles_dir)]
     with tempfile.TemporaryDirectory(prefix="tierform-dbt-ls-") as tmp:
         args += ["--target-path", str(Path(tmp) / "target"), "--log-path", str(Path(tmp) / "logs")]
-        from dbt.cli.main import dbtRunner  # noqa: PLC0415 - seconds of import, only when used
+        from dbt.cli.main import dbtRunner  # seconds of import: only when used
 
         result = dbtRunner().invoke(args)
     if not result.success:

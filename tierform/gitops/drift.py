@@ -77,11 +77,14 @@ def report(stack: str, plan: Plan, *, run_url: str | None = None) -> str:
 
 def drift_command(
     tier: Annotated[str, typer.Option("--tier", help="tier (or sandbox stack) to check")],
-    report_file: Path = typer.Option(
-        None, "--report", help="write the Markdown report here (default: stdout)"
-    ),
+    report_file: Annotated[
+        Path | None,
+        typer.Option("--report", help="write the Markdown report here (default: stdout)"),
+    ] = None,
     outdir: Annotated[Path, typer.Option("--outdir", help="cdktf output folder")] = DEFAULT_OUTDIR,
-    run_url: str = typer.Option(None, "--run-url", help="link to the CI run, for the report"),
+    run_url: Annotated[
+        str | None, typer.Option("--run-url", help="link to the CI run, for the report")
+    ] = None,
 ) -> None:
     """Detect drift of one tier: exit 0 in sync, 2 drifted (report written), 1 error."""
     try:

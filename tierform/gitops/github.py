@@ -83,8 +83,10 @@ def upsert_issue(repo: str, title: str, body: str, labels: list[str]) -> str:
 
 def comment_command(
     repo: Annotated[str, typer.Option("--repo", envvar="GITHUB_REPOSITORY", help="owner/name")],
-    pr: int = typer.Option(..., "--pr", help="pull request number"),
-    body_file: Annotated[Path, typer.Option("--body-file", help="Markdown starting with a marker line")],
+    pr: Annotated[int, typer.Option("--pr", help="pull request number")],
+    body_file: Annotated[
+        Path, typer.Option("--body-file", help="Markdown starting with a marker line")
+    ],
 ) -> None:
     """Post the PR comment, or update the one carrying the same marker."""
     try:
@@ -96,13 +98,17 @@ def comment_command(
 
 def issue_command(
     repo: Annotated[str, typer.Option("--repo", envvar="GITHUB_REPOSITORY", help="owner/name")],
-    title: str = typer.Option(..., "--title"),
-    body_file: Annotated[Path, typer.Option("--body-file", help="Markdown starting with a marker line")],
-    label: list[str] = typer.Option([], "--label", help="labels for a new issue"),
+    title: Annotated[str, typer.Option("--title")],
+    body_file: Annotated[
+        Path, typer.Option("--body-file", help="Markdown starting with a marker line")
+    ],
+    label: Annotated[
+        list[str] | None, typer.Option("--label", help="labels for a new issue")
+    ] = None,
 ) -> None:
     """Open an issue, or update the open one carrying the same marker."""
     try:
-        print(f"tierform issue: {upsert_issue(repo, title, body_file.read_text(), label)}")
+        print(f"tierform issue: {upsert_issue(repo, title, body_file.read_text(), label or [])}")
     except GitHubError as exc:
         print(f"tierform issue: {exc}", file=sys.stderr)
         raise typer.Exit(1) from None

@@ -264,33 +264,37 @@ def plan_summary(
         list[str],
         typer.Option("--plan", help="TIER=PATH of `terraform show -json` output; repeat per tier"),
     ],
-    output: Path | None = typer.Option(
-        None, "--output", "-o", help="write the Markdown here (default: stdout)"
-    ),
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="write the Markdown here (default: stdout)"),
+    ] = None,
     dbt_project: Annotated[
         Path | None,
         typer.Option(
             "--dbt-project", help="dbt project folder: list the models each release builds"
         ),
     ] = None,
-    dbt_profiles_dir: Path | None = typer.Option(None, "--dbt-profiles-dir"),
+    dbt_profiles_dir: Annotated[Path | None, typer.Option("--dbt-profiles-dir")] = None,
     dbt_target: Annotated[
         str | None, typer.Option("--dbt-target", help="dbt target (default: the tier name)")
     ] = None,
-    dbt_state_root: Path = typer.Option(
-        RELEASES_DIR,
-        "--dbt-state-root",
-        help="folder holding <tier>/dbt/last-success/manifest.json",
-    ),
+    dbt_state_root: Annotated[
+        Path,
+        typer.Option(
+            "--dbt-state-root", help="folder holding <tier>/dbt/last-success/manifest.json"
+        ),
+    ] = RELEASES_DIR,
     dags_folder: Annotated[
         Path | None,
         typer.Option("--dags-folder", help="list DAG files this change adds/changes/removes"),
     ] = None,
-    base: str = typer.Option("origin/main", "--base", help="git ref the PR is compared with"),
+    base: Annotated[
+        str, typer.Option("--base", help="git ref the PR is compared with")
+    ] = "origin/main",
     max_chars: Annotated[
         int, typer.Option("--max-chars", help="cut detail to stay under this size")
     ] = GITHUB_COMMENT_LIMIT - 1_536,
-    title: str = typer.Option("Tierform plan", "--title"),
+    title: Annotated[str, typer.Option("--title")] = "Tierform plan",
 ) -> None:
     """Markdown summary of every tier's plan, for one PR comment."""
     from tierform.gitops.dbt_models import models_to_build

@@ -35,11 +35,13 @@ def make_plan(stack: str, out: Path, *, outdir: Path = DEFAULT_OUTDIR, lock: boo
 
 def plan_command(
     tier: Annotated[str, typer.Option("--tier", help="tier (or sandbox stack) to plan")],
-    out: Path = typer.Option(Path("plans"), "--out", help="folder for <tier>.tfplan and .json"),
-    outdir: Annotated[Path, typer.Option("--outdir", help="cdktf output folder")] = DEFAULT_OUTDIR,
-    lock: bool = typer.Option(
-        True, "--lock/--no-lock", help="take the state lock (PRs: --no-lock)"
+    out: Annotated[Path, typer.Option("--out", help="folder for <tier>.tfplan and .json")] = Path(
+        "plans"
     ),
+    outdir: Annotated[Path, typer.Option("--outdir", help="cdktf output folder")] = DEFAULT_OUTDIR,
+    lock: Annotated[
+        bool, typer.Option("--lock/--no-lock", help="take the state lock (PRs: --no-lock)")
+    ] = True,
 ) -> None:
     """terraform plan of one synthesized stack, saved for review and for apply-plan."""
     try:

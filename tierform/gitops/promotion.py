@@ -81,11 +81,13 @@ def github_outputs(decision: dict[str, Any]) -> str:
 
 def promotion_command(
     event: Annotated[str, typer.Option("--event", help=f"GitHub event: {', '.join(EVENTS)}")],
-    ref: str = typer.Option(None, "--ref", help="refs/heads/<branch> or refs/tags/<tag>"),
+    ref: Annotated[
+        str | None, typer.Option("--ref", help="refs/heads/<branch> or refs/tags/<tag>")
+    ] = None,
     config: Annotated[Path, typer.Option("--config", help="configuration folder")] = Path("config"),
-    github_output: bool = typer.Option(
-        False, "--github-output", help="also append step outputs to $GITHUB_OUTPUT"
-    ),
+    github_output: Annotated[
+        bool, typer.Option("--github-output", help="also append step outputs to $GITHUB_OUTPUT")
+    ] = False,
 ) -> None:
     """Tiers to plan and deploy for a GitHub event, in promotion order (JSON)."""
     if event not in EVENTS:
