@@ -30,7 +30,13 @@ def test_version_tag_deploys_prod_with_approval():
     result = promotion("--event", "push", "--ref", "refs/tags/v1.4.0")
     assert tiers(result) == ["prod"]
     entry = json.loads(result.stdout)["deploy"][0]
-    assert entry == {"tier": "prod", "environment": "prod", "approval": True, "protected": True}
+    assert entry == {
+        "tier": "prod",
+        "environment": "prod",
+        "plan_environment": "prod-plan",
+        "approval": True,
+        "protected": True,
+    }
 
 
 def test_other_refs_and_pull_requests_deploy_nothing_but_plan_every_rule_tier():

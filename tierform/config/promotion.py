@@ -23,8 +23,12 @@ class PromotionRule(Spec):
     # A person approves before the apply: the deploy job runs in a GitHub environment whose
     # required reviewers are set in the repository settings (see README, CI/CD).
     approval: bool = False
-    # GitHub environment holding the tier's secrets and protection rules (default: tier name).
+    # GitHub environment of the apply: write credentials, and the required reviewers when
+    # `approval` is set (default: the tier name).
     environment: str | None = None
+    # GitHub environment of plans (PR diffs, drift, the deploy's plan): read-only
+    # credentials, no reviewers, so a plan never waits (default: "<environment>-plan").
+    plan_environment: str | None = None
     # Plan this tier on pull requests (and check it for drift every night).
     plan: bool = True
 

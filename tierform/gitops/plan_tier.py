@@ -17,7 +17,14 @@ from tierform.gitops import terraform
 from tierform.gitops.terraform import DEFAULT_OUTDIR, TerraformError
 
 
-def make_plan(stack: str, out: Path, *, outdir: Path = DEFAULT_OUTDIR, lock: bool = True) -> bool:
+def make_plan(
+    stack: str,
+    out: Path,
+    *,
+    outdir: Path = DEFAULT_OUTDIR,
+    lock: bool = True,
+    destroy: bool = False,
+) -> bool:
     """Plan `stack` into out/<stack>.tfplan and .json; True when the plan has changes."""
     folder = terraform.stack_dir(stack, outdir)
     out.mkdir(parents=True, exist_ok=True)
@@ -26,6 +33,8 @@ def make_plan(stack: str, out: Path, *, outdir: Path = DEFAULT_OUTDIR, lock: boo
     args = ["plan", "-input=false", "-no-color", "-detailed-exitcode", f"-out={plan_file}"]
     if not lock:
         args.append("-lock=false")
+    if destroy:
+        args.append("-destroy")
     result = terraform.run(folder, *args, stream=True)
     if result.returncode == 1:
         raise TerraformError(f"terraform plan failed for {stack!r} (see the output above)")
@@ -42,10 +51,13 @@ def plan_command(
     lock: Annotated[
         bool, typer.Option("--lock/--no-lock", help="take the state lock (PRs: --no-lock)")
     ] = True,
+    destroy: Annotated[
+        bool, typer.Option("--destroy", help="plan the removal of everything (sandboxes)")
+    ] = False,
 ) -> None:
     """terraform plan of one synthesized stack, saved for review and for apply-plan."""
     try:
-        changed = make_plan(tier, out, outdir=outdir, lock=lock)
+        changed = make_plan(tier, out, outdir=outdir, lock=lock, destroy=destroy)
     except TerraformError as exc:
         print(f"tierform plan: {exc}", file=sys.stderr)
         raise typer.Exit(1) from None

@@ -35,9 +35,11 @@ def split_ref(ref: str) -> tuple[str, str]:
 
 def _entry(platform: PlatformConfig, tier: str) -> dict[str, Any]:
     rule = platform.platform.promotion.tiers[tier]
+    environment = rule.environment or tier
     return {
         "tier": tier,
-        "environment": rule.environment or tier,
+        "environment": environment,
+        "plan_environment": rule.plan_environment or f"{environment}-plan",
         "approval": rule.approval,
         "protected": platform.tiers[tier].is_protected,
     }
