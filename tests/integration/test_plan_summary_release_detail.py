@@ -90,7 +90,7 @@ def test_models_modified_since_last_success_and_their_children(release_plan, dbt
     assert "`orders`, `stg_orders`" in local
     assert "customers" not in local
     # dev has no successful release yet: everything is built
-    assert "(3; every model (no successful release recorded" in dev
+    assert "(3; every model: no manifest of a successful release in `" in dev
 
 
 def _git(repo: Path, *args: str) -> str:

@@ -77,8 +77,9 @@ def test_release_step_says_which_trigger_changed(plan_file):
 
 
 def test_resources_grouped_by_type_in_collapsible_section(plan_file):
-    md = summary("--plan", f"local={plan_file}", "--plan", f"dev={plan_file}").stdout
+    md = summary("--plan", f"dev={plan_file}", "--plan", f"local={plan_file}").stdout
     assert md.count("<details>") == 2 and md.count("</details>") == 2
+    assert md.index("<b>local</b>") < md.index("<b>dev</b>")  # config/platform.yaml order
     assert (
         "<summary><b>local</b>: 1 to add, 1 to change, 1 to destroy, 2 to replace</summary>" in md
     )

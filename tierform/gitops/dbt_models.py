@@ -27,6 +27,7 @@ class ModelSelection:
     # True: no manifest of a successful release yet, so the release builds every model.
     full_build: bool = False
     error: str | None = None
+    state_dir: Path | None = None
 
 
 def _dbt_executable() -> str | None:
@@ -44,7 +45,7 @@ def models_to_build(
     full_build = not (state_dir / "manifest.json").is_file()
     dbt = _dbt_executable()
     if dbt is None:
-        return ModelSelection([], full_build, error="dbt is not installed")
+        return ModelSelection([], full_build, error="dbt is not installed", state_dir=state_dir)
     # dbt resolves some relative paths against the project, others against the cwd.
     args = [dbt, "--quiet", "ls", "--project-dir", str(project_dir.resolve())]
     args += ["--resource-type", "model", "--output", "name"]
@@ -61,6 +62,6 @@ def models_to_build(
     if result.returncode != 0:
         lines = [x.strip() for x in (result.stdout + result.stderr).splitlines() if x.strip()]
         reason = " ".join(lines[-3:]) if lines else "dbt ls failed"
-        return ModelSelection([], full_build, error=reason[:300])
+        return ModelSelection([], full_build, error=reason[:300], state_dir=state_dir)
     names = [x.strip() for x in result.stdout.splitlines() if x.strip()]
-    return ModelSelection(sorted(names), full_build)
+    return ModelSelection(sorted(names), full_build, state_dir=state_dir)

@@ -188,8 +188,9 @@ def _trigger_text(r: ResourceChange) -> str:
 def _model_lines(models: ModelSelection, limit: int | None) -> list[str]:
     if models.error:
         return [f"**dbt models:** could not list them: {models.error}", ""]
+    where = f" in {code(str(models.state_dir))}" if models.state_dir else ""
     what = (
-        "every model (no successful release recorded for this tier yet)"
+        f"every model: no manifest of a successful release{where}"
         if models.full_build
         else "`state:modified+` against the last successful release"
     )
@@ -259,6 +260,18 @@ def _parse_plan_arg(value: str) -> tuple[str, Path]:
     return tier, Path(path)
 
 
+def _in_promotion_order(tiers: list[TierPlan], config: Path) -> list[TierPlan]:
+    """Tiers as config/platform.yaml lists them (a glob of plan files comes sorted by name)."""
+    from tierform.config import ConfigError, load_platform
+
+    try:
+        order = load_platform(config).platform.tiers if (config / "platform.yaml").is_file() else []
+    except ConfigError:
+        order = []  # the summary does not need the config; the checks job reports it
+    rank = {name: i for i, name in enumerate(order)}
+    return sorted(tiers, key=lambda t: rank.get(t.tier, len(rank)))
+
+
 def plan_summary(
     plan: Annotated[
         list[str],
@@ -295,6 +308,9 @@ def plan_summary(
         int, typer.Option("--max-chars", help="cut detail to stay under this size")
     ] = GITHUB_COMMENT_LIMIT - 1_536,
     title: Annotated[str, typer.Option("--title")] = "Tierform plan",
+    config: Annotated[
+        Path, typer.Option("--config", help="tiers are shown in this config's promotion order")
+    ] = Path("config"),
 ) -> None:
     """Markdown summary of every tier's plan, for one PR comment."""
     from tierform.gitops.dbt_models import models_to_build
@@ -307,6 +323,7 @@ def plan_summary(
     except PlanFormatError as exc:
         print(f"tierform plan-summary: {exc}", file=sys.stderr)
         raise typer.Exit(EXIT_BAD_INPUT) from None
+    tiers = _in_promotion_order(tiers, config)
     if dbt_project is not None:
         for t in tiers:
             if any("dbt" in s.address for s in _release_steps(t.plan)):
