@@ -28,8 +28,9 @@ def apply_plan(stack: str, plan_file: Path, *, outdir: Path = DEFAULT_OUTDIR) ->
     if not plan_file.is_file():
         raise TerraformError(f"{plan_file}: plan file not found")
     terraform.init(folder)
-    result = terraform.run(folder, "apply", "-input=false", "-no-color", str(plan_file.resolve()))
-    sys.stdout.write(result.stdout)
+    result = terraform.run_tee(
+        folder, "apply", "-input=false", "-no-color", str(plan_file.resolve())
+    )
     if result.returncode == 0:
         return
     if "Saved plan is stale" in result.output:

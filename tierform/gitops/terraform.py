@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,7 +42,7 @@ def stack_dir(stack: str, outdir: Path = DEFAULT_OUTDIR) -> Path:
 
 
 def terraform_binary() -> str:
-    found = shutil.which(os.environ.get("TERRAFORM_BINARY", "terraform"))
+    found = shutil.which("terraform")
     if found is None:
         raise TerraformError("terraform is not on PATH (Tierform needs Terraform >= 1.5)")
     return found
@@ -83,3 +84,19 @@ def show_json(folder: Path, plan_file: Path) -> str:
 
 def _tail(text: str, lines: int = 30) -> str:
     return "\n".join(text.strip().splitlines()[-lines:])
+
+
+def run_tee(folder: Path, *args: str) -> Result:
+    """terraform ARGS with output shown as it comes (an apply runs the release steps, which
+    take minutes) and also kept, to recognise failures such as a stale plan."""
+    cmd = [terraform_binary(), *args]
+    lines: list[str] = []
+    with subprocess.Popen(
+        cmd, cwd=folder, env=_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    ) as proc:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            sys.stdout.write(line)
+            sys.stdout.flush()
+            lines.append(line)
+    return Result(proc.returncode, "".join(lines), "")
