@@ -40,9 +40,7 @@ def apply_plan(stack: str, plan_file: Path, *, outdir: Path = DEFAULT_OUTDIR) ->
             "applied. Plan again (`tierform plan --tier "
             f"{stack}`), review the new plan, then apply that one."
         )
-    raise TerraformError(
-        f"terraform apply {plan_file} failed for {stack!r}:\n{result.stderr.strip()}"
-    )
+    raise TerraformError(f"terraform apply {plan_file} failed for {stack!r} (see the output above)")
 
 
 def apply_plan_command(
