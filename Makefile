@@ -87,10 +87,10 @@ fmt: setup ## apply ruff fixes and formatting
 bench: setup ## synth wall time and peak memory: example vs a generated large platform
 	$(PY) scripts/bench_synth.py
 
-plan: setup ## terraform plan of cdktf.out/stacks/$$TIER into plans/$$TIER.tfplan + .json (after make synth)
+plan: setup ## terraform plan of cdktf.out/stacks/TIER into plans/TIER.tfplan + .json (after make synth)
 	$(TIERFORM) plan --tier $(TIER) --out $(PLANS) $(PLAN_FLAGS)
 
-apply-plan: setup ## apply exactly plans/$$TIER.tfplan (fails clearly if the state moved on)
+apply-plan: setup ## apply exactly plans/TIER.tfplan (fails clearly if the state moved on)
 	$(TIERFORM) apply-plan --tier $(TIER) --plan $(PLANS)/$(TIER).tfplan
 
 plan-summary: setup ## Markdown summary of plans/*.json into plans/summary.md (the PR comment)
@@ -99,9 +99,9 @@ plan-summary: setup ## Markdown summary of plans/*.json into plans/summary.md (t
 		$(if $(wildcard $(DBT_PROJECT)/dbt_project.yml),--dbt-project $(DBT_PROJECT)) \
 		$(if $(wildcard $(DAGS_FOLDER)),--dags-folder $(DAGS_FOLDER))
 
-drift: setup ## exit 2 + drift/$$TIER.md when the tier drifted; DRIFT_ISSUE=1 opens/updates an issue
+drift: setup ## exit 2 + drift/TIER.md when the tier drifted; DRIFT_ISSUE=1 opens/updates an issue
 	@status=0; $(TIERFORM) drift --tier $(TIER) --report drift/$(TIER).md $(if $(RUN_URL),--run-url $(RUN_URL)) || status=$$?; \
-	if [ $$status = 2 ] && [ -n "$(DRIFT_ISSUE)" ]; then \
+	if [ $$status = 2 ] && [ -f drift/$(TIER).md ] && [ -n "$(DRIFT_ISSUE)" ]; then \
 		$(TIERFORM) issue --title "Drift in tier $(TIER)" --body-file drift/$(TIER).md --label drift; \
 	fi; exit $$status
 

@@ -106,3 +106,6 @@ def test_drift_exit_codes_and_report(stack, tmp_path):
     assert text.startswith("<!-- tierform:drift:local -->")
     assert "- add: `terraform_data.extra`" in text
     assert "[this run](https://ci.example/run/1)" in text
+    stack.write({"a": data("one")})  # back in sync: the old report goes away
+    assert tierform(*args).returncode == 0
+    assert not report.exists()

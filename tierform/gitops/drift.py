@@ -93,6 +93,8 @@ def drift_command(
         print(f"tierform drift: {exc}", file=sys.stderr)
         raise typer.Exit(1) from None
     if plan is None:
+        if report_file is not None:
+            report_file.unlink(missing_ok=True)  # a report from an earlier run is no longer true
         print(f"tierform drift: {tier}: no drift", file=sys.stderr)
         return
     text = report(tier, plan, run_url=run_url)
