@@ -18,7 +18,17 @@ TF_PLUGIN_MIRROR ?= /opt/tf-plugins
 export TF_CLI_CONFIG_FILE := $(CURDIR)/.tierform/terraformrc
 export TF_PLUGIN_MIRROR
 
-.PHONY: help setup synth test test-unit test-integration test-policy lint fmt bench clean
+# actionlint: the hash-pinned wheel (requirements/actionlint.txt) unless one is given.
+ACTIONLINT ?= $(VENV)/bin/actionlint
+TIERFORM := $(PY) -m tierform
+PLANS ?= plans
+PLAN_FLAGS ?=
+BASE ?= origin/main
+DBT_PROJECT ?= examples/dbt
+DAGS_FOLDER ?= examples/dags
+
+.PHONY: help setup synth test test-unit test-integration test-policy lint fmt bench clean \
+	actionlint plan apply-plan plan-summary drift
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -43,7 +53,11 @@ node_modules/.installed: package.json package-lock.json
 .tierform/terraformrc: scripts/write_terraformrc.sh
 	bash scripts/write_terraformrc.sh $@
 
-setup: $(VENV)/.installed $(CHECKOV_VENV)/.installed node_modules/.installed .tierform/terraformrc ## install everything (idempotent)
+$(VENV)/.actionlint-installed: requirements/actionlint.txt $(VENV)/.installed
+	$(PY) -m pip install --quiet --no-deps --require-hashes -r requirements/actionlint.txt
+	touch $@
+
+setup: $(VENV)/.installed $(CHECKOV_VENV)/.installed node_modules/.installed .tierform/terraformrc $(VENV)/.actionlint-installed ## install everything (idempotent)
 
 synth: setup ## synthesize into cdktf.out/ (TIERFORM_TIERS=prod,dev for a subset; same as npx cdktf synth)
 	$(PY) main.py
@@ -57,9 +71,14 @@ test-unit: setup ## fast tests only (synth, config): well under a minute
 test-integration: setup ## real terraform, dbt, Airflow, checkov
 	$(PY) -m pytest tests/integration
 
-lint: setup ## ruff (lint + format check)
+lint: setup ## ruff (lint + format check) and actionlint on every workflow
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(MAKE) --no-print-directory actionlint
+
+# -shellcheck= -pyflakes=: the same result on every machine, whatever else is installed.
+actionlint: setup ## check .github/workflows with actionlint
+	$(ACTIONLINT) -no-color -shellcheck= -pyflakes= .github/workflows/*.yml
 
 fmt: setup ## apply ruff fixes and formatting
 	$(PY) -m ruff check --fix .
@@ -67,6 +86,24 @@ fmt: setup ## apply ruff fixes and formatting
 
 bench: setup ## synth wall time and peak memory: example vs a generated large platform
 	$(PY) scripts/bench_synth.py
+
+plan: setup ## terraform plan of cdktf.out/stacks/TIER into plans/TIER.tfplan + .json (after make synth)
+	$(TIERFORM) plan --tier $(TIER) --out $(PLANS) $(PLAN_FLAGS)
+
+apply-plan: setup ## apply exactly plans/TIER.tfplan (fails clearly if the state moved on)
+	$(TIERFORM) apply-plan --tier $(TIER) --plan $(PLANS)/$(TIER).tfplan
+
+plan-summary: setup ## Markdown summary of plans/*.json into plans/summary.md (the PR comment)
+	$(TIERFORM) plan-summary -o $(PLANS)/summary.md --base $(BASE) \
+		$(foreach f,$(filter-out $(PLANS)/summary.json,$(wildcard $(PLANS)/*.json)),--plan $(basename $(notdir $(f)))=$(f)) \
+		$(if $(wildcard $(DBT_PROJECT)/dbt_project.yml),--dbt-project $(DBT_PROJECT)) \
+		$(if $(wildcard $(DAGS_FOLDER)),--dags-folder $(DAGS_FOLDER))
+
+drift: setup ## exit 2 + drift/TIER.md when the tier drifted; DRIFT_ISSUE=1 opens/updates an issue
+	@status=0; $(TIERFORM) drift --tier $(TIER) --report drift/$(TIER).md $(if $(RUN_URL),--run-url $(RUN_URL)) || status=$$?; \
+	if [ $$status = 2 ] && [ -f drift/$(TIER).md ] && [ -n "$(DRIFT_ISSUE)" ]; then \
+		$(TIERFORM) issue --title "Drift in tier $(TIER)" --body-file drift/$(TIER).md --label drift; \
+	fi; exit $$status
 
 clean: ## remove generated output (keeps the virtualenvs and node_modules)
 	rm -rf cdktf.out .cdktf.out.* .pytest_cache .ruff_cache

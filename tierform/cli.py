@@ -9,6 +9,12 @@ from pathlib import Path
 import typer
 
 from tierform.config import EXIT_BAD_INPUT, ConfigError, load_platform
+from tierform.gitops.apply_plan import apply_plan_command
+from tierform.gitops.drift import drift_command
+from tierform.gitops.github import comment_command, issue_command
+from tierform.gitops.plan_summary import plan_summary
+from tierform.gitops.plan_tier import plan_command
+from tierform.gitops.promotion import promotion_command
 
 app = typer.Typer(
     name="tierform",
@@ -43,6 +49,16 @@ def tiers(config: Path = ConfigDirOption) -> None:
     for tier in platform.tiers.values():
         flags = " (protected)" if tier.is_protected else ""
         print(f"{tier.name}\t{tier.kind}{flags}")
+
+
+# GitOps (issue 7): every step the workflows run is one of these commands.
+app.command("plan-summary")(plan_summary)
+app.command("promotion")(promotion_command)
+app.command("plan")(plan_command)
+app.command("apply-plan")(apply_plan_command)
+app.command("drift")(drift_command)
+app.command("pr-comment")(comment_command)
+app.command("issue")(issue_command)
 
 
 def main() -> None:

@@ -16,6 +16,7 @@ from tierform.config.error_format import issues_from_validation, join_path
 from tierform.config.errors import ConfigError, ConfigIssue
 from tierform.config.merge import NOT_INHERITED, Layer, deep_merge, file_for
 from tierform.config.platform import PlatformConfig, PlatformSpec
+from tierform.config.promotion import check_promotion
 from tierform.config.references import check_tier
 from tierform.config.tier import TierSpec
 from tierform.config.yaml_io import read_yaml_mapping
@@ -59,6 +60,9 @@ def load_platform(config_dir: str | Path = "config") -> PlatformConfig:
         tier = _validate_tier(name, chain, platform_layer, platform, issues, repo_root)
         if tier is not None:
             tiers[name] = tier
+    protected = {name for name, tier in tiers.items() if tier.is_protected}
+    for path, message in check_promotion(platform.promotion, platform.tiers, protected):
+        issues.append(ConfigIssue(platform_display, join_path(path), message))
     if issues:
         # A mistake in prod.yaml shows up in every tier that extends prod: say it once.
         raise ConfigError(list(dict.fromkeys(issues)))

@@ -9,6 +9,7 @@ from pydantic import Field, field_validator
 
 from tierform.config.base import Slug, Spec
 from tierform.config.naming import NamingRule
+from tierform.config.promotion import PromotionSpec
 from tierform.config.tier import DeveloperSpec, TierSpec
 
 
@@ -19,6 +20,8 @@ class PlatformSpec(Spec):
     tiers: list[Slug] = Field(min_length=1)
     # Default naming rule; a tier may override it.
     naming: NamingRule = Field(default_factory=NamingRule)
+    # Which git refs deploy which tier (see tierform/config/promotion.py); empty: none.
+    promotion: PromotionSpec = Field(default_factory=PromotionSpec)
 
     @field_validator("tiers")
     @classmethod

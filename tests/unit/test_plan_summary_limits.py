@@ -1,0 +1,75 @@
+"""plan-summary stays under GitHub's 65,536-character comment limit on a huge plan, cutting
+detail but never the destroy list. The plan JSON is generated in Terraform's documented
+format (a real plan of this size would take minutes to produce)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from support import REPO, tool_env
+
+from tierform.gitops.plan_model import parse_plan
+from tierform.gitops.plan_summary import Summary, TierPlan, render
+
+
+def _rc(address: str, actions: list[str]) -> dict:
+    rtype, name = address.split(".")[0], address.split(".")[1].split("[")[0]
+    return {"address": address, "mode": "managed", "type": rtype, "name": name,
+            "change": {"actions": actions, "before": {}, "after": {}}}  # fmt: skip
+
+
+def huge_plan(adds: int, destroys: int) -> dict:
+    changes = [
+        _rc(f'snowflake_schema.schemas["DB.SCHEMA_{i:05d}"]', ["create"]) for i in range(adds)
+    ]
+    changes += [
+        _rc(f'snowflake_grant_privileges_to_account_role.grants["ROLE_{i:04d}"]', ["delete"])
+        for i in range(destroys)
+    ]
+    return {"format_version": "1.2", "terraform_version": "1.11.4", "planned_values": {},
+            "resource_changes": changes}  # fmt: skip
+
+
+def test_huge_plan_fits_and_keeps_every_destroy(tmp_path):
+    plan_path = tmp_path / "prod.json"
+    plan_path.write_text(json.dumps(huge_plan(adds=6000, destroys=400)))
+    result = subprocess.run(
+        [sys.executable, "-m", "tierform", "plan-summary", "--plan", f"prod={plan_path}"],
+        cwd=REPO, env=tool_env(), capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    md = result.stdout
+    assert len(md) <= 65_536
+    head = md.split("<details>")[0]
+    for i in range(400):
+        assert f'grants["ROLE_{i:04d}"]' in head
+    assert "| **prod** | 6000 | 0 | **400** | 0 |" in md
+    assert "more (cut to fit GitHub's comment limit" in md
+    assert md.count("</details>") == 1  # the structure survives the cut
+
+
+def test_small_plan_is_not_cut():
+    plan = parse_plan(huge_plan(adds=10, destroys=2))
+    md = render(Summary([TierPlan("dev", plan)]))
+    assert "cut to fit" not in md
+    assert md.count('snowflake_schema.schemas["DB.SCHEMA_') == 10
+
+
+def test_destroy_list_longer_than_the_limit_is_still_whole():
+    plan = parse_plan(huge_plan(adds=50, destroys=300))
+    md = render(Summary([TierPlan("prod", plan)]), max_chars=5_000)
+    assert all(f'grants["ROLE_{i:04d}"]' in md for i in range(300))
+    assert "Per-tier detail left out" in md
+
+
+def test_each_action_counted():
+    data = huge_plan(adds=1, destroys=1)
+    data["resource_changes"] += [
+        _rc("terraform_data.a", ["update"]),
+        _rc("terraform_data.b", ["create", "delete"]),
+        _rc("terraform_data.c", ["no-op"]),
+        _rc("terraform_data.d", ["read"]),
+    ]
+    assert parse_plan(data).counts == {"add": 1, "change": 1, "destroy": 1, "replace": 1}

@@ -1,0 +1,119 @@
+"""Promotion rules in config/platform.yaml, read through `tierform promotion` as the
+workflows do; bad rules are reported as `file: field.path: message`, exit 2."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from support import EXAMPLE_CONFIG, REPO, copy_config, edit_yaml, tool_env
+
+
+def promotion(*args: str, config=EXAMPLE_CONFIG, **env: str):
+    return subprocess.run(
+        [sys.executable, "-m", "tierform", "promotion", "--config", str(config), *args],
+        cwd=REPO, env=tool_env(**env), capture_output=True, text=True,
+    )  # fmt: skip
+
+
+def tiers(result, key="deploy"):
+    assert result.returncode == 0, result.stderr
+    return [e["tier"] for e in json.loads(result.stdout)[key]]
+
+
+def test_main_deploys_dev_then_staging():
+    assert tiers(promotion("--event", "push", "--ref", "refs/heads/main")) == ["dev", "staging"]
+
+
+def test_version_tag_deploys_prod_with_approval():
+    result = promotion("--event", "push", "--ref", "refs/tags/v1.4.0")
+    assert tiers(result) == ["prod"]
+    entry = json.loads(result.stdout)["deploy"][0]
+    assert entry == {
+        "tier": "prod",
+        "environment": "prod",
+        "plan_environment": "prod-plan",
+        "approval": True,
+        "protected": True,
+    }
+
+
+def test_other_refs_and_pull_requests_deploy_nothing_but_plan_every_rule_tier():
+    assert tiers(promotion("--event", "push", "--ref", "refs/heads/feature/x")) == []
+    result = promotion("--event", "pull_request")
+    assert tiers(result) == []
+    assert tiers(result, "plan") == ["dev", "staging", "prod"]  # local has no rule
+    assert json.loads(result.stdout)["plan_matrix"]["include"][0]["tier"] == "dev"
+
+
+def test_deploy_order_is_the_tiers_order_not_the_rules_order(tmp_path):
+    config = copy_config(tmp_path)
+    edit_yaml(
+        config / "platform.yaml",
+        lambda d: d.update(
+            promotion={
+                "tiers": {
+                    "staging": {"branches": ["release/*"]},
+                    "dev": {"branches": ["release/*"]},
+                }
+            }
+        ),
+    )
+    assert tiers(
+        promotion("--event", "push", "--ref", "refs/heads/release/2026-11", config=config)
+    ) == [
+        "dev",
+        "staging",
+    ]
+
+
+def test_github_output(tmp_path):
+    out = tmp_path / "github_output"
+    result = promotion(
+        "--event", "push", "--ref", "refs/heads/main", "--github-output", GITHUB_OUTPUT=str(out)
+    )
+    assert result.returncode == 0, result.stderr
+    lines = dict(line.split("=", 1) for line in out.read_text().splitlines())
+    assert lines["deploy_tiers"] == "dev staging"
+    assert lines["has_deploy"] == "true"
+    assert [e["tier"] for e in json.loads(lines["deploy"])["include"]] == ["dev", "staging"]
+
+
+def _bad(tmp_path, promotion_value):
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    config = copy_config(tmp_path)
+    edit_yaml(config / "platform.yaml", lambda d: d.update(promotion=promotion_value))
+    result = promotion("--event", "push", "--ref", "refs/heads/main", config=config)
+    assert result.returncode == 2, result.stdout
+    assert "Traceback" not in result.stderr
+    return result.stderr
+
+
+def test_unknown_tier_is_named(tmp_path):
+    err = _bad(tmp_path, {"tiers": {"qa": {"branches": ["main"]}}})
+    assert (
+        "platform.yaml: promotion.tiers.qa: 'qa' is not a tier (tiers: local, dev, staging, prod)"
+        in err
+    )
+
+
+def test_protected_tier_needs_approval(tmp_path):
+    err = _bad(tmp_path, {"tiers": {"prod": {"tags": ["v*"]}}})
+    assert "platform.yaml: promotion.tiers.prod.approval: tier 'prod' is protected" in err
+
+
+def test_rule_without_trigger_and_unknown_key(tmp_path):
+    err = _bad(tmp_path, {"tiers": {"dev": {}}})
+    assert "promotion.tiers.dev: say which refs deploy this tier" in err
+    err = _bad(tmp_path / "2", {"tiers": {"dev": {"branch": ["main"]}}})
+    assert "promotion.tiers.dev.branch: unknown key; did you mean 'branches'?" in err
+
+
+def test_full_ref_in_pattern_and_bad_ref(tmp_path):
+    err = _bad(tmp_path, {"tiers": {"dev": {"branches": ["refs/heads/main"]}}})
+    assert "not a full ref" in err
+    result = promotion("--event", "push", "--ref", "main")
+    assert result.returncode == 2
+    assert "expected refs/heads/<branch> or refs/tags/<tag>" in result.stderr
+    assert promotion("--event", "release").returncode == 2
