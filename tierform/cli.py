@@ -9,6 +9,7 @@ from pathlib import Path
 import typer
 
 from tierform.config import EXIT_BAD_INPUT, ConfigError, load_platform
+from tierform.policy.command import policy
 
 app = typer.Typer(
     name="tierform",
@@ -43,6 +44,9 @@ def tiers(config: Path = ConfigDirOption) -> None:
     for tier in platform.tiers.values():
         flags = " (protected)" if tier.is_protected else ""
         print(f"{tier.name}\t{tier.kind}{flags}")
+
+
+app.command()(policy)
 
 
 def main() -> None:
