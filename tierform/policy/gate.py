@@ -17,7 +17,7 @@ from tierform.policy.catalog import CHECKS
 from tierform.policy.checkov_run import CheckovUnavailable, run_checkov
 from tierform.policy.findings import evaluate
 from tierform.policy.plan_guard import BadPlan, check_plans, parse_plan_argument
-from tierform.policy.report import print_report, write_junit, write_sarif
+from tierform.policy.report import print_report, write_json, write_junit, write_sarif
 from tierform.policy.stacks import UnreadableStack, discover
 from tierform.policy.suppressions import FILE_NAME, load_suppressions
 
@@ -90,6 +90,7 @@ def run_gate(options: GateOptions, console: Console | None = None) -> int:
     version = str(report.summary.get("checkov_version", "?"))
     write_sarif(evaluation, options.results / "policy.sarif", version)
     write_junit(evaluation, options.results / "policy.junit.xml")
+    write_json(evaluation, options.results / "policy.json", plan_findings)
     (options.results / "checkov.json").write_text(json.dumps(report.raw, indent=1), "utf-8")
     print_report(evaluation, console, plan_findings)
 

@@ -139,3 +139,34 @@ def write_junit(evaluation: Evaluation, path: Path) -> None:
         suite.set("skipped", str(sum(1 for f in mine if f.verdict == "suppressed")))
     ET.indent(suites)
     ET.ElementTree(suites).write(path, encoding="utf-8", xml_declaration=True)
+
+
+def write_json(evaluation: Evaluation, path: Path, plan_findings: list[str]) -> None:
+    """The gate's own verdicts, machine-readable (what the table shows)."""
+    data = {
+        "stacks": {
+            name: {
+                "kind": cov.stack.kind,
+                "protected": cov.stack.protected,
+                "resources": len(cov.stack.declared),
+                "scanned": len(cov.scanned),
+                "passed": cov.passed,
+            }
+            for name, cov in evaluation.coverage.items()
+        },
+        "findings": [
+            {
+                "verdict": f.verdict,
+                "check": f.check_id,
+                "stack": f.stack,
+                "resource": f.target,
+                "message": f.message,
+                "reason": f.reason,
+            }
+            for f in evaluation.findings
+        ],
+        "plan": plan_findings,
+        "problems": evaluation.problems,
+        "notes": evaluation.notes,
+    }
+    path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")

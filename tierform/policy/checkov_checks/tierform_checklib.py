@@ -71,7 +71,9 @@ def _resolve(value: Any, key: str, entry: Any) -> Any:
     if isinstance(value, str):
         whole = _WHOLE_REF.match(value)
         if whole:
-            return _lookup(entry, key, whole.group(1))
+            # A field the entry lacks reads as unset (Terraform itself would refuse it).
+            found = _lookup(entry, key, whole.group(1))
+            return None if found is UNRESOLVED else found
 
         def text(match: re.Match) -> str:
             found = _lookup(entry, key, match.group(1))
