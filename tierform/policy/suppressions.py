@@ -9,7 +9,6 @@ suppression covers exactly what was reviewed.
 from __future__ import annotations
 
 import datetime as dt
-import fnmatch
 import re
 from pathlib import Path
 
@@ -23,6 +22,11 @@ from tierform.config.yaml_io import read_yaml_mapping
 
 FILE_NAME = "policy-suppressions.yaml"
 _CHECK_ID = re.compile(r"^CKV2?_[A-Z0-9_]+$")
+
+
+def _glob(pattern: str) -> re.Pattern[str]:
+    """Only `*` is a wildcard: addresses contain brackets, which fnmatch would misread."""
+    return re.compile("^" + ".*".join(re.escape(part) for part in pattern.split("*")) + "$")
 
 
 class Suppression(Spec):
@@ -52,10 +56,10 @@ class Suppression(Spec):
     def matches(self, check_id: str, stack: str, address: str, instance: str | None) -> bool:
         if check_id != self.check:
             return False
-        if self.stacks and not any(fnmatch.fnmatchcase(stack, s) for s in self.stacks):
+        if self.stacks and not any(_glob(s).match(stack) for s in self.stacks):
             return False
         targets = [address] if instance is None else [address, f'{address}["{instance}"]']
-        return any(fnmatch.fnmatchcase(t, self.resource) for t in targets) and (
+        return any(_glob(self.resource).match(t) for t in targets) and (
             instance is not None or "[" not in self.resource
         )
 
