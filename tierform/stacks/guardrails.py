@@ -115,13 +115,13 @@ class GuardRails:
         if rtype not in DATA_STORE_TYPES and rtype not in NAMED_BY_RULE:
             return
         block = _config(node)
-        if self.protected and rtype in DATA_STORE_TYPES:
-            if (block.get("lifecycle") or {}).get("prevent_destroy") is not True:
-                self._error(
-                    node,
-                    f"TIERFORM_GUARD_001 protected-data-stores: {rtype} in protected tier "
-                    f"{self.tier!r} lacks lifecycle.prevent_destroy",
-                )
+        protects = (block.get("lifecycle") or {}).get("prevent_destroy") is True
+        if self.protected and rtype in DATA_STORE_TYPES and not protects:
+            self._error(
+                node,
+                f"TIERFORM_GUARD_001 protected-data-stores: {rtype} in protected tier "
+                f"{self.tier!r} lacks lifecycle.prevent_destroy",
+            )
         if rtype in NAMED_BY_RULE:
             for key, name in _names(block):
                 if not isinstance(name, str) or "${" in name:
