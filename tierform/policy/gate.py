@@ -7,6 +7,7 @@ data; 2 bad usage, bad suppressions, or a stack checkov could not read (or did n
 from __future__ import annotations
 
 import json
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,7 +45,8 @@ def _fail(console: Console, message: str) -> int:
 
 
 def run_gate(options: GateOptions, console: Console | None = None) -> int:
-    console = console or Console(stderr=False)
+    # CI logs are not terminals: give the tables room instead of rich's 80-column default.
+    console = console or Console(width=None if sys.stdout.isatty() else 160)
     err = Console(stderr=True)
     platform = None
     if options.config is not None and (options.config / "platform.yaml").exists():

@@ -23,27 +23,22 @@ def _shown(path: Path) -> str:
 
 def print_report(evaluation: Evaluation, console: Console, plan_findings: list[str]) -> None:
     stacks = Table(title="Policy gate: stacks", title_justify="left")
-    for column in (
-        "stack",
-        "kind",
-        "resources",
-        "scanned",
-        "passed",
-        "failed",
-        "warnings",
-        "suppressed",
-    ):
-        stacks.add_column(column, justify="left" if column in ("stack", "kind") else "right")
+    stacks.add_column("stack", no_wrap=True)
+    stacks.add_column("kind", no_wrap=True)
+    for column in ("instances", "blocks", "scanned", "passed", "failed", "warn", "suppr."):
+        stacks.add_column(column, justify="right")
     for name, cov in evaluation.coverage.items():
         mine = [f for f in evaluation.findings if f.stack == name]
         count = {v: sum(1 for f in mine if f.verdict == v) for v in ("fail", "warn", "suppressed")}
-        kind = cov.stack.kind + ("" if cov.stack.source == "config" else " (from name)")
-        kind += " protected" if cov.stack.protected else ""
+        kind = cov.stack.kind + ("*" if cov.stack.protected else "")
+        kind += "" if cov.stack.source == "config" else "?"
         stacks.add_row(
-            name, kind, str(len(cov.stack.declared)), str(len(cov.scanned)), str(cov.passed),
-            str(count["fail"]), str(count["warn"]), str(count["suppressed"]),
+            name, kind, str(cov.stack.instances), str(len(cov.stack.declared)),
+            str(len(cov.scanned)), str(cov.passed), str(count["fail"]), str(count["warn"]),
+            str(count["suppressed"]),
         )  # fmt: skip
     console.print(stacks)
+    console.print("[dim]* protected tier; ? kind guessed from the stack name (no config entry)[/]")
     if evaluation.findings:
         table = Table(title="Findings", title_justify="left", show_lines=False)
         for column in ("verdict", "check", "stack", "resource", "problem"):

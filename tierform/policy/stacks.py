@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tierform.config import PlatformConfig
+from tierform.synth import count_resources
 
 KINDS = ("local", "dev", "staging", "prod")
 
@@ -21,6 +22,8 @@ class StackInfo:
     declared: dict[str, int]
     # Where the kind came from: "config" or "name" (a guess from the stack name).
     source: str
+    # Resource instances (a for_each block counts each key), as the synth summary counts.
+    instances: int = 0
 
 
 class UnreadableStack(Exception):
@@ -84,5 +87,6 @@ def discover(outdir: Path, platform: PlatformConfig | None) -> list[StackInfo]:
         else:
             kind = _kind_from_name(name)
             protected, source = kind == "prod", "name"
-        found.append(StackInfo(name, file, kind, protected, declared, source))
+        instances = sum(count_resources(data).values())
+        found.append(StackInfo(name, file, kind, protected, declared, source, instances))
     return found
