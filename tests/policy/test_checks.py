@@ -72,3 +72,10 @@ def test_passing_fixture_passes(gate_run, check_id):
     # Only checkov's built-in MWAA log checks may still speak about the bare MWAA fixture.
     assert all(f["check"].startswith("CKV_AWS_") for f in mine), mine
     assert data["stacks"][stack]["scanned"] == data["stacks"][stack]["resources"] > 0
+
+
+def test_readme_lists_every_check_with_its_reason():
+    readme = (CHECKS_DIR.parents[2] / "README.md").read_text()
+    for check in CHECKS:
+        assert f"| `{check.id}` | {check.category} |" in readme, check.id
+        assert check.reason in readme, check.id

@@ -47,7 +47,7 @@ def _fail(console: Console, message: str) -> int:
 def run_gate(options: GateOptions, console: Console | None = None) -> int:
     # CI logs are not terminals: give the tables room instead of rich's 80-column default.
     console = console or Console(width=None if sys.stdout.isatty() else 160)
-    err = Console(stderr=True)
+    err = Console(stderr=True, soft_wrap=True)
     platform = None
     if options.config is not None and (options.config / "platform.yaml").exists():
         try:
