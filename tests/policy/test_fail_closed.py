@@ -53,3 +53,30 @@ def test_invalid_stack_json_exit_2(tmp_path):
     result = run_policy("--outdir", str(tmp_path / "cdktf.out"), cwd=tmp_path)
     assert result.returncode == 2
     assert "not valid JSON" in result.stdout + result.stderr
+
+
+def test_dynamic_block_checkov_cannot_evaluate_is_exit_2(tmp_path):
+    """checkov 3.3.30 crashes on a cdktf `dynamic` block in terraform_json, reports nothing
+    for the resource and exits 0 with an all-zero summary. The coverage probe notices."""
+    outdir = tmp_path / "cdktf.out"
+    write_stack(outdir, "dev", WAREHOUSE)
+    grants = {
+        "schema": "main.x",
+        "dynamic": {
+            "grant": {
+                "for_each": [{"principal": "account users", "privileges": ["ALL_PRIVILEGES"]}],
+                "content": {
+                    "principal": "${grant.value.principal}",
+                    "privileges": "${grant.value.privileges}",
+                },
+            }
+        },
+    }
+    write_stack(outdir, "prod", {"databricks_grants": {"schema": grants}})
+    result = run_policy("--outdir", str(outdir), "--results", str(tmp_path / "r"), cwd=tmp_path)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert (
+        "stack prod: checkov did not scan 1 of 1 resources (databricks_grants.schema)"
+        in result.stdout
+    )
+    assert "checkov crashed: Failed to run check" in result.stdout

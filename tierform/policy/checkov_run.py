@@ -35,6 +35,16 @@ class CheckovReport:
     raw: Any
     stderr: str
 
+    @property
+    def check_errors(self) -> list[str]:
+        """checkov's "Failed to run check X on file:resource" lines: a check that crashed
+        on a resource reports nothing for it (seen with cdktf `dynamic` blocks)."""
+        found = []
+        for line in self.stderr.splitlines():
+            if "Failed to run check" in line:
+                found.append(line[line.index("Failed to run check") :].strip())
+        return list(dict.fromkeys(found))
+
 
 def checkov_executable() -> str:
     configured = os.environ.get(CHECKOV_VARIABLE)

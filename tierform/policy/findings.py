@@ -107,6 +107,8 @@ def evaluate(
             )
         elif not cov.stack.declared:
             notes.append(f"stack {cov.stack.name}: no resources, nothing to check")
+    for error in report.check_errors:
+        problems.append(f"checkov crashed: {error}")
     if stacks and not any(cov.scanned for cov in coverage.values()):
         problems.append("checkov scanned zero resources: the gate cannot vouch for anything")
 

@@ -7,6 +7,7 @@ data; 2 bad usage, bad suppressions, or a stack checkov could not read (or did n
 from __future__ import annotations
 
 import json
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,7 +47,8 @@ def _fail(console: Console, message: str) -> int:
 
 def run_gate(options: GateOptions, console: Console | None = None) -> int:
     # CI logs are not terminals: give the tables room instead of rich's 80-column default.
-    console = console or Console(width=None if sys.stdout.isatty() else 160)
+    wide = sys.stdout.isatty() or "COLUMNS" in os.environ
+    console = console or Console(width=None if wide else 160)
     err = Console(stderr=True, soft_wrap=True)
     platform = None
     if options.config is not None and (options.config / "platform.yaml").exists():

@@ -41,8 +41,9 @@ def print_report(evaluation: Evaluation, console: Console, plan_findings: list[s
     console.print("[dim]* protected tier; ? kind guessed from the stack name (no config entry)[/]")
     if evaluation.findings:
         table = Table(title="Findings", title_justify="left", show_lines=False)
-        for column in ("verdict", "check", "stack", "resource", "problem"):
-            table.add_column(column, overflow="fold")
+        for column in ("verdict", "check", "stack", "resource"):
+            table.add_column(column, no_wrap=True)
+        table.add_column("problem", overflow="fold", ratio=1)
         for f in evaluation.findings:
             problem = (
                 f.message if f.verdict != "suppressed" else f"{f.message} (suppressed: {f.reason})"
