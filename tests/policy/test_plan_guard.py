@@ -131,6 +131,8 @@ def test_protected_tier_denies_replace_and_delete_of_dag_buckets(plan_json, outd
     assert any("replaces S3 DAG bucket aws_s3_bucket.dags in stack prod" in m for m in plan)
     assert any("deletes S3 DAG bucket aws_s3_bucket.old_dags in stack prod" in m for m in plan)
     assert not any("terraform_data" in m for m in plan)  # release steps are replaced by design
+    assert '"ruleId": "TIERFORM_PLAN_001"' in (tmp_path / "r" / "policy.sarif").read_text()
+    assert 'type="TIERFORM_PLAN_001"' in (tmp_path / "r" / "policy.junit.xml").read_text()
 
 
 def test_unprotected_tier_allows_it(plan_json, outdir, tmp_path):

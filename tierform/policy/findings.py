@@ -52,6 +52,7 @@ class Evaluation:
     coverage: dict[str, StackCoverage]
     problems: list[str]  # anything that makes the gate unable to vouch for a stack (exit 2)
     notes: list[str]
+    stack_problems: dict[str, list[str]] = field(default_factory=dict)
 
 
 def _stack_for(result: dict[str, Any], by_file: dict[Path, StackInfo]) -> StackInfo | None:
@@ -70,6 +71,7 @@ def evaluate(
     coverage = {s.name: StackCoverage(s) for s in stacks}
     problems: list[str] = []
     notes: list[str] = []
+    stack_problems: dict[str, list[str]] = {s.name: [] for s in stacks}
 
     # Which resource each (file, first line) is, from the coverage probe's own records.
     addresses: dict[tuple[str, int], str] = {}
@@ -96,15 +98,19 @@ def evaluate(
             f"checkov could not parse {report.summary.get('parsing_errors', len(unreadable))} "
             f"file(s) (stacks: {', '.join(names)}): nothing in them was checked"
         )
+        for name in names:
+            stack_problems.get(name, []).append("checkov could not parse this stack")
     for cov in coverage.values():
         if cov.stack.file.resolve() in unreadable:
             continue
         if cov.missing:
             shown = ", ".join(cov.missing[:5]) + (" …" if len(cov.missing) > 5 else "")
-            problems.append(
+            message = (
                 f"stack {cov.stack.name}: checkov did not scan {len(cov.missing)} of "
                 f"{len(cov.stack.declared)} resources ({shown})"
             )
+            problems.append(message)
+            stack_problems[cov.stack.name].append(message)
         elif not cov.stack.declared:
             notes.append(f"stack {cov.stack.name}: no resources, nothing to check")
     for error in report.check_errors:
@@ -157,4 +163,4 @@ def evaluate(
             f.target,
         )
     )
-    return Evaluation(findings, coverage, problems, notes)
+    return Evaluation(findings, coverage, problems, notes, stack_problems)

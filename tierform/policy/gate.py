@@ -92,8 +92,8 @@ def run_gate(options: GateOptions, console: Console | None = None) -> int:
 
     options.results.mkdir(parents=True, exist_ok=True)
     version = str(report.summary.get("checkov_version", "?"))
-    write_sarif(evaluation, options.results / "policy.sarif", version)
-    write_junit(evaluation, options.results / "policy.junit.xml")
+    write_sarif(evaluation, options.results / "policy.sarif", version, plan_findings)
+    write_junit(evaluation, options.results / "policy.junit.xml", plan_findings)
     write_json(evaluation, options.results / "policy.json", plan_findings)
     (options.results / "checkov.json").write_text(json.dumps(report.raw, indent=1), "utf-8")
     print_report(evaluation, console, plan_findings)

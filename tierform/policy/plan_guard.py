@@ -69,8 +69,16 @@ def destructive_changes(path: Path) -> list[tuple[str, str, list[str]]]:
     return found
 
 
-def check_plans(plans: list[PlanFile], protected: dict[str, bool]) -> list[str]:
-    """Messages for every denied change; protected maps stack → is protected."""
+@dataclass(frozen=True)
+class PlanFinding:
+    plan: Path
+    stack: str | None
+    address: str
+    message: str
+
+
+def check_plans(plans: list[PlanFile], protected: dict[str, bool]) -> list[PlanFinding]:
+    """Every denied change; `protected` maps stack → is protected."""
     messages = []
     for plan in plans:
         stack = guess_stack(plan, set(protected))
@@ -81,7 +89,13 @@ def check_plans(plans: list[PlanFile], protected: dict[str, bool]) -> list[str]:
             verb = "replaces" if "create" in actions else "deletes"
             where = f"stack {stack}" if stack else "an unidentified stack (treated as protected)"
             messages.append(
-                f"{plan.path}: {verb} {PROTECTED_TYPES[rtype]} {address} in {where}: "
-                "denied in protected tiers (move it with `terraform state mv` or import instead)"
+                PlanFinding(
+                    plan.path,
+                    stack,
+                    address,
+                    f"{plan.path}: {verb} {PROTECTED_TYPES[rtype]} {address} in {where}: denied "
+                    "in protected tiers (a renamed address needs a `moved` block; a deliberate "
+                    "removal, a reviewed `terraform state rm`)",
+                )
             )
     return messages

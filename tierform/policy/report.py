@@ -12,6 +12,7 @@ from rich.table import Table
 
 from tierform.policy.catalog import BY_ID
 from tierform.policy.findings import Evaluation, Finding
+from tierform.policy.plan_guard import PlanFinding
 
 _STYLE = {"fail": "bold red", "warn": "yellow", "suppressed": "dim"}
 
@@ -21,7 +22,9 @@ def _shown(path: Path) -> str:
     return str(path) if relative.startswith("..") else relative
 
 
-def print_report(evaluation: Evaluation, console: Console, plan_findings: list[str]) -> None:
+def print_report(
+    evaluation: Evaluation, console: Console, plan_findings: list[PlanFinding]
+) -> None:
     stacks = Table(title="Policy gate: stacks", title_justify="left")
     stacks.add_column("stack", no_wrap=True)
     stacks.add_column("kind", no_wrap=True)
@@ -56,15 +59,21 @@ def print_report(evaluation: Evaluation, console: Console, plan_findings: list[s
                 problem,
             )
         console.print(table)
-    for line in plan_findings:
-        console.print(f"[bold red]PLAN[/] {line}")
+    for p in plan_findings:
+        console.print(f"[bold red]PLAN {PLAN_RULE}[/] {p.message}", highlight=False)
     for note in evaluation.notes:
         console.print(f"[dim]note:[/] {note}")
     for problem in evaluation.problems:
         console.print(f"[bold red]ERROR[/] {problem}")
 
 
-def write_sarif(evaluation: Evaluation, path: Path, checkov_version: str) -> None:
+PLAN_RULE = "TIERFORM_PLAN_001"
+PLAN_REASON = "No delete or replace of a data store (Snowflake database/schema, Databricks catalog/schema, S3 DAG bucket, MWAA environment) in a protected tier."
+
+
+def write_sarif(
+    evaluation: Evaluation, path: Path, checkov_version: str, plan_findings: list[PlanFinding]
+) -> None:
     used = sorted({f.check_id for f in evaluation.findings})
     rules = []
     for check_id in used:
@@ -75,7 +84,18 @@ def write_sarif(evaluation: Evaluation, path: Path, checkov_version: str) -> Non
             "shortDescription": {"text": text},
             "properties": {"category": info.category if info else "security"},
         })  # fmt: skip
-    results = []
+    if plan_findings:
+        rules.append({"id": PLAN_RULE, "shortDescription": {"text": PLAN_REASON},
+                      "properties": {"category": "security"}})  # fmt: skip
+    results = [
+        {
+            "ruleId": PLAN_RULE,
+            "level": "error",
+            "message": {"text": p.message},
+            "locations": [{"physicalLocation": {"artifactLocation": {"uri": _shown(p.plan)}}}],
+        }
+        for p in plan_findings
+    ]
     for f in evaluation.findings:
         result = {
             "ruleId": f.check_id,
@@ -108,13 +128,19 @@ def write_sarif(evaluation: Evaluation, path: Path, checkov_version: str) -> Non
     path.write_text(json.dumps(sarif, indent=2) + "\n", encoding="utf-8")
 
 
-def write_junit(evaluation: Evaluation, path: Path) -> None:
+def write_junit(evaluation: Evaluation, path: Path, plan_findings: list[PlanFinding]) -> None:
     suites = ET.Element("testsuites", name="tierform-policy")
+    if plan_findings:
+        suite = ET.SubElement(suites, "testsuite", name="plans", tests=str(len(plan_findings)))
+        suite.set("failures", str(len(plan_findings)))
+        for p in plan_findings:
+            case = ET.SubElement(suite, "testcase", classname=f"plan.{PLAN_RULE}", name=p.address)
+            ET.SubElement(case, "failure", message=p.message, type=PLAN_RULE)
     for name, cov in evaluation.coverage.items():
         mine: list[Finding] = [f for f in evaluation.findings if f.stack == name]
         suite = ET.SubElement(suites, "testsuite", name=name)
         cases = 0
-        for problem in (p for p in evaluation.problems if name in p):
+        for problem in evaluation.stack_problems.get(name, []):
             case = ET.SubElement(suite, "testcase", classname=name, name="coverage")
             ET.SubElement(case, "error", message=problem)
             cases += 1
@@ -137,7 +163,7 @@ def write_junit(evaluation: Evaluation, path: Path) -> None:
     ET.ElementTree(suites).write(path, encoding="utf-8", xml_declaration=True)
 
 
-def write_json(evaluation: Evaluation, path: Path, plan_findings: list[str]) -> None:
+def write_json(evaluation: Evaluation, path: Path, plan_findings: list[PlanFinding]) -> None:
     """The gate's own verdicts, machine-readable (what the table shows)."""
     data = {
         "stacks": {
@@ -161,7 +187,7 @@ def write_json(evaluation: Evaluation, path: Path, plan_findings: list[str]) -> 
             }
             for f in evaluation.findings
         ],
-        "plan": plan_findings,
+        "plan": [p.message for p in plan_findings],
         "problems": evaluation.problems,
         "notes": evaluation.notes,
     }
