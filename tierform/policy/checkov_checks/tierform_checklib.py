@@ -101,6 +101,8 @@ def instances(conf: dict[str, Any]) -> Iterator[tuple[str | None, dict[str, Any]
         yield None, block
         return
     for_each = _plain(conf["for_each"])
+    if isinstance(for_each, str) and not is_reference(for_each):
+        for_each = [for_each]  # a one-element list, unwrapped by _plain
     if isinstance(for_each, list) and all(isinstance(v, str) for v in for_each):
         for_each = {v: v for v in for_each}  # toset([...])
     if not isinstance(for_each, dict):
