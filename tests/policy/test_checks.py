@@ -79,3 +79,19 @@ def test_readme_lists_every_check_with_its_reason():
     for check in CHECKS:
         assert f"| `{check.id}` | {check.category} |" in readme, check.id
         assert check.reason in readme, check.id
+
+
+def test_checks_default_limits_match_the_gate():
+    """checkov_checks/ cannot import tierform (another virtualenv): its fallback limits, used
+    when checkov runs without the gate, are a copy that must not drift."""
+    import ast
+
+    from tierform.policy.gate import LIMITS
+
+    tree = ast.parse((CHECKS_DIR / "tierform_checklib.py").read_text())
+    assigned = next(
+        node.value
+        for node in tree.body
+        if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "DEFAULT_LIMITS"
+    )
+    assert ast.literal_eval(assigned) == LIMITS
