@@ -27,7 +27,7 @@ BASE ?= origin/main
 DBT_PROJECT ?= examples/dbt
 DAGS_FOLDER ?= examples/dags
 
-.PHONY: help setup synth test test-unit test-integration test-policy lint fmt bench clean \
+.PHONY: help setup synth check policy test test-unit test-integration test-policy lint fmt bench clean \
 	actionlint plan apply-plan plan-summary drift
 
 help: ## list the targets
@@ -62,11 +62,20 @@ setup: $(VENV)/.installed $(CHECKOV_VENV)/.installed node_modules/.installed .ti
 synth: setup ## synthesize into cdktf.out/ (TIERFORM_TIERS=prod,dev for a subset; same as npx cdktf synth)
 	$(PY) main.py
 
+check: synth ## synthesize, then run the policy gate (exit 1 on a failed check, 2 if unusable)
+	$(PY) -m tierform policy --outdir cdktf.out --config config --results results/policy
+
+policy: setup ## the policy gate alone, on the existing cdktf.out (what CI runs on an artifact)
+	$(PY) -m tierform policy --outdir cdktf.out --config config --results results/policy
+
 test: setup ## run every test: unit, policy and integration (what CI runs)
 	$(PY) -m pytest tests
 
 test-unit: setup ## fast tests only (synth, config): well under a minute
 	$(PY) -m pytest tests/unit
+
+test-policy: setup ## the policy gate tests (real checkov, real terraform plans)
+	$(PY) -m pytest tests/policy
 
 test-integration: setup ## real terraform, dbt, Airflow, checkov
 	$(PY) -m pytest tests/integration

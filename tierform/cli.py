@@ -15,6 +15,7 @@ from tierform.gitops.github import comment_command, issue_command
 from tierform.gitops.plan_summary import plan_summary
 from tierform.gitops.plan_tier import plan_command
 from tierform.gitops.promotion import promotion_command
+from tierform.policy.command import policy
 
 app = typer.Typer(
     name="tierform",
@@ -59,6 +60,7 @@ app.command("apply-plan")(apply_plan_command)
 app.command("drift")(drift_command)
 app.command("pr-comment")(comment_command)
 app.command("issue")(issue_command)
+app.command()(policy)
 
 
 def main() -> None:

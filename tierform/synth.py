@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 import time
 from collections import Counter
@@ -18,6 +19,20 @@ from tierform.config.platform import SandboxRef
 from tierform.config.tier import TierSpec
 
 SELECT_VARIABLE = "TIERFORM_TIERS"
+EXIT_GUARDRAIL = 1
+_ANNOTATION = re.compile(r"^\[(?P<path>[^\]]+)\] (?P<message>.+)$")
+
+
+def annotation_errors(message: str) -> list[str]:
+    """`<construct path>: <message>` for each ERROR annotation in cdktf's synth error."""
+    if "Encountered Annotations" not in message:
+        return []
+    found = []
+    for line in message.splitlines():
+        match = _ANNOTATION.match(line.strip())
+        if match:
+            found.append(f"{match['path']}: {match['message']}")
+    return found
 
 
 def select(
@@ -87,8 +102,24 @@ def main() -> int:
         return EXIT_BAD_INPUT
 
     from tierform.stacks.app import synthesize_atomically  # imports cdktf (~2 s)
+    from tierform.stacks.guardrails import GuardrailViolation
 
-    synthesize_atomically(platform, outdir, tiers, sandboxes)
+    try:
+        synthesize_atomically(platform, outdir, tiers, sandboxes)
+    except (GuardrailViolation, RuntimeError) as exc:
+        violations = (
+            exc.violations if isinstance(exc, GuardrailViolation) else annotation_errors(str(exc))
+        )
+        if not violations:
+            raise
+        print(
+            f"tierform: synth refused by {len(violations)} guardrail violation(s); "
+            f"{outdir} left as it was:",
+            file=sys.stderr,
+        )
+        for line in violations:
+            print(f"  {line}", file=sys.stderr)
+        return EXIT_GUARDRAIL
     names = [t.name for t in tiers] + [s.stack for s in sandboxes]
     print(summarize(outdir, names, time.monotonic() - started), file=sys.stderr)
     return 0

@@ -11,6 +11,7 @@ from cdktf import App
 
 from tierform.config.platform import PlatformConfig, SandboxRef
 from tierform.config.tier import TierSpec
+from tierform.stacks.guardrails import GuardrailViolation
 from tierform.stacks.sandbox_stack import SandboxStack
 from tierform.stacks.tier_stack import TierStack
 
@@ -50,7 +51,13 @@ def synthesize_atomically(
     old = outdir.with_name(f".{outdir.name}.old-{os.getpid()}")
     shutil.rmtree(tmp, ignore_errors=True)
     try:
-        build_app(platform, tmp, tiers, sandboxes).synth()
+        app = build_app(platform, tmp, tiers, sandboxes)
+        try:
+            app.synth()
+        except RuntimeError:
+            _raise_guardrail_violations(app)
+            raise
+        _raise_guardrail_violations(app)
         _carry_init_state(outdir, tmp)
         if outdir.exists():
             outdir.rename(old)
@@ -58,6 +65,16 @@ def synthesize_atomically(
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
         shutil.rmtree(old, ignore_errors=True)
+
+
+def _raise_guardrail_violations(app: App) -> None:
+    violations = [
+        v
+        for stack in app.node.children
+        for v in getattr(getattr(stack, "guardrails", None), "violations", [])
+    ]
+    if violations:
+        raise GuardrailViolation(violations)
 
 
 def _carry_init_state(previous: Path, fresh: Path) -> None:

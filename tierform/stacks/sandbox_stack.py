@@ -3,11 +3,12 @@ developers come and go without touching shared dev state."""
 
 from __future__ import annotations
 
-from cdktf import TerraformStack
+from cdktf import Aspects, TerraformStack
 from constructs import Construct
 
 from tierform.config.platform import SandboxRef
 from tierform.stacks.backends import add_backend
+from tierform.stacks.guardrails import GuardRails
 
 
 class SandboxStack(TerraformStack):
@@ -19,6 +20,9 @@ class SandboxStack(TerraformStack):
         self.sandbox = sandbox
         tier = sandbox.tier
         add_backend(self, sandbox.stack, tier.backend)
+        # A sandbox is disposable (never protected) but still named by its tier's rule.
+        self.guardrails = GuardRails(tier=tier.name, protected=False, naming=tier.naming)
+        Aspects.of(self).add(self.guardrails)
         self.snowflake = None
         if tier.snowflake is not None and tier.snowflake.sandboxes is not None:
             from tierform.constructs.snowflake import SnowflakeSandbox

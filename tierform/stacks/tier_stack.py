@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from cdktf import TerraformStack
+from cdktf import Aspects, TerraformStack
 from constructs import Construct
 
 from tierform.config.tier import TierSpec
 from tierform.stacks.backends import add_backend
+from tierform.stacks.guardrails import GuardRails
 
 
 class TierStack(TerraformStack):
@@ -21,6 +22,10 @@ class TierStack(TerraformStack):
         super().__init__(scope, tier.name)
         self.tier = tier
         add_backend(self, tier.name, tier.backend)
+        self.guardrails = GuardRails(
+            tier=tier.name, protected=tier.is_protected, naming=tier.naming
+        )
+        Aspects.of(self).add(self.guardrails)
         self.snowflake = None
         if tier.snowflake is not None:
             from tierform.constructs.snowflake import SnowflakeEnvironment

@@ -1,0 +1,121 @@
+"""Run checkov (in its own virtualenv) over the stacks and return its raw report.
+
+checkov cannot share a virtualenv with apache-airflow 3, so it runs as a subprocess:
+`.venv-checkov/bin/checkov` by default, or whatever TIERFORM_CHECKOV names.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from tierform.policy.catalog import checkov_check_ids
+
+CHECKOV_VARIABLE = "TIERFORM_CHECKOV"
+CONTEXT_VARIABLE = "TIERFORM_POLICY_CONTEXT"  # read by checkov_checks/tierform_checklib.py
+CHECKS_DIR = Path(__file__).parent / "checkov_checks"
+_PACKAGE_ROOT = Path(__file__).resolve().parents[2]
+
+
+class CheckovUnavailable(Exception):
+    """checkov could not be found or did not produce a report."""
+
+
+@dataclass(frozen=True)
+class CheckovReport:
+    summary: dict[str, Any]
+    passed: list[dict[str, Any]]
+    failed: list[dict[str, Any]]
+    parsing_errors: list[str]
+    raw: Any
+    stderr: str
+
+    @property
+    def check_errors(self) -> list[str]:
+        """checkov's "Failed to run check X on file:resource" lines: a check that crashed
+        on a resource reports nothing for it (seen with cdktf `dynamic` blocks)."""
+        found = []
+        for line in self.stderr.splitlines():
+            if "Failed to run check" in line:
+                found.append(line[line.index("Failed to run check") :].strip())
+        return list(dict.fromkeys(found))
+
+
+def checkov_executable() -> str:
+    configured = os.environ.get(CHECKOV_VARIABLE)
+    if configured:
+        return configured
+    for root in (Path.cwd(), _PACKAGE_ROOT):
+        candidate = root / ".venv-checkov" / "bin" / "checkov"
+        if candidate.exists():
+            return str(candidate)
+    found = shutil.which("checkov")
+    if found:
+        return found
+    raise CheckovUnavailable(
+        "checkov not found: run `make setup` (creates .venv-checkov) or set "
+        f"{CHECKOV_VARIABLE} to the checkov executable"
+    )
+
+
+def run_checkov(files: list[Path], context: dict[str, Any]) -> CheckovReport:
+    command = [
+        checkov_executable(),
+        *(arg for f in files for arg in ("-f", str(f))),
+        "--framework",
+        "terraform_json",
+        "--skip-download",
+        "--external-checks-dir",
+        str(CHECKS_DIR),
+        "--check",
+        ",".join(checkov_check_ids()),
+        "--compact",
+        "-o",
+        "json",
+    ]
+    env = dict(os.environ)
+    env[CONTEXT_VARIABLE] = json.dumps(context)
+    env.setdefault("LOG_LEVEL", "WARNING")
+    try:
+        proc = subprocess.run(command, capture_output=True, text=True, env=env, timeout=900)
+    except OSError as exc:
+        raise CheckovUnavailable(f"cannot run checkov ({command[0]}): {exc}") from None
+    # checkov exits 1 when a check failed; anything else (or no JSON) is a broken run.
+    if proc.returncode not in (0, 1):
+        raise CheckovUnavailable(
+            f"checkov exited {proc.returncode}: {_last_lines(proc.stderr or proc.stdout)}"
+        )
+    broken = [line for line in proc.stderr.splitlines() if "Cannot load external check" in line]
+    if broken:
+        raise CheckovUnavailable(f"checkov could not load our checks: {broken[0]}")
+    try:
+        raw = json.loads(proc.stdout)
+    except ValueError:
+        raise CheckovUnavailable(
+            f"checkov printed no JSON report: {_last_lines(proc.stderr or proc.stdout)}"
+        ) from None
+    reports = raw if isinstance(raw, list) else [raw]
+    report = next((r for r in reports if r.get("check_type") == "terraform_json"), None)
+    if report is None:
+        # No terraform_json report at all: checkov found nothing it could read.
+        summary = next((r for r in reports if "parsing_errors" in r), {"parsing_errors": 0})
+        return CheckovReport(summary, [], [], [], raw, proc.stderr)
+    results = report.get("results", {})
+    return CheckovReport(
+        summary=report.get("summary", {}),
+        passed=results.get("passed_checks", []),
+        failed=results.get("failed_checks", []),
+        parsing_errors=list(results.get("parsing_errors", [])),
+        raw=raw,
+        stderr=proc.stderr,
+    )
+
+
+def _last_lines(text: str, n: int = 5) -> str:
+    lines = [line for line in text.strip().splitlines() if line.strip()]
+    return " | ".join(lines[-n:]) or "(no output)"

@@ -1,0 +1,135 @@
+"""Synth-time guardrails (a cdktf Aspect): some mistakes must stop `cdktf synth` itself,
+before any plan exists. Each violation is an ERROR annotation on the offending construct,
+which makes `app.synth()` fail; tierform/synth.py prints them and exits 1.
+
+- TIERFORM_GUARD_001 protected-data-stores: in a protected tier, every data store
+  (Snowflake databases and schemas, Databricks catalogs and schemas, S3 buckets) carries
+  lifecycle.prevent_destroy. The config sets it; this catches a construct that forgets it.
+- TIERFORM_GUARD_002 naming-rule: account-level Snowflake objects (databases, warehouses,
+  account roles, users, resource monitors) are named by the tier's naming rule
+  (`naming.pattern`), so tiers sharing an account never collide.
+
+The policy gate checks the same things after synth; these make them impossible to emit.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import jsii
+from cdktf import (
+    Annotations,
+    DefaultTokenResolver,
+    IAspect,
+    StringConcat,
+    TerraformResource,
+    Tokenization,
+)
+from constructs import IConstruct
+
+from tierform.config.naming import NamingRule
+
+DATA_STORE_TYPES = frozenset(
+    {
+        "snowflake_database",
+        "snowflake_schema",
+        "databricks_catalog",
+        "databricks_schema",
+        "aws_s3_bucket",
+    }
+)
+NAMED_BY_RULE = frozenset(
+    {
+        "snowflake_database",
+        "snowflake_warehouse",
+        "snowflake_account_role",
+        "snowflake_service_user",
+        "snowflake_legacy_service_user",
+        "snowflake_user",
+        "snowflake_resource_monitor",
+    }
+)
+_EACH = re.compile(r"^\$\{each\.value\.([A-Za-z0-9_]+)\}$")
+
+
+def naming_regex(rule: NamingRule, tier: str) -> re.Pattern[str]:
+    """Names the rule can produce for `tier`: the pattern with {name} as any identifier."""
+    marker = "\x00"
+    sample = rule.pattern.format(name=marker, tier=tier.lower(), TIER=tier.upper()).upper()
+    before, _, after = sample.partition(marker)
+    return re.compile(f"^{re.escape(before)}[A-Z][A-Z0-9_]*{re.escape(after)}$")
+
+
+def _config(resource: TerraformResource) -> dict[str, Any]:
+    """The resource's block as it will be written (overrides applied, tokens resolved)."""
+    resolved = Tokenization.resolve(
+        resource.to_terraform(),
+        scope=resource,
+        preparing=False,
+        resolver=DefaultTokenResolver(StringConcat()),
+    )
+    blocks = resolved["resource"][resource.terraform_resource_type]
+    return next(iter(blocks.values()))
+
+
+def _names(block: dict[str, Any]) -> list[tuple[str | None, Any]]:
+    """(for_each key, name) of every instance, with each.value references resolved."""
+    name = block.get("name")
+    for_each = block.get("for_each")
+    match = _EACH.match(name) if isinstance(name, str) else None
+    if match and isinstance(for_each, dict):
+        return [(key, (value or {}).get(match.group(1))) for key, value in for_each.items()]
+    return [(None, name)]
+
+
+class GuardrailViolation(Exception):
+    """Raised by the synth when any guardrail found a violation; carries `path: message`."""
+
+    def __init__(self, violations: list[str]):
+        self.violations = violations
+        super().__init__("\n".join(violations))
+
+
+@jsii.implements(IAspect)
+class GuardRails:
+    """Also records what it reported in `violations` (`construct path: message`): the
+    annotation fails `app.synth()`, but cdktf's CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS
+    would let it through, so the synth checks this list as well."""
+
+    def __init__(self, *, tier: str, protected: bool, naming: NamingRule):
+        self.tier = tier
+        self.protected = protected
+        self.naming = naming
+        self.pattern = naming_regex(naming, tier)
+        self.violations: list[str] = []
+
+    def _error(self, node: IConstruct, message: str) -> None:
+        Annotations.of(node).add_error(message)
+        self.violations.append(f"{node.node.path}: {message}")
+
+    def visit(self, node: IConstruct) -> None:
+        if not isinstance(node, TerraformResource):
+            return
+        rtype = node.terraform_resource_type
+        if rtype not in DATA_STORE_TYPES and rtype not in NAMED_BY_RULE:
+            return
+        block = _config(node)
+        protects = (block.get("lifecycle") or {}).get("prevent_destroy") is True
+        if self.protected and rtype in DATA_STORE_TYPES and not protects:
+            self._error(
+                node,
+                f"TIERFORM_GUARD_001 protected-data-stores: {rtype} in protected tier "
+                f"{self.tier!r} lacks lifecycle.prevent_destroy",
+            )
+        if rtype in NAMED_BY_RULE:
+            for key, name in _names(block):
+                if not isinstance(name, str) or "${" in name:
+                    continue  # a reference: named where it is defined
+                if not self.pattern.match(name):
+                    where = f'["{key}"] ' if key is not None else ""
+                    self._error(
+                        node,
+                        f"TIERFORM_GUARD_002 naming-rule: {rtype} {where}name {name!r} does not "
+                        f"follow the naming rule {self.naming.pattern!r} of tier {self.tier!r}",
+                    )
