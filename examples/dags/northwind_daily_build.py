@@ -1,0 +1,32 @@
+"""Daily build of the Northwind project: load sources, build staging, build the marts."""
+
+from __future__ import annotations
+
+import pendulum
+from airflow.providers.standard.operators.bash import BashOperator
+from airflow.sdk import dag
+from northwind_lib import dbt_command, tags, tier
+
+
+@dag(
+    dag_id="northwind_daily_build",
+    schedule="0 5 * * *",
+    start_date=pendulum.datetime(2024, 1, 1, tz="UTC"),
+    catchup=False,
+    tags=tags(),
+    # Local and dev runs are manual: schedules only run where the data is real.
+    is_paused_upon_creation=tier() not in ("staging", "prod"),
+    doc_md=__doc__,
+)
+def northwind_daily_build():
+    load = BashOperator(task_id="load_sources", bash_command=dbt_command("seed"))
+    staging = BashOperator(
+        task_id="build_staging", bash_command=dbt_command("build", "path:models/staging")
+    )
+    marts = BashOperator(
+        task_id="build_marts", bash_command=dbt_command("build", "path:models/marts")
+    )
+    load >> staging >> marts
+
+
+northwind_daily_build()
