@@ -18,7 +18,7 @@ TF_PLUGIN_MIRROR ?= /opt/tf-plugins
 export TF_CLI_CONFIG_FILE := $(CURDIR)/.tierform/terraformrc
 export TF_PLUGIN_MIRROR
 
-.PHONY: help setup synth test test-unit test-integration test-policy lint fmt bench clean
+.PHONY: help setup synth deploy status rollback test test-unit test-integration test-policy lint fmt bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -47,6 +47,21 @@ setup: $(VENV)/.installed $(CHECKOV_VENV)/.installed node_modules/.installed .ti
 
 synth: setup ## synthesize into cdktf.out/ (TIERFORM_TIERS=prod,dev for a subset; same as npx cdktf synth)
 	$(PY) main.py
+
+# What deploying needs (no checkov): the project venv, the cdktf CLI, the Terraform config.
+DEPLOY_DEPS := $(VENV)/.installed node_modules/.installed .tierform/terraformrc
+
+deploy: $(DEPLOY_DEPS) ## synth TIER (default: local) and `cdktf deploy` it: infra, then dbt, then DAGs
+	TIERFORM_TIERS=$(TIER) $(PY) main.py
+	$(CDKTF) deploy $(TIER) --auto-approve --skip-synth
+	@echo
+	@$(PY) -m tierform.release status --tier $(TIER) --hints
+
+status: $(VENV)/.installed ## what is released on TIER: DAG release, last dbt build, where to look
+	@$(PY) -m tierform.release status --tier $(TIER) --hints
+
+rollback: $(VENV)/.installed ## re-activate TIER's previous DAG release
+	$(PY) -m tierform.release rollback --tier $(TIER)
 
 test: setup ## run every test: unit, policy and integration (what CI runs)
 	$(PY) -m pytest tests
