@@ -29,9 +29,15 @@ def tool_env(**extra: str) -> dict[str, str]:
 
 
 def copy_config(dest: Path) -> Path:
-    """A writable copy of the example configuration."""
+    """A writable copy of the example configuration.
+
+    Release paths in config are relative to the config folder's parent, so `dest` also gets
+    `examples/` (a symlink: tests that edit the project use a full repo copy instead).
+    """
     target = dest / "config"
     shutil.copytree(EXAMPLE_CONFIG, target)
+    if not (dest / "examples").exists():
+        (dest / "examples").symlink_to(REPO / "examples", target_is_directory=True)
     return target
 
 
