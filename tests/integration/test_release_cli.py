@@ -1,0 +1,93 @@
+"""The release CLI on its own (no Terraform), with real dbt on DuckDB and Airflow's parser."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from release_support import RepoCopy, make_repo_copy
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> RepoCopy:
+    return make_repo_copy(tmp_path)
+
+
+def _built_nodes(repo: RepoCopy) -> set[str]:
+    run_dir = repo.root / repo.dbt_last()["run_dir"]
+    results = json.loads((run_dir / "run_results.json").read_text())["results"]
+    return {r["unique_id"] for r in results}
+
+
+def test_slim_build_runs_only_modified_nodes_and_their_children(repo: RepoCopy):
+    full = repo.release_cli("dbt", "--tier", "local")
+    assert full.returncode == 0, full.stdout + full.stderr
+    assert "model.northwind.stg_customers" in _built_nodes(repo)
+
+    mart = repo.root / "examples" / "dbt" / "models" / "marts" / "fct_orders.sql"
+    mart.write_text(mart.read_text().replace("o.status,", "o.status,\n    1 as version,"))
+    slim = repo.release_cli("dbt", "--tier", "local", "--slim")
+    assert slim.returncode == 0, slim.stdout + slim.stderr
+    built = _built_nodes(repo)
+    assert "model.northwind.fct_orders" in built
+    assert "model.northwind.dim_customers" in built  # a child of the modified model
+    assert "model.northwind.stg_customers" not in built  # untouched: deferred
+    assert not any(node.startswith("seed.") for node in built)
+    assert repo.query("select max(version) from main_marts.fct_orders") == [(1,)]
+
+
+def test_slim_without_a_previous_success_builds_everything(repo: RepoCopy):
+    result = repo.release_cli("dbt", "--tier", "local", "--slim")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "building everything" in result.stdout
+    assert "seed.northwind.raw_orders" in _built_nodes(repo)
+
+
+def test_status_before_and_after_a_release(repo: RepoCopy):
+    before = repo.release_cli("status", "--tier", "local")
+    assert before.returncode == 0, before.stderr
+    assert "never built" in before.stdout and "never published" in before.stdout
+    assert repo.release_cli("dbt", "--tier", "local").returncode == 0
+    assert repo.release_cli("dags", "--tier", "local").returncode == 0
+    after = repo.release_cli("status", "--tier", "local", "--hints")
+    assert "last build passed" in after.stdout
+    assert "northwind_daily_build" in after.stdout
+    assert "DuckDB file: .tierform/duckdb/local.duckdb" in after.stdout
+    data = json.loads(repo.release_cli("status", "--tier", "local", "--json").stdout)
+    assert data["dags"]["active"]["dag_ids"] == [
+        "northwind_daily_build",
+        "northwind_data_quality",
+        "northwind_marts_refresh",
+    ]
+
+
+def test_published_dags_take_their_tier_from_the_release(repo: RepoCopy):
+    """The same files serve every tier: the tier comes from RELEASE.json, not the files."""
+    assert repo.release_cli("dags", "--tier", "local").returncode == 0
+    probe = repo.run(
+        str(repo.root / ".venv" / "bin" / "python"),
+        "-c",
+        "import sys; sys.path.insert(0, sys.argv[1]); import northwind_lib as n; "
+        "print(n.tier(), n.dbt_target(), n.dbt_command('run'))",
+        str(repo.dags_folder),
+    )
+    assert probe.returncode == 0, probe.stderr
+    tier, target, *command = probe.stdout.split()
+    assert (tier, target) == ("local", "local")
+    assert str(repo.root / "examples" / "dbt") in " ".join(command)
+
+
+def test_rollback_without_history_and_unknown_tier(repo: RepoCopy):
+    rollback = repo.release_cli("rollback", "--tier", "local")
+    assert rollback.returncode == 1
+    assert "no earlier DAG release" in rollback.stdout + rollback.stderr
+    unknown = repo.release_cli("dbt", "--tier", "qa")
+    assert unknown.returncode == 2
+    assert "'qa' is not a tier (tiers: local, dev, staging, prod)" in unknown.stderr
+    assert "Traceback" not in unknown.stderr
+    no_dags = repo.release_cli("dags", "--tier", "prod")
+    assert no_dags.returncode == 1
+    assert "has no DAG release" in no_dags.stdout + no_dags.stderr
