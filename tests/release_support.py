@@ -128,6 +128,14 @@ def make_repo_copy(dest: Path) -> RepoCopy:
     return RepoCopy(root)
 
 
+def copy_deployed(source: RepoCopy, dest: Path) -> RepoCopy:
+    root = dest / "repo"
+    shutil.copytree(source.root, root, symlinks=True)
+    copy = RepoCopy(root)
+    assert copy.dags_folder.resolve().is_relative_to(root)  # the link moved with the copy
+    return copy
+
+
 def tree(folder: Path) -> dict[str, bytes]:
     """Files under a folder (following the DAGs folder's symlink) with their content."""
     folder = folder.resolve()

@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 
 import pytest
-from release_support import RepoCopy, make_repo_copy, tree
+from release_support import RepoCopy, copy_deployed, make_repo_copy, tree
 
 pytestmark = pytest.mark.integration
 
@@ -27,11 +27,20 @@ def repo(tmp_path: Path) -> RepoCopy:
     return make_repo_copy(tmp_path)
 
 
-@pytest.fixture
-def deployed(repo: RepoCopy) -> RepoCopy:
+@pytest.fixture(scope="module")
+def deployed_once(tmp_path_factory) -> RepoCopy:
+    """One fresh deploy, copied for every test that starts from a deployed tier."""
+    repo = make_repo_copy(tmp_path_factory.mktemp("deployed"))
     result = repo.deploy()
     assert result.returncode == 0, result.stdout + result.stderr
     return repo
+
+
+@pytest.fixture
+def deployed(deployed_once: RepoCopy, tmp_path: Path) -> RepoCopy:
+    """A private copy of the deployed repository: state, DuckDB file, release records and
+    the DAGs symlink are all relative, so the copy is a deployed tier of its own."""
+    return copy_deployed(deployed_once, tmp_path)
 
 
 def _output(result) -> str:
