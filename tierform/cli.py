@@ -9,6 +9,7 @@ from pathlib import Path
 import typer
 
 from tierform.config import EXIT_BAD_INPUT, ConfigError, load_platform
+from tierform.release.cli import app as release_app
 
 app = typer.Typer(
     name="tierform",
@@ -43,6 +44,9 @@ def tiers(config: Path = ConfigDirOption) -> None:
     for tier in platform.tiers.values():
         flags = " (protected)" if tier.is_protected else ""
         print(f"{tier.name}\t{tier.kind}{flags}")
+
+
+app.add_typer(release_app, name="release", help="Release steps: dbt build, DAG publish, status.")
 
 
 def main() -> None:

@@ -77,7 +77,12 @@ def release_dags(ctx: ReleaseContext, report: Reporter) -> dict:
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     report.ok(f"{len(manifest['dag_ids'])} DAG(s) valid: {', '.join(manifest['dag_ids'])}")
-    where = publisher_for(target, ctx.root).publish(final)
+    try:
+        where = publisher_for(target, ctx.root).publish(final)
+    except BaseException:
+        # Not published, so not a release: the previous one stays active and listed.
+        shutil.rmtree(final, ignore_errors=True)
+        raise
     _record(ctx, manifest, activate=release_id)
     report.ok(f"published release {release_id} to {where}")
     return manifest
