@@ -53,6 +53,8 @@ def release_dags(ctx: ReleaseContext, report: Reporter) -> dict:
     content = content_sha256(source)
     stamp = now().replace("-", "").replace(":", "")
     release_id = f"{stamp}-{content[:12]}"
+    if (versions_dir(ctx) / release_id).exists():  # published twice within one second
+        release_id += f"-{len(releases(ctx)['releases'])}"
     staging = versions_dir(ctx) / f".{release_id}.tmp"
     final = versions_dir(ctx) / release_id
     shutil.rmtree(staging, ignore_errors=True)

@@ -20,7 +20,7 @@ from tierform.config.release import DbtStep
 from tierform.release.content import content_sha256
 from tierform.release.context import ReleaseContext, ReleaseError
 from tierform.release.records import git_sha, now, read_json, write_json
-from tierform.release.report import Reporter
+from tierform.release.report import Reporter, use_rich
 
 ARTIFACTS = ("manifest.json", "run_results.json")
 FAILED_STATUSES = {"error", "fail", "runtime error"}
@@ -84,6 +84,9 @@ def release_dbt(ctx: ReleaseContext, report: Reporter, *, slim: bool | None = No
 def _prepare_environment(ctx: ReleaseContext, step: DbtStep) -> None:
     # dbt's anonymous usage events would try to reach the internet on every run.
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+    if not use_rich():
+        # Terraform's log and CI consoles show colour codes as noise.
+        os.environ.setdefault("DBT_USE_COLORS", "false")
     if step.adapter == "duckdb":
         # The tier's DuckDB file under the git-ignored working folder (profiles.yml reads it).
         default = ctx.root / ".tierform" / "duckdb" / f"{step.target}.duckdb"
