@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pendulum
-from airflow.providers.standard.operators.bash import BashOperator
 from airflow.sdk import dag
-from northwind_lib import dbt_command, tags, tier
+from northwind_lib import dbt_task, tags, tier
 
 
 @dag(
@@ -19,13 +18,9 @@ from northwind_lib import dbt_command, tags, tier
     doc_md=__doc__,
 )
 def northwind_daily_build():
-    load = BashOperator(task_id="load_sources", bash_command=dbt_command("seed"))
-    staging = BashOperator(
-        task_id="build_staging", bash_command=dbt_command("build", "path:models/staging")
-    )
-    marts = BashOperator(
-        task_id="build_marts", bash_command=dbt_command("build", "path:models/marts")
-    )
+    load = dbt_task("load_sources", "seed")
+    staging = dbt_task("build_staging", "build", "path:models/staging")
+    marts = dbt_task("build_marts", "build", "path:models/marts")
     load >> staging >> marts
 
 

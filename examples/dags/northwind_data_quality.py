@@ -1,11 +1,10 @@
-"""Data-quality checks: every dbt test of the project, then a freshness report."""
+"""Data-quality checks: every dbt test of the project, then a summary."""
 
 from __future__ import annotations
 
 import pendulum
-from airflow.providers.standard.operators.bash import BashOperator
 from airflow.sdk import dag, task
-from northwind_lib import dbt_command, tags, tier
+from northwind_lib import dbt_task, tags, tier
 
 
 @dag(
@@ -18,7 +17,7 @@ from northwind_lib import dbt_command, tags, tier
     doc_md=__doc__,
 )
 def northwind_data_quality():
-    tests = BashOperator(task_id="dbt_test", bash_command=dbt_command("test"))
+    tests = dbt_task("dbt_test", "test")
 
     @task
     def report() -> str:

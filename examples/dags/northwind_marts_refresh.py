@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pendulum
-from airflow.providers.standard.operators.bash import BashOperator
 from airflow.sdk import dag
-from northwind_lib import dbt_command, tags, tier
+from northwind_lib import dbt_task, tags, tier
 
 
 @dag(
@@ -19,7 +18,7 @@ from northwind_lib import dbt_command, tags, tier
     doc_md=__doc__,
 )
 def northwind_marts_refresh():
-    BashOperator(task_id="run_marts", bash_command=dbt_command("run", "path:models/marts"))
+    dbt_task("run_marts", "run", "path:models/marts")
 
 
 northwind_marts_refresh()

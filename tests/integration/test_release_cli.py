@@ -91,3 +91,25 @@ def test_rollback_without_history_and_unknown_tier(repo: RepoCopy):
     no_dags = repo.release_cli("dags", "--tier", "prod")
     assert no_dags.returncode == 1
     assert "has no DAG release" in no_dags.stdout + no_dags.stderr
+
+
+def test_published_dag_runs_the_tiers_models_in_airflow(repo: RepoCopy):
+    """`airflow dags test` on the published local folder: the DAG's task runs dbt against
+    the tier's DuckDB file (Airflow's SQLite metadata DB lives under .tierform/)."""
+    assert repo.release_cli("dbt", "--tier", "local").returncode == 0
+    assert repo.release_cli("dags", "--tier", "local").returncode == 0
+    repo.query("select 1")  # the DuckDB file exists
+    home = repo.root / ".tierform" / "airflow-home"
+    env = {
+        "AIRFLOW_HOME": str(home),
+        "AIRFLOW__CORE__DAGS_FOLDER": str(repo.dags_folder),
+        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+    }
+    airflow = str(repo.root / ".venv" / "bin" / "airflow")
+    migrate = repo.run(airflow, "db", "migrate", **env)
+    assert migrate.returncode == 0, migrate.stdout[-2000:] + migrate.stderr[-2000:]
+    run = repo.run(airflow, "dags", "test", "northwind_marts_refresh", **env)
+    out = run.stdout + run.stderr
+    assert run.returncode == 0, out[-3000:]
+    assert "created sql table model main_marts.dim_customers" in out
+    assert "state=success" in out

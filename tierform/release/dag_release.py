@@ -9,12 +9,14 @@ releases in order and which one is active; rollback re-publishes the one before 
 from __future__ import annotations
 
 import shutil
+import sys
 from pathlib import Path
 
 from tierform.config.airflow import DagTarget
 from tierform.release.content import content_sha256, shipped_files
 from tierform.release.context import ReleaseContext, ReleaseError
 from tierform.release.dag_check import check_dags
+from tierform.release.dbt_build import duckdb_path
 from tierform.release.publishers import publisher_for
 from tierform.release.records import git_sha, now, read_json, write_json
 from tierform.release.report import Reporter
@@ -137,8 +139,13 @@ def _manifest(
         "dbt_target": dbt.target if dbt else None,
     }
     if dbt and target.kind == "local":
-        # A local Airflow runs on this machine: its tasks can use the repository's project.
+        # A local Airflow runs on this machine: its tasks use the repository's project, this
+        # virtualenv's dbt and the tier's DuckDB file. (Machine paths are fine here: this
+        # file lives in the git-ignored .tierform/, never in the synthesized JSON or state.)
         manifest["dbt_project_dir"] = str(ctx.path(dbt.project_dir))
+        manifest["dbt_executable"] = str(Path(sys.executable).parent / "dbt")
+        if dbt.adapter == "duckdb":
+            manifest["dbt_env"] = {"TIERFORM_DUCKDB_PATH": str(duckdb_path(ctx, dbt.target))}
     return manifest
 
 

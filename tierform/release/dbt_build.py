@@ -88,10 +88,18 @@ def _prepare_environment(ctx: ReleaseContext, step: DbtStep) -> None:
         # Terraform's log and CI consoles show colour codes as noise.
         os.environ.setdefault("DBT_USE_COLORS", "false")
     if step.adapter == "duckdb":
-        # The tier's DuckDB file under the git-ignored working folder (profiles.yml reads it).
-        default = ctx.root / ".tierform" / "duckdb" / f"{step.target}.duckdb"
-        os.environ.setdefault("TIERFORM_DUCKDB_PATH", str(default))
-        Path(os.environ["TIERFORM_DUCKDB_PATH"]).parent.mkdir(parents=True, exist_ok=True)
+        path = duckdb_path(ctx, step.target)
+        os.environ["TIERFORM_DUCKDB_PATH"] = str(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+
+
+def duckdb_path(ctx: ReleaseContext, target: str) -> Path:
+    """The DuckDB file a DuckDB target builds into (profiles.yml reads TIERFORM_DUCKDB_PATH):
+    the variable when set, else under the git-ignored .tierform/ folder."""
+    configured = os.environ.get("TIERFORM_DUCKDB_PATH")
+    if configured:
+        return Path(configured).absolute()
+    return ctx.root / ".tierform" / "duckdb" / f"{target}.duckdb"
 
 
 def _declares_packages(project: Path) -> bool:

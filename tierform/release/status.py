@@ -107,7 +107,10 @@ def how_to_look(status: dict) -> list[str]:
         lines += [
             "Look at the DAGs:",
             f"  ls -l {location}/ && cat {location}/RELEASE.json",
-            f"  AIRFLOW_HOME=.tierform/airflow-home AIRFLOW__CORE__DAGS_FOLDER=$PWD/{location} "
-            ".venv/bin/airflow standalone   # UI on http://localhost:8080",
+            "Run them with Airflow (metadata in .tierform/airflow-home):",
+            f"  export AIRFLOW_HOME=$PWD/.tierform/airflow-home AIRFLOW__CORE__DAGS_FOLDER=$PWD/{location} "
+            "AIRFLOW__CORE__LOAD_EXAMPLES=False",
+            f"  .venv/bin/airflow db migrate && .venv/bin/airflow dags test {dags['active']['dag_ids'][0] if dags['active']['dag_ids'] else '<dag id>'}",
+            "  .venv/bin/airflow standalone   # or the UI on http://localhost:8080",
         ]
     return lines

@@ -44,11 +44,29 @@ def dbt_project_dir() -> str:
 def dbt_command(verb: str, select: str | None = None) -> str:
     """A `dbt` command line for this tier; credentials come from the worker's environment."""
     project = shlex.quote(dbt_project_dir())
-    parts = [f"dbt {verb}", f"--project-dir {project}", f"--profiles-dir {project}"]
+    dbt = shlex.quote(release().get("dbt_executable") or "dbt")
+    parts = [f"{dbt} {verb}", f"--project-dir {project}", f"--profiles-dir {project}"]
     parts.append(f"--target {shlex.quote(dbt_target())}")
     if select:
         parts.append(f"--select {shlex.quote(select)}")
     return " ".join(parts)
+
+
+def dbt_env() -> dict[str, str]:
+    """Extra environment for dbt tasks that the release recorded (the local DuckDB file)."""
+    return dict(release().get("dbt_env") or {})
+
+
+def dbt_task(task_id: str, verb: str, select: str | None = None):
+    """A task that runs one dbt command for this tier."""
+    from airflow.providers.standard.operators.bash import BashOperator
+
+    return BashOperator(
+        task_id=task_id,
+        bash_command=dbt_command(verb, select),
+        env=dbt_env(),
+        append_env=True,  # keep the worker's credentials (SNOWFLAKE_*) and PATH
+    )
 
 
 def tags() -> list[str]:
