@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -113,3 +114,41 @@ def test_published_dag_runs_the_tiers_models_in_airflow(repo: RepoCopy):
     assert run.returncode == 0, out[-3000:]
     assert "created sql table model main_marts.dim_customers" in out
     assert "state=success" in out
+
+
+def test_rollback_steps_back_through_activations(repo: RepoCopy):
+    """Publish A, B; rollback → A; publish C; rollback → A again (not B, which was
+    rolled back from); with nothing earlier, rollback refuses."""
+    dag = repo.root / "examples" / "dags" / "northwind_marts_refresh.py"
+
+    def publish(schedule: str) -> str:
+        dag.write_text(re.sub(r'schedule="[^"]*"', f'schedule="{schedule}"', dag.read_text()))
+        result = repo.release_cli("dags", "--tier", "local")
+        assert result.returncode == 0, result.stdout + result.stderr
+        return repo.dag_releases()["active"]
+
+    a = publish("@hourly")
+    b = publish("@daily")
+    assert repo.release_cli("rollback", "--tier", "local").returncode == 0
+    assert repo.dag_releases()["active"] == a
+    c = publish("@weekly")
+    assert len({a, b, c}) == 3
+    assert repo.release_cli("rollback", "--tier", "local").returncode == 0
+    assert repo.dag_releases()["active"] == a
+    assert b'"@hourly"' in (repo.dags_folder / "northwind_marts_refresh.py").read_bytes()
+    again = repo.release_cli("rollback", "--tier", "local")
+    assert again.returncode == 1
+    assert "no earlier DAG release" in again.stdout + again.stderr
+
+
+def test_a_second_release_of_the_same_tier_is_refused_while_one_runs(repo: RepoCopy):
+    import fcntl
+
+    lock = repo.releases_dir / ".lock"
+    lock.parent.mkdir(parents=True)
+    with lock.open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        busy = repo.release_cli("dags", "--tier", "local")
+    assert busy.returncode == 1
+    assert "another release of this tier is running" in busy.stdout + busy.stderr
+    assert repo.release_cli("dags", "--tier", "local").returncode == 0

@@ -14,6 +14,7 @@ import typer
 
 from tierform.config import EXIT_BAD_INPUT, ConfigError
 from tierform.release.context import ReleaseContext, ReleaseError, load_context
+from tierform.release.lock import tier_lock
 from tierform.release.report import Reporter
 
 app = typer.Typer(
@@ -42,7 +43,8 @@ def _run(step: str, tier: str, root: Path | None, action) -> None:
     ctx = _context(tier, root)
     report = Reporter(step, tier)
     try:
-        ok = action(ctx, report)
+        with tier_lock(ctx.release_dir):
+            ok = action(ctx, report)
     except ReleaseError as exc:
         report.fail(str(exc))
         raise typer.Exit(1) from None

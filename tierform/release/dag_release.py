@@ -34,8 +34,11 @@ def versions_dir(ctx: ReleaseContext) -> Path:
 
 
 def releases(ctx: ReleaseContext) -> dict:
-    """{"releases": [manifest, …] oldest first, "active": release id or None}."""
-    return read_json(dags_dir(ctx) / "releases.json", {"releases": [], "active": None})
+    """{"releases": [manifest, …] oldest first, "active": release id or None,
+    "history": [release id, …] the activations, a stack: publish pushes, rollback pops}."""
+    state = read_json(dags_dir(ctx) / "releases.json", {"releases": [], "active": None})
+    state.setdefault("history", [state["active"]] if state["active"] else [])
+    return state
 
 
 def dag_target(ctx: ReleaseContext) -> DagTarget:
@@ -75,6 +78,12 @@ def release_dags(ctx: ReleaseContext, report: Reporter) -> dict:
             for line in check.error_lines():
                 report.detail(line)
             raise ReleaseError("DAG validation failed")
+        if not check.dags:
+            report.fail(f"no DAG found in {step.folder}; nothing was published")
+            raise ReleaseError(
+                "refusing to publish a release without DAGs (it would remove every DAG "
+                "of the tier); set release.dags.enabled: false to stop publishing"
+            )
         manifest["dag_ids"] = sorted(check.dags)
         write_json(staging / MANIFEST, manifest)
         staging.rename(final)
@@ -93,18 +102,21 @@ def release_dags(ctx: ReleaseContext, report: Reporter) -> dict:
 
 
 def rollback(ctx: ReleaseContext, report: Reporter) -> dict:
+    """Re-activate the release that was active before the current one (repeatable: each
+    rollback steps one activation further back)."""
     target = dag_target(ctx)
     state = releases(ctx)
-    ids = [r["release_id"] for r in state["releases"]]
-    if state["active"] not in ids or ids.index(state["active"]) == 0:
+    history = state["history"]
+    if len(history) < 2:
         raise ReleaseError(f"tier {ctx.tier.name!r} has no earlier DAG release to roll back to")
-    previous = state["releases"][ids.index(state["active"]) - 1]
-    folder = versions_dir(ctx) / previous["release_id"]
-    if not folder.is_dir():
-        raise ReleaseError(f"release {previous['release_id']} is no longer kept ({folder})")
+    by_id = {r["release_id"]: r for r in state["releases"]}
+    previous = by_id.get(history[-2])
+    folder = versions_dir(ctx) / history[-2]
+    if previous is None or not folder.is_dir():
+        raise ReleaseError(f"release {history[-2]} is no longer kept ({folder})")
     report.info(f"rolling back {state['active']} → {previous['release_id']}")
     where = publisher_for(target, ctx.root).publish(folder)
-    _record(ctx, None, activate=previous["release_id"])
+    _record(ctx, None, activate=previous["release_id"], rollback=True)
     report.ok(f"release {previous['release_id']} is active again ({where})")
     return previous
 
@@ -149,22 +161,29 @@ def _manifest(
     return manifest
 
 
-def _record(ctx: ReleaseContext, manifest: dict | None, *, activate: str) -> None:
+def _record(
+    ctx: ReleaseContext, manifest: dict | None, *, activate: str, rollback: bool = False
+) -> None:
     state = releases(ctx)
     if manifest is not None:
         state["releases"].append(manifest)
+    if rollback:
+        state["history"].pop()
+    else:
+        state["history"].append(activate)
     state["active"] = activate
-    state["releases"] = _prune(ctx, state["releases"], activate)
+    state["releases"], state["history"] = _prune(ctx, state["releases"], state["history"])
     write_json(dags_dir(ctx) / "releases.json", state)
 
 
-def _prune(ctx: ReleaseContext, history: list[dict], active: str) -> list[dict]:
-    """Keep the newest KEEP_VERSIONS releases (always the active one and the one before)."""
-    ids = [r["release_id"] for r in history]
-    keep = set(ids[-KEEP_VERSIONS:])
-    index = ids.index(active)
-    keep.update(ids[max(0, index - 1) : index + 1])
+def _prune(
+    ctx: ReleaseContext, kept: list[dict], history: list[str]
+) -> tuple[list[dict], list[str]]:
+    """Keep the newest KEEP_VERSIONS releases, and always the last two activations (what
+    the next rollback needs); forget the rest, folders included."""
+    ids = [r["release_id"] for r in kept]
+    keep = set(ids[-KEEP_VERSIONS:]) | set(history[-2:])
     for release_id in ids:
         if release_id not in keep:
             shutil.rmtree(versions_dir(ctx) / release_id, ignore_errors=True)
-    return [r for r in history if r["release_id"] in keep]
+    return [r for r in kept if r["release_id"] in keep], [h for h in history if h in keep]
