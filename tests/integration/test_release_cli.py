@@ -152,3 +152,14 @@ def test_a_second_release_of_the_same_tier_is_refused_while_one_runs(repo: RepoC
     assert busy.returncode == 1
     assert "another release of this tier is running" in busy.stdout + busy.stderr
     assert repo.release_cli("dags", "--tier", "local").returncode == 0
+
+
+def test_a_folder_without_dags_is_not_published(repo: RepoCopy):
+    """Publishing an empty release would remove every DAG of the tier."""
+    for dag in (repo.root / "examples" / "dags").glob("northwind_*.py"):
+        dag.unlink()
+    result = repo.release_cli("dags", "--tier", "local")
+    assert result.returncode == 1
+    assert "no DAG found in examples/dags" in result.stdout + result.stderr
+    assert repo.dag_releases()["active"] is None
+    assert not repo.dags_folder.exists()
