@@ -39,7 +39,12 @@ class Reporter:
 
     def _emit(self, message: str, label: str, style: str, err: bool = False) -> None:
         if self._console is not None:
-            self._console.print(f"[{style}]{self.prefix}[/] {label}{message}", soft_wrap=True)
+            from rich.markup import escape
+
+            # Prefix and message hold brackets ([dbt local], node names): never markup.
+            self._console.print(
+                f"[{style}]{escape(self.prefix)}[/] {escape(label + message)}", soft_wrap=True
+            )
         else:
             print(
                 f"{self.prefix} {label}{message}",

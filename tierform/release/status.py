@@ -35,6 +35,7 @@ def tier_status(ctx: ReleaseContext) -> dict:
             "target": {"kind": target.kind, "location": target.location},
             "active": active,
             "releases": [r["release_id"] for r in state["releases"]],
+            "rollback_to": state["history"][-2] if len(state["history"]) > 1 else None,
         }
     return status
 
@@ -85,8 +86,10 @@ def render(status: dict) -> list[str]:
             f"{dags['target']['location']} (content {active['content_sha256'][:12]}{git})"
         )
         lines.append(f"         DAGs: {', '.join(active['dag_ids'])}")
+        back = dags["rollback_to"]
         lines.append(
-            f"         {len(dags['releases'])} release(s) kept; `rollback` re-activates the previous one"
+            f"         {len(dags['releases'])} release(s) kept; "
+            + (f"`rollback` would re-activate {back}" if back else "nothing to roll back to")
         )
     return lines
 
