@@ -27,7 +27,7 @@ BASE ?= origin/main
 DBT_PROJECT ?= examples/dbt
 DAGS_FOLDER ?= examples/dags
 
-.PHONY: help setup synth check policy test test-unit test-integration test-policy lint fmt bench clean \
+.PHONY: help setup synth deploy status rollback check policy test test-unit test-integration test-policy lint fmt bench clean \
 	actionlint plan apply-plan plan-summary drift
 
 help: ## list the targets
@@ -67,6 +67,21 @@ check: synth ## synthesize, then run the policy gate (exit 1 on a failed check, 
 
 policy: setup ## the policy gate alone, on the existing cdktf.out (what CI runs on an artifact)
 	$(PY) -m tierform policy --outdir cdktf.out --config config --results results/policy
+
+# What deploying needs (no checkov): the project venv, the cdktf CLI, the Terraform config.
+DEPLOY_DEPS := $(VENV)/.installed node_modules/.installed .tierform/terraformrc
+
+deploy: $(DEPLOY_DEPS) ## synth TIER (default: local) and `cdktf deploy` it: infra, then dbt, then DAGs
+	TIERFORM_TIERS=$(TIER) $(PY) main.py
+	$(CDKTF) deploy $(TIER) --auto-approve --skip-synth
+	@echo
+	@$(PY) -m tierform.release status --tier $(TIER) --hints
+
+status: $(VENV)/.installed ## what is released on TIER: DAG release, last dbt build, where to look
+	@$(PY) -m tierform.release status --tier $(TIER) --hints
+
+rollback: $(VENV)/.installed ## re-activate TIER's previous DAG release
+	$(PY) -m tierform.release rollback --tier $(TIER)
 
 test: setup ## run every test: unit, policy and integration (what CI runs)
 	$(PY) -m pytest tests

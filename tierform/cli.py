@@ -16,6 +16,7 @@ from tierform.gitops.plan_summary import plan_summary
 from tierform.gitops.plan_tier import plan_command
 from tierform.gitops.promotion import promotion_command
 from tierform.policy.command import policy
+from tierform.release.cli import app as release_app
 
 app = typer.Typer(
     name="tierform",
@@ -61,6 +62,7 @@ app.command("drift")(drift_command)
 app.command("pr-comment")(comment_command)
 app.command("issue")(issue_command)
 app.command()(policy)
+app.add_typer(release_app, name="release", help="Release steps: dbt build, DAG publish, status.")
 
 
 def main() -> None:

@@ -129,7 +129,7 @@ def test_failed_synth_leaves_previous_output(tmp_path, monkeypatch):
     class Boom(Exception):
         pass
 
-    def exploding_tier_stack(scope, tier):
+    def exploding_tier_stack(scope, tier, **_):
         raise Boom("construct failed")
 
     monkeypatch.setattr(app_module, "TierStack", exploding_tier_stack)

@@ -44,3 +44,10 @@ def test_tiers_in_promotion_order():
         "staging\tstaging",
         "prod\tprod (protected)",
     ]
+
+
+def test_release_commands_are_registered():
+    result = run("release", "--help")
+    assert result.returncode == 0, result.stderr
+    for command in ("dbt", "dags", "rollback", "status"):
+        assert command in result.stdout

@@ -10,6 +10,7 @@ from support import copy_config, edit_yaml, run_synth, tree_snapshot
 
 PROD = Path("tiers") / "prod.yaml"
 DEV = Path("tiers") / "dev.yaml"
+PLATFORM = Path("platform.yaml")
 
 
 def _set(path: list, value):
@@ -382,6 +383,48 @@ CASES = [
         _set(["airflow"], {**_ASTRO, "environment_class": "mw1.small"}),
         "tiers/prod.yaml: airflow.environment_class: 'environment_class' belongs to flavor 'mwaa', not 'astronomer'",
         id="astronomer-with-mwaa-field",
+    ),
+    pytest.param(
+        PLATFORM,
+        _set(["release", "dbt", "project_dir"], "examples/nope"),
+        "platform.yaml: release.dbt.project_dir: folder 'examples/nope' does not exist",
+        id="release-missing-dbt-folder",
+    ),
+    pytest.param(
+        PLATFORM,
+        _set(["release", "dbt", "project_dir"], "examples/dags"),
+        "platform.yaml: release.dbt.project_dir: 'examples/dags' holds no dbt_project.yml",
+        id="release-folder-not-dbt",
+    ),
+    pytest.param(
+        PLATFORM,
+        _set(["release", "dags", "folder"], "/srv/dags"),
+        "platform.yaml: release.dags.folder: '/srv/dags' must be a path inside the repository",
+        id="release-absolute-path",
+    ),
+    pytest.param(
+        PLATFORM,
+        _set(["release", "dags", "folder"], "../elsewhere/dags"),
+        "platform.yaml: release.dags.folder: '../elsewhere/dags' must be a path inside the repository",
+        id="release-path-escapes-repo",
+    ),
+    pytest.param(
+        PLATFORM,
+        _set(["release", "dags", "foldr"], "examples/dags"),
+        "platform.yaml: release.dags.foldr: unknown key; did you mean 'folder'?",
+        id="release-unknown-key",
+    ),
+    pytest.param(
+        Path("tiers") / "staging.yaml",
+        _set(["release"], {"dbt": {"target": "qa"}}),
+        "tiers/staging.yaml: release.dbt.target: dbt target 'qa' is not declared in examples/dbt/profiles.yml (targets: local, dev, staging, prod, sandbox)",
+        id="release-unknown-dbt-target",
+    ),
+    pytest.param(
+        PROD,
+        _set(["release"], {"dags": {"enabled": "yes"}}),
+        "tiers/prod.yaml: release.dags.enabled: expected true or false, got a string 'yes'",
+        id="release-switch-type",
     ),
 ]
 

@@ -18,6 +18,7 @@ from tierform.config.merge import NOT_INHERITED, Layer, deep_merge, file_for
 from tierform.config.platform import PlatformConfig, PlatformSpec
 from tierform.config.promotion import check_promotion
 from tierform.config.references import check_tier
+from tierform.config.release import check_release_paths, dbt_profile_targets
 from tierform.config.tier import TierSpec
 from tierform.config.yaml_io import read_yaml_mapping
 
@@ -46,8 +47,13 @@ def load_platform(config_dir: str | Path = "config") -> PlatformConfig:
         ) from None
 
     issues: list[ConfigIssue] = []
-    # Paths in config (notebooks, dbt projects) are relative to the repository: config/'s parent.
     repo_root = config_dir.absolute().parent
+    dbt_targets: dict[str, str] | None = {}
+    for path, message in check_release_paths(platform.release, repo_root):
+        issues.append(ConfigIssue(platform_display, join_path(path), message))
+        dbt_targets = None
+    if dbt_targets is not None and platform.release.dbt is not None:
+        dbt_targets = dbt_profile_targets(repo_root, platform.release.dbt)[1]
     raw_tiers = _read_tier_files(config_dir, platform, platform_display, issues)
     tiers: dict[str, TierSpec] = {}
     for name in platform.tiers:
@@ -58,6 +64,8 @@ def load_platform(config_dir: str | Path = "config") -> PlatformConfig:
             continue
         platform_layer = Layer(platform_display, {"naming": raw_platform.get("naming", {})})
         tier = _validate_tier(name, chain, platform_layer, platform, issues, repo_root)
+        if tier is not None and dbt_targets is not None:
+            issues.extend(_check_dbt_target(tier, chain, platform, dbt_targets))
         if tier is not None:
             tiers[name] = tier
     protected = {name for name, tier in tiers.items() if tier.is_protected}
@@ -66,7 +74,32 @@ def load_platform(config_dir: str | Path = "config") -> PlatformConfig:
     if issues:
         # A mistake in prod.yaml shows up in every tier that extends prod: say it once.
         raise ConfigError(list(dict.fromkeys(issues)))
-    return PlatformConfig(platform=platform, tiers=tiers, config_dir=config_dir)
+    return PlatformConfig(
+        platform=platform, tiers=tiers, config_dir=config_dir, dbt_targets=dbt_targets or {}
+    )
+
+
+def _check_dbt_target(
+    tier: TierSpec, chain: list[Layer], platform: PlatformSpec, targets: dict[str, str]
+) -> list[ConfigIssue]:
+    """A tier that builds dbt must name a target its profiles.yml declares."""
+    project = platform.release.dbt
+    if project is None or not tier.release.dbt.enabled:
+        return []
+    target = tier.release.dbt.target or tier.name
+    if target in targets:
+        return []
+    path: list[str | int] = ["release", "dbt", "target"]
+    how = "" if tier.release.dbt.target else " (the tier's name, as release.dbt.target is unset)"
+    return [
+        ConfigIssue(
+            file_for(chain, path),
+            join_path(path),
+            f"dbt target {target!r}{how} is not declared in {project.profiles_folder}/profiles.yml "
+            f"(targets: {', '.join(targets) or 'none'}); set release.dbt.target, add the "
+            "target, or set release.dbt.enabled: false",
+        )
+    ]
 
 
 def _read_tier_files(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import Field, field_validator
@@ -10,6 +10,7 @@ from pydantic import Field, field_validator
 from tierform.config.base import Slug, Spec
 from tierform.config.naming import NamingRule
 from tierform.config.promotion import PromotionSpec
+from tierform.config.release import DagsStep, DbtStep, ReleaseSpec
 from tierform.config.tier import DeveloperSpec, TierSpec
 
 
@@ -22,6 +23,8 @@ class PlatformSpec(Spec):
     naming: NamingRule = Field(default_factory=NamingRule)
     # Which git refs deploy which tier (see tierform/config/promotion.py); empty: none.
     promotion: PromotionSpec = Field(default_factory=PromotionSpec)
+    # What the tiers release after their infrastructure (dbt project, DAGs folder).
+    release: ReleaseSpec = Field(default_factory=ReleaseSpec)
 
     @field_validator("tiers")
     @classmethod
@@ -48,9 +51,37 @@ class PlatformConfig:
     platform: PlatformSpec
     tiers: dict[str, TierSpec]  # in promotion order
     config_dir: Path
+    # dbt target → adapter type, read from the project's profiles.yml at load time.
+    dbt_targets: dict[str, str] = field(default_factory=dict)
 
     def tier(self, name: str) -> TierSpec:
         return self.tiers[name]
+
+    @property
+    def repo_root(self) -> Path:
+        """The repository: the config folder's parent (release paths are relative to it)."""
+        return self.config_dir.absolute().parent
+
+    def dbt_step(self, tier: TierSpec) -> DbtStep | None:
+        """The tier's dbt release, or None when the platform or the tier has none."""
+        project, switch = self.platform.release.dbt, tier.release.dbt
+        if project is None or not switch.enabled:
+            return None
+        target = switch.target or tier.name
+        return DbtStep(
+            project_dir=project.project_dir,
+            profiles_dir=project.profiles_folder,
+            target=target,
+            adapter=self.dbt_targets.get(target, "unknown"),
+            slim=switch.slim,
+        )
+
+    def dags_step(self, tier: TierSpec) -> DagsStep | None:
+        """The tier's DAG release: needs a DAGs folder, the tier's switch and an Airflow."""
+        folder = self.platform.release.dags
+        if folder is None or not tier.release.dags.enabled or tier.airflow is None:
+            return None
+        return DagsStep(folder=folder.folder)
 
     @property
     def sandboxes(self) -> list[SandboxRef]:

@@ -12,6 +12,7 @@ from tierform.config.backend import BackendSpec, LocalBackendSpec
 from tierform.config.base import Slug, Spec
 from tierform.config.databricks import DatabricksSpec
 from tierform.config.naming import NamingRule
+from tierform.config.release import TierReleaseSpec
 from tierform.config.snowflake import SnowflakeSpec
 
 TierKind = Literal["local", "dev", "staging", "prod"]
@@ -51,6 +52,8 @@ class TierSpec(Spec):
     # Absent on a local tier means the local flavor (a DAGs folder under .tierform/).
     airflow: AirflowSpec | None = None
     developers: list[DeveloperSpec] = Field(default_factory=list)
+    # Which release steps this tier's stack runs after its infrastructure (dbt, DAGs).
+    release: TierReleaseSpec = Field(default_factory=TierReleaseSpec)
 
     @model_validator(mode="before")
     @classmethod

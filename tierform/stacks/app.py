@@ -11,6 +11,7 @@ from cdktf import App
 
 from tierform.config.platform import PlatformConfig, SandboxRef
 from tierform.config.tier import TierSpec
+from tierform.release.triggers import tier_triggers
 from tierform.stacks.guardrails import GuardrailViolation
 from tierform.stacks.sandbox_stack import SandboxStack
 from tierform.stacks.tier_stack import TierStack
@@ -26,10 +27,10 @@ def build_app(
     tiers: Sequence[TierSpec],
     sandboxes: Sequence[SandboxRef],
 ) -> App:
-    del platform  # the stacks need only their own tier; kept for a stable signature
     app = App(outdir=str(outdir), stack_traces=False)
     for tier in tiers:
-        TierStack(app, tier)
+        # Release triggers hash files of the repository: computed here, not in a construct.
+        TierStack(app, tier, release=tier_triggers(platform, tier))
     for sandbox in sandboxes:
         SandboxStack(app, sandbox)
     return app

@@ -1,4 +1,4 @@
-"""The stack of one tier: its backend, its environments, and (later) its release steps."""
+"""The stack of one tier: its backend, its environments, and its release steps."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from cdktf import Aspects, TerraformStack
 from constructs import Construct
 
 from tierform.config.tier import TierSpec
+from tierform.release.triggers import StepTriggers
 from tierform.stacks.backends import add_backend
 from tierform.stacks.guardrails import GuardRails
 
@@ -15,10 +16,16 @@ class TierStack(TerraformStack):
     `local` tier synthesizes (and `terraform init`s) without any provider at all.
 
     Attributes: `tier`, `snowflake` (SnowflakeEnvironment or None), `databricks`
-    (DatabricksEnvironment or None), `airflow` (AirflowEnvironment or None).
+    (DatabricksEnvironment or None), `airflow` (AirflowEnvironment or None),
+    `release_dbt` / `release_dags` (ReleaseStep or None).
+
+    `release` holds the release steps' triggers (content hashes computed from the
+    repository by the caller; a construct reads no files). The dbt step waits for the
+    tier's warehouse, databases, roles and service users; the DAG step waits for the dbt
+    step and the Airflow environment, so one apply goes infra → dbt → DAGs.
     """
 
-    def __init__(self, scope: Construct, tier: TierSpec):
+    def __init__(self, scope: Construct, tier: TierSpec, *, release: StepTriggers | None = None):
         super().__init__(scope, tier.name)
         self.tier = tier
         add_backend(self, tier.name, tier.backend)
@@ -41,3 +48,32 @@ class TierStack(TerraformStack):
             from tierform.constructs.airflow import AirflowEnvironment
 
             self.airflow = AirflowEnvironment(self, "airflow", tier=tier)
+        self._add_release_steps(release or StepTriggers())
+
+    def _add_release_steps(self, release: StepTriggers) -> None:
+        self.release_dbt = None
+        self.release_dags = None
+        if release.dbt is None and release.dags is None:
+            return
+        from tierform.constructs.release import ReleaseStep
+
+        if release.dbt is not None:
+            self.release_dbt = ReleaseStep(
+                self,
+                "release_dbt",
+                step="dbt",
+                tier=self.tier.name,
+                triggers=release.dbt,
+                depends_on=self.snowflake.release_dependencies if self.snowflake else [],
+            )
+        if release.dags is not None:
+            after = [self.release_dbt.resource] if self.release_dbt else []
+            after += self.airflow.release_dependencies if self.airflow else []
+            self.release_dags = ReleaseStep(
+                self,
+                "release_dags",
+                step="dags",
+                tier=self.tier.name,
+                triggers=release.dags,
+                depends_on=after,
+            )

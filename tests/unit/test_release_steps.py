@@ -1,0 +1,154 @@
+"""Release steps in the synthesized stacks: addresses, triggers, order (depends_on), the
+command, and which tiers have which step. cdktf synth for real; nothing is applied here."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import cdktf
+import pytest
+from support import EXAMPLE_CONFIG, REPO, copy_config, edit_yaml, run_synth, stack_json
+
+from tierform.config import load_platform
+from tierform.constructs.release import release_command
+from tierform.release.content import content_sha256
+from tierform.release.triggers import tier_triggers
+from tierform.stacks.tier_stack import TierStack
+
+
+@pytest.fixture(scope="module")
+def platform():
+    return load_platform(EXAMPLE_CONFIG)
+
+
+@pytest.fixture(scope="module")
+def stacks(platform):
+    app = cdktf.App(stack_traces=False)
+    built = {
+        name: TierStack(app, tier, release=tier_triggers(platform, tier))
+        for name, tier in platform.tiers.items()
+    }
+    return {name: json.loads(cdktf.Testing.synth(stack)) for name, stack in built.items()}, built
+
+
+def steps(synth: dict) -> dict:
+    return synth.get("resource", {}).get("terraform_data", {})
+
+
+def test_local_tier_has_dbt_then_dags_at_stable_addresses(stacks):
+    synth, built = stacks
+    local = steps(synth["local"])
+    assert set(local) == {"release_dbt", "release_dags"}
+    assert local["release_dags"]["depends_on"] == ["terraform_data.release_dbt"]
+    assert "depends_on" not in local["release_dbt"]  # the local tier has no infrastructure
+    assert built["local"].release_dbt.address == "terraform_data.release_dbt"
+    assert built["local"].release_dags.address == "terraform_data.release_dags"
+
+
+def test_triggers_are_a_flat_map_of_names_to_strings(stacks, platform):
+    synth, _ = stacks
+    dbt = steps(synth["local"])["release_dbt"]["triggers_replace"]
+    dags = steps(synth["local"])["release_dags"]["triggers_replace"]
+    assert set(dbt) == {"content_sha256", "tier", "target", "tool_versions"}
+    assert set(dags) == {"content_sha256", "tier", "target_sha256", "tool_versions"}
+    for triggers in (dbt, dags):
+        assert all(isinstance(v, str) for v in triggers.values())
+        assert re.fullmatch(r"[0-9a-f]{64}", triggers["content_sha256"])
+    assert dbt["content_sha256"] == content_sha256(REPO / "examples" / "dbt")
+    assert dags["content_sha256"] == content_sha256(REPO / "examples" / "dags")
+    assert dbt["tier"] == "local" and dbt["target"] == "local"
+    assert re.fullmatch(r"dbt-core \d+\.\d+, dbt-duckdb \d+\.\d+", dbt["tool_versions"])
+    assert re.fullmatch(r"apache-airflow \d+\.\d+", dags["tool_versions"])
+
+
+def test_dbt_step_waits_for_the_snowflake_environment(stacks):
+    synth, built = stacks
+    prod = steps(synth["prod"])["release_dbt"]
+    expected = {
+        f"{r.terraform_resource_type}.{r.friendly_unique_id}"
+        for r in built["prod"].snowflake.release_dependencies
+    }
+    assert set(prod["depends_on"]) == expected
+    for needed in (
+        "snowflake_warehouse.warehouses",
+        "snowflake_database.databases",
+        "snowflake_account_role.functional",
+        "snowflake_service_user.service",
+    ):
+        assert needed in prod["depends_on"]
+    assert prod["triggers_replace"]["tool_versions"].startswith("dbt-core ")
+    assert "dbt-snowflake" in prod["triggers_replace"]["tool_versions"]
+
+
+def test_tier_without_airflow_has_no_dag_step(stacks):
+    synth, built = stacks
+    assert "release_dags" not in steps(synth["prod"])
+    assert built["prod"].release_dags is None
+
+
+def test_command_runs_the_release_cli_without_machine_paths(stacks):
+    synth, _ = stacks
+    command = steps(synth["local"])["release_dbt"]["provisioner"][0]["local-exec"]["command"]
+    assert command == release_command("dbt", "local")
+    assert "-m tierform.release dbt --tier local" in command
+    # `$${` is Terraform's escape: the shell receives ${TIERFORM_ROOT:-../../..}
+    assert "$${TIERFORM_ROOT:-../../..}" in command
+    assert "$${TIERFORM_PYTHON:-.venv/bin/python}" in command
+    text = json.dumps(synth)
+    assert str(REPO) not in text
+    assert "/home/" not in text and "/tmp/" not in text
+
+
+def test_switching_a_step_off_removes_it(tmp_path):
+    config = copy_config(tmp_path)
+    edit_yaml(
+        config / "tiers" / "local.yaml", lambda d: d.update(release={"dags": {"enabled": False}})
+    )
+    outdir = tmp_path / "out"
+    result = run_synth(config, outdir, TIERFORM_TIERS="local")
+    assert result.returncode == 0, result.stderr
+    assert set(steps(stack_json(outdir, "local"))) == {"release_dbt"}
+
+
+def test_platform_without_release_section_has_no_steps(tmp_path):
+    config = copy_config(tmp_path)
+    edit_yaml(config / "platform.yaml", lambda d: d.pop("release"))
+    outdir = tmp_path / "out"
+    result = run_synth(config, outdir, TIERFORM_TIERS="local,prod")
+    assert result.returncode == 0, result.stderr
+    assert steps(stack_json(outdir, "local")) == {}
+    assert steps(stack_json(outdir, "prod")) == {}
+
+
+def test_dbt_target_can_be_named_per_tier(tmp_path):
+    config = copy_config(tmp_path)
+    edit_yaml(
+        config / "tiers" / "staging.yaml", lambda d: d.update(release={"dbt": {"target": "prod"}})
+    )
+    outdir = tmp_path / "out"
+    assert run_synth(config, outdir, TIERFORM_TIERS="staging").returncode == 0
+    assert (
+        steps(stack_json(outdir, "staging"))["release_dbt"]["triggers_replace"]["target"] == "prod"
+    )
+
+
+def test_synth_is_identical_from_two_checkouts(tmp_path):
+    """A laptop and CI check the repository out in different places: same JSON, same plan."""
+    outputs = []
+    for place in ("laptop/src/northwind", "ci/runner/_work/northwind"):
+        root = tmp_path / place
+        root.mkdir(parents=True)
+        config = copy_config(root)
+        outdir = root / "cdktf.out"
+        result = run_synth(config, outdir, cwd=root)
+        assert result.returncode == 0, result.stderr
+        outputs.append(
+            {
+                p.parent.name: p.read_text()
+                for p in sorted((outdir / "stacks").glob("*/cdk.tf.json"))
+            }
+        )
+        for text in outputs[-1].values():
+            assert str(root) not in text
+    assert outputs[0] == outputs[1]

@@ -1,0 +1,163 @@
+"""What each tier's stack releases after its infrastructure: the dbt project and the DAGs.
+
+Platform level (config/platform.yaml `release:`) says where the project lives in the
+repository; tier level (`release:` in a tier file) switches steps on or off and names the
+dbt target. A tier gets a step only when both say so (and, for DAGs, when it has Airflow).
+Paths are repository-relative: the repository root is the parent of the config folder.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import yaml
+from pydantic import Field, field_validator
+
+from tierform.config.base import Spec
+
+
+def _repo_relative(value: str) -> str:
+    path = PurePosixPath(value)
+    if path.is_absolute() or ".." in path.parts or "\\" in value:
+        raise ValueError(
+            f"{value!r} must be a path inside the repository, relative to its root "
+            "(e.g. examples/dbt), with / separators and no '..'"
+        )
+    return str(path)
+
+
+class DbtProjectSpec(Spec):
+    """The dbt project every tier builds."""
+
+    project_dir: str = Field(min_length=1)
+    # Where profiles.yml is; defaults to the project folder.
+    profiles_dir: str | None = None
+
+    @field_validator("project_dir", "profiles_dir")
+    @classmethod
+    def _relative(cls, value: str | None) -> str | None:
+        return None if value is None else _repo_relative(value)
+
+    @property
+    def profiles_folder(self) -> str:
+        return self.profiles_dir or self.project_dir
+
+
+class DagsProjectSpec(Spec):
+    """The folder of Airflow DAG files every tier publishes."""
+
+    folder: str = Field(min_length=1)
+
+    @field_validator("folder")
+    @classmethod
+    def _relative(cls, value: str) -> str:
+        return _repo_relative(value)
+
+
+class ReleaseSpec(Spec):
+    dbt: DbtProjectSpec | None = None
+    dags: DagsProjectSpec | None = None
+
+
+class TierDbtRelease(Spec):
+    enabled: bool = True
+    # The profiles.yml target this tier builds with; defaults to the tier's name.
+    target: str | None = Field(default=None, min_length=1)
+    # Build only state:modified+ (deferring to the tier's last successful manifest).
+    slim: bool = False
+
+
+class TierDagsRelease(Spec):
+    enabled: bool = True
+
+
+class TierReleaseSpec(Spec):
+    dbt: TierDbtRelease = Field(default_factory=TierDbtRelease)
+    dags: TierDagsRelease = Field(default_factory=TierDagsRelease)
+
+
+@dataclass(frozen=True)
+class DbtStep:
+    """A tier's dbt release, resolved: project, profiles folder, target and its adapter."""
+
+    project_dir: str
+    profiles_dir: str
+    target: str
+    adapter: str
+    slim: bool
+
+
+@dataclass(frozen=True)
+class DagsStep:
+    folder: str
+
+
+# --- reading the dbt project's own files (names and targets) -------------------------------
+
+
+def dbt_profile_targets(repo_root: Path, spec: DbtProjectSpec) -> tuple[str, dict[str, str]]:
+    """(profile name, {target: adapter type}) as declared by the project's files.
+
+    `type:` is literal YAML in profiles.yml (only values are Jinja), so plain YAML reading
+    is enough; raises ValueError with a readable message when something is missing.
+    """
+    project_file = repo_root / spec.project_dir / "dbt_project.yml"
+    project = _read_yaml(project_file)
+    profile = project.get("profile")
+    if not isinstance(profile, str):
+        raise ValueError(f"{spec.project_dir}/dbt_project.yml names no `profile:`")
+    profiles_file = repo_root / spec.profiles_folder / "profiles.yml"
+    profiles = _read_yaml(profiles_file)
+    outputs = (profiles.get(profile) or {}).get("outputs") if isinstance(profiles, dict) else None
+    if not isinstance(outputs, dict):
+        raise ValueError(f"{spec.profiles_folder}/profiles.yml has no profile {profile!r}")
+    return profile, {
+        str(name): str(out.get("type", "?"))
+        for name, out in outputs.items()
+        if isinstance(out, dict)
+    }
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ValueError(f"{path.name} not found") from None
+    except yaml.YAMLError as exc:
+        raise ValueError(f"{path.name} is not valid YAML: {exc}") from None
+    return data if isinstance(data, dict) else {}
+
+
+# (field path, message), as in references.py
+Problem = tuple[list[str | int], str]
+
+
+def check_release_paths(release: ReleaseSpec | None, repo_root: Path) -> Iterator[Problem]:
+    """The folders named in `release:` exist and hold what they should."""
+    if release is None:
+        return
+    if release.dbt is not None:
+        project = repo_root / release.dbt.project_dir
+        if not project.is_dir():
+            yield ["release", "dbt", "project_dir"], _missing_folder(release.dbt.project_dir)
+        elif not (project / "dbt_project.yml").is_file():
+            yield (
+                ["release", "dbt", "project_dir"],
+                f"{release.dbt.project_dir!r} holds no dbt_project.yml",
+            )
+        elif release.dbt.profiles_dir and not (repo_root / release.dbt.profiles_dir).is_dir():
+            yield ["release", "dbt", "profiles_dir"], _missing_folder(release.dbt.profiles_dir)
+        else:
+            try:
+                dbt_profile_targets(repo_root, release.dbt)
+            except ValueError as exc:
+                yield ["release", "dbt", "project_dir"], str(exc)
+    if release.dags is not None and not (repo_root / release.dags.folder).is_dir():
+        yield ["release", "dags", "folder"], _missing_folder(release.dags.folder)
+
+
+def _missing_folder(path: str) -> str:
+    return f"folder {path!r} does not exist (paths are relative to the repository root)"

@@ -1,0 +1,63 @@
+"""One release step of a tier: a `terraform_data` that runs the release CLI once per change.
+
+Terraform's built-in `terraform_data` needs no provider (works offline). Its local-exec
+provisioner runs only when the resource is created, i.e. on the first apply and whenever
+`triggers_replace` changes; a failed run taints it, so the next apply retries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from cdktf import DataResource, ITerraformDependable, LocalExecProvisioner
+from constructs import Construct
+
+from tierform.constructs.foreach import stable_address
+
+# local-exec runs in cdktf.out/stacks/<stack>: the repository root is three levels up.
+# TIERFORM_ROOT / TIERFORM_PYTHON override both (e.g. a CI image with Python elsewhere).
+# `$${` is Terraform's escape for a literal `${` (shell parameter expansion, not HCL).
+ROOT_FALLBACK = "../../.."
+PYTHON_FALLBACK = ".venv/bin/python"
+
+
+def release_command(step: str, tier: str) -> str:
+    """The shell command of a step; no machine path, so every checkout plans the same."""
+    return (
+        f'cd "$${{TIERFORM_ROOT:-{ROOT_FALLBACK}}}" && '
+        f'exec "$${{TIERFORM_PYTHON:-{PYTHON_FALLBACK}}}" -m tierform.release {step} --tier {tier}'
+    )
+
+
+class ReleaseStep(Construct):
+    """`terraform_data.release_<step>` for one tier.
+
+    Attributes: `resource` (the DataResource, to depend on), `address`.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        step: str,
+        tier: str,
+        triggers: Mapping[str, str],
+        depends_on: Sequence[ITerraformDependable] = (),
+    ):
+        super().__init__(scope, id)
+        bad = {k: v for k, v in triggers.items() if not isinstance(v, str)}
+        if bad:
+            raise TypeError(f"triggers must map names to strings, got {bad!r}")
+        self.resource = DataResource(
+            self,
+            "step",
+            # A flat map of names to hashes, in sorted order for a stable JSON.
+            triggers_replace={key: triggers[key] for key in sorted(triggers)},
+            depends_on=list(depends_on) or None,
+            provisioners=[
+                LocalExecProvisioner(type="local-exec", command=release_command(step, tier))
+            ],
+        )
+        stable_address(self.resource, f"release_{step}")
+        self.address = f"terraform_data.release_{step}"

@@ -1,0 +1,3 @@
+from tierform.release.cli import main
+
+main()

@@ -1,0 +1,53 @@
+"""Where a release runs: the repository, the tier's validated settings, the release folders.
+
+The release CLI runs with the repository root as working directory (the Terraform step
+`cd`s there); `--root` or TIERFORM_ROOT say otherwise. Release state lives under the
+git-ignored `.tierform/releases/<tier>/`.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from tierform.config import ConfigError, ConfigIssue, PlatformConfig, TierSpec, load_platform
+
+RELEASES_DIR = Path(".tierform") / "releases"
+
+
+class ReleaseError(Exception):
+    """A release that cannot go ahead (bad input, failed build, refused publish)."""
+
+
+@dataclass(frozen=True)
+class ReleaseContext:
+    root: Path  # absolute repository root (holds .tierform/)
+    platform: PlatformConfig
+    tier: TierSpec
+
+    @property
+    def release_dir(self) -> Path:
+        return self.root / RELEASES_DIR / self.tier.name
+
+    def path(self, repo_relative: str) -> Path:
+        """A path from config (relative to the config folder's parent)."""
+        return self.platform.repo_root / repo_relative
+
+
+def load_context(tier: str, root: Path | None = None, config: Path | None = None) -> ReleaseContext:
+    """Load and validate the configuration; raises ConfigError for bad input."""
+    root = (root or Path(os.environ.get("TIERFORM_ROOT") or ".")).absolute()
+    config_dir = config or Path(os.environ.get("TIERFORM_CONFIG") or root / "config")
+    if not config_dir.is_absolute():
+        config_dir = root / config_dir
+    platform = load_platform(config_dir)
+    if tier not in platform.tiers:
+        raise ConfigError(
+            [
+                ConfigIssue(
+                    "--tier", "", f"{tier!r} is not a tier (tiers: {', '.join(platform.tiers)})"
+                )
+            ]
+        )
+    return ReleaseContext(root=root, platform=platform, tier=platform.tiers[tier])
