@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from release_support import RepoCopy, make_repo_copy
+from support import edit_yaml
 
 pytestmark = pytest.mark.integration
 
@@ -89,7 +90,9 @@ def test_rollback_without_history_and_unknown_tier(repo: RepoCopy):
     assert unknown.returncode == 2
     assert "'qa' is not a tier (tiers: local, dev, staging, prod)" in unknown.stderr
     assert "Traceback" not in unknown.stderr
-    no_dags = repo.release_cli("dags", "--tier", "prod")
+    # a tier without Airflow has nothing to publish DAGs to
+    edit_yaml(repo.root / "config" / "tiers" / "dev.yaml", lambda d: d.update(airflow=None))
+    no_dags = repo.release_cli("dags", "--tier", "dev")
     assert no_dags.returncode == 1
     assert "has no DAG release" in no_dags.stdout + no_dags.stderr
 

@@ -118,7 +118,8 @@ def test_aws_provider_constraint_admits_the_mirrored_version(out):
 def test_local_tier_has_no_aws(out):
     data = stack_json(out, "local")
     assert "aws" not in json.dumps(data.get("terraform", {}).get("required_providers", {}))
-    assert not data.get("resource")
+    # only the release steps (terraform_data, built into Terraform): no cloud resource
+    assert set(data.get("resource", {})) <= {"terraform_data"}
 
 
 def test_outputs_for_the_release_and_operators(out):
@@ -159,7 +160,8 @@ def test_local_flavor_construct_has_nothing_to_wait_for():
     stack, data = _synth_tier(tier)
     assert stack.airflow.release_dependencies == []
     assert stack.airflow.dag_target.kind == "local"
-    assert not data.get("resource")
+    # only the release steps (terraform_data, built into Terraform): no cloud resource
+    assert set(data.get("resource", {})) <= {"terraform_data"}
 
 
 def _astronomer_tier(**extra) -> TierSpec:

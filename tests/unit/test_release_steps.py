@@ -81,10 +81,22 @@ def test_dbt_step_waits_for_the_snowflake_environment(stacks):
     assert "dbt-snowflake" in prod["triggers_replace"]["tool_versions"]
 
 
-def test_tier_without_airflow_has_no_dag_step(stacks):
-    synth, built = stacks
-    assert "release_dags" not in steps(synth["prod"])
-    assert built["prod"].release_dags is None
+def test_tier_without_airflow_has_no_dag_step(tmp_path):
+    config = copy_config(tmp_path)
+    edit_yaml(config / "tiers" / "dev.yaml", lambda d: d.update(airflow=None))
+    platform = load_platform(config)
+    dev = platform.tier("dev")
+    stack = TierStack(cdktf.App(stack_traces=False), dev, release=tier_triggers(platform, dev))
+    assert "release_dags" not in steps(json.loads(cdktf.Testing.synth(stack)))
+    assert stack.release_dags is None
+    assert stack.release_dbt is not None
+
+
+def test_prod_dag_step_waits_for_the_mwaa_environment(stacks):
+    synth, _ = stacks
+    after = steps(synth["prod"])["release_dags"]["depends_on"]
+    assert "terraform_data.release_dbt" in after
+    assert "aws_mwaa_environment.airflow" in after
 
 
 def test_command_runs_the_release_cli_without_machine_paths(stacks):
