@@ -101,6 +101,9 @@ def main() -> int:
         print(exc, file=sys.stderr)
         return EXIT_BAD_INPUT
 
+    # jsii prints a multi-line Node end-of-life banner on every run under Node 20 (which
+    # cdktf 0.21 supports); it says nothing about this synth, so keep stderr readable.
+    os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
     from tierform.stacks.app import synthesize_atomically  # imports cdktf (~2 s)
     from tierform.stacks.guardrails import GuardrailViolation
 

@@ -164,3 +164,34 @@ def test_synth_is_identical_from_two_checkouts(tmp_path):
         for text in outputs[-1].values():
             assert str(root) not in text
     assert outputs[0] == outputs[1]
+
+
+def test_astronomer_dag_step_gets_the_deployment_id_from_the_stack(tmp_path):
+    """The DAG step of an Astronomer tier learns which deployment to deploy to from the
+    deployment the same stack creates (a reference, not a secret; the token comes from
+    ASTRO_API_TOKEN in the deploying environment)."""
+    astro = {
+        "flavor": "astronomer",
+        "organization_id": "clorg",
+        "workspace_id": "clws",
+        "cloud_provider": "AWS",
+        "region": "us-east-1",
+        "runtime_version": "3.0-1",
+    }
+    config = copy_config(tmp_path)
+    edit_yaml(config / "tiers" / "prod.yaml", lambda d: d.update(airflow=astro))
+    edit_yaml(config / "tiers" / "staging.yaml", lambda d: d.update(airflow=None))
+    platform = load_platform(config)
+    prod = platform.tier("prod")
+    stack = TierStack(cdktf.App(stack_traces=False), prod, release=tier_triggers(platform, prod))
+    step = steps(json.loads(cdktf.Testing.synth(stack)))["release_dags"]
+    local_exec = step["provisioner"][0]["local-exec"]
+    assert local_exec["environment"] == {"ASTRO_DEPLOYMENT_ID": "${astro_deployment.airflow.id}"}
+    assert "astro_deployment.airflow" in step["depends_on"]
+    # the dbt step needs nothing from Airflow
+    assert (
+        "environment"
+        not in steps(json.loads(cdktf.Testing.synth(stack)))["release_dbt"]["provisioner"][0][
+            "local-exec"
+        ]
+    )

@@ -76,4 +76,6 @@ class TierStack(TerraformStack):
                 tier=self.tier.name,
                 triggers=release.dags,
                 depends_on=after,
+                # e.g. ASTRO_DEPLOYMENT_ID from the deployment this stack creates
+                environment=self.airflow.release_environment if self.airflow else None,
             )

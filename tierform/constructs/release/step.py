@@ -32,6 +32,9 @@ def release_command(step: str, tier: str) -> str:
 class ReleaseStep(Construct):
     """`terraform_data.release_<step>` for one tier.
 
+    `environment`: variables the command gets from the stack at apply time (e.g. the
+    Astronomer deployment id, a resource attribute). Names and references only: credentials
+    come from the deploying environment, never from the stack.
     Attributes: `resource` (the DataResource, to depend on), `address`.
     """
 
@@ -44,6 +47,7 @@ class ReleaseStep(Construct):
         tier: str,
         triggers: Mapping[str, str],
         depends_on: Sequence[ITerraformDependable] = (),
+        environment: Mapping[str, str] | None = None,
     ):
         super().__init__(scope, id)
         bad = {k: v for k, v in triggers.items() if not isinstance(v, str)}
@@ -56,7 +60,11 @@ class ReleaseStep(Construct):
             triggers_replace={key: triggers[key] for key in sorted(triggers)},
             depends_on=list(depends_on) or None,
             provisioners=[
-                LocalExecProvisioner(type="local-exec", command=release_command(step, tier))
+                LocalExecProvisioner(
+                    type="local-exec",
+                    command=release_command(step, tier),
+                    environment=dict(sorted(environment.items())) if environment else None,
+                )
             ],
         )
         stable_address(self.resource, f"release_{step}")
