@@ -9,6 +9,8 @@ PY := $(VENV)/bin/python
 CHECKOV_VENV := .venv-checkov
 CDKTF := node_modules/.bin/cdktf
 TIER ?= local
+# Tests run on every core (pytest-xdist); each test works in its own temp folder or repo copy.
+PYTEST_FLAGS ?= -n auto --dist loadfile
 
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export CHECKPOINT_DISABLE := 1
@@ -84,16 +86,16 @@ rollback: $(VENV)/.installed ## re-activate TIER's previous DAG release
 	$(PY) -m tierform.release rollback --tier $(TIER)
 
 test: setup ## run every test: unit, policy and integration (what CI runs)
-	$(PY) -m pytest tests
+	$(PY) -m pytest $(PYTEST_FLAGS) tests
 
 test-unit: setup ## fast tests only (synth, config): well under a minute
-	$(PY) -m pytest tests/unit
+	$(PY) -m pytest $(PYTEST_FLAGS) tests/unit
 
 test-policy: setup ## the policy gate tests (real checkov, real terraform plans)
-	$(PY) -m pytest tests/policy
+	$(PY) -m pytest $(PYTEST_FLAGS) tests/policy
 
 test-integration: setup ## real terraform, dbt, Airflow, checkov
-	$(PY) -m pytest tests/integration
+	$(PY) -m pytest $(PYTEST_FLAGS) tests/integration
 
 lint: setup ## ruff (lint + format check) and actionlint on every workflow
 	$(PY) -m ruff check .
