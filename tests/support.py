@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import yaml
@@ -76,3 +79,30 @@ def tree_snapshot(root: Path) -> dict[str, bytes]:
     return {
         str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()
     }
+
+
+def run_synth_in_process(config_dir: Path, outdir: Path, **env: str) -> SimpleNamespace:
+    """`tierform.synth.main()` — the function `python main.py` runs — in this process, with
+    its stderr and exit code captured. For the many bad-input cases, which fail before cdktf
+    is imported; a handful of tests keep the real subprocess (`run_synth`)."""
+    settings = {
+        "TIERFORM_CONFIG": str(config_dir),
+        "CDKTF_OUTDIR": str(outdir),
+        "TIERFORM_TIERS": "",
+    }
+    settings.update(env)
+    saved = {name: os.environ.get(name) for name in settings}
+    stderr, stdout = io.StringIO(), io.StringIO()
+    os.environ.update(settings)
+    try:
+        from tierform.synth import main
+
+        with contextlib.redirect_stderr(stderr), contextlib.redirect_stdout(stdout):
+            code = main()
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+    return SimpleNamespace(returncode=code, stdout=stdout.getvalue(), stderr=stderr.getvalue())

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from support import copy_config, edit_yaml, run_synth, tree_snapshot
+from support import copy_config, edit_yaml, run_synth, run_synth_in_process, tree_snapshot
 
 PROD = Path("tiers") / "prod.yaml"
 DEV = Path("tiers") / "dev.yaml"
@@ -443,7 +443,8 @@ def test_bad_input_is_one_clear_message_and_exit_2(tmp_path, file, edit, expecte
     outdir.mkdir()
     (outdir / "previous.json").write_text("{}")
     before = tree_snapshot(outdir)
-    result = run_synth(config, outdir)
+    # main.py's own function, in-process (fast); the tests below cross the process boundary
+    result = run_synth_in_process(config, outdir)
     _assert_rejected(result, expected, config)
     assert tree_snapshot(outdir) == before
 

@@ -75,7 +75,7 @@ def _apply(data: Any, path: tuple, action: str, value: Any, key: str) -> Any:
     return data
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(mutations())
 def test_mutated_config_never_tracebacks_or_half_writes(mutation):
     file, path, action, value, key = mutation
