@@ -8,7 +8,7 @@ from pathlib import Path
 
 import typer
 
-from tierform.config import EXIT_BAD_INPUT, ConfigError, load_platform
+from tierform.config import EXIT_BAD_INPUT, ConfigError, PlatformConfig, load_platform
 from tierform.gitops.apply_plan import apply_plan_command
 from tierform.gitops.drift import drift_command
 from tierform.gitops.github import comment_command, issue_command
@@ -29,25 +29,26 @@ app = typer.Typer(
 ConfigDirOption = typer.Option(Path("config"), "--config", help="configuration folder")
 
 
-@app.command()
-def validate(config: Path = ConfigDirOption) -> None:
-    """Validate config/ without synthesizing (exit 2 with every problem found)."""
+def load_or_exit(config: Path) -> PlatformConfig:
+    """The validated config, or every problem on stderr and exit code 2."""
     try:
-        platform = load_platform(config)
+        return load_platform(config)
     except ConfigError as exc:
         print(exc, file=sys.stderr)
         raise typer.Exit(EXIT_BAD_INPUT) from None
+
+
+@app.command()
+def validate(config: Path = ConfigDirOption) -> None:
+    """Validate config/ without synthesizing (exit 2 with every problem found)."""
+    platform = load_or_exit(config)
     print(f"{config}: valid — stacks: {', '.join(platform.stack_names)}")
 
 
 @app.command()
 def tiers(config: Path = ConfigDirOption) -> None:
     """List the tiers in promotion order, with kind and protection."""
-    try:
-        platform = load_platform(config)
-    except ConfigError as exc:
-        print(exc, file=sys.stderr)
-        raise typer.Exit(EXIT_BAD_INPUT) from None
+    platform = load_or_exit(config)
     for tier in platform.tiers.values():
         flags = " (protected)" if tier.is_protected else ""
         print(f"{tier.name}\t{tier.kind}{flags}")
