@@ -21,3 +21,10 @@ def stable_address(resource: TerraformResource, name: str) -> TerraformResource:
     """Give a resource a readable, refactor-proof Terraform address: `<type>.<name>`."""
     resource.override_logical_id(name)
     return resource
+
+
+def instance_attribute(resource: TerraformResource, key: str, attribute: str) -> str:
+    """`${<type>.<name>["<key>"].<attribute>}`: one instance's attribute of a for_each
+    resource, for a field of another resource (cdktf has no typed accessor for this)."""
+    address = f"{resource.terraform_resource_type}.{resource.friendly_unique_id}"
+    return f'${{{address}["{key}"].{attribute}}}'

@@ -10,7 +10,7 @@ from constructs import Construct
 
 from tierform.config.databricks import ClusterPolicySpec
 from tierform.constructs.databricks.permissions import object_permissions
-from tierform.constructs.foreach import iterator, stable_address
+from tierform.constructs.foreach import instance_attribute, iterator, stable_address
 
 
 def policy_definition(spec: ClusterPolicySpec, cost_tags: dict[str, str]) -> dict:
@@ -86,8 +86,7 @@ class ClusterPolicies(Construct):
             "policies",
         )
         self.ids = {
-            logical: f'${{databricks_cluster_policy.policies["{logical}"].id}}'
-            for logical in policies
+            logical: instance_attribute(self.policies, logical, "id") for logical in policies
         }
         self.permissions = object_permissions(
             self,

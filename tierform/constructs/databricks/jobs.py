@@ -36,7 +36,7 @@ from tierform.config.databricks_checks import NOTEBOOK_EXTENSIONS
 from tierform.config.databricks_naming import GIT_COMMIT_VARIABLE
 from tierform.constructs.databricks.dynamic import dynamic, set_dynamic_blocks
 from tierform.constructs.databricks.permissions import object_permissions
-from tierform.constructs.foreach import iterator, stable_address
+from tierform.constructs.foreach import instance_attribute, iterator, stable_address
 
 CLUSTER_KEY = "main"
 
@@ -168,7 +168,7 @@ class DatabricksJobs(Construct):
             object_field="job_id",
             objects={
                 logical: {
-                    "object_id": f'${{databricks_job.jobs["{logical}"].id}}',
+                    "object_id": instance_attribute(self.jobs, logical, "id"),
                     "access": entries,
                 }
                 for logical, entries in access.items()

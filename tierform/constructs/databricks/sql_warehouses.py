@@ -12,7 +12,7 @@ from constructs import Construct
 
 from tierform.config.databricks import SqlWarehouseSpec
 from tierform.constructs.databricks.permissions import object_permissions
-from tierform.constructs.foreach import iterator, stable_address
+from tierform.constructs.foreach import instance_attribute, iterator, stable_address
 
 
 class SqlWarehouses(Construct):
@@ -78,8 +78,7 @@ class SqlWarehouses(Construct):
             "warehouses",
         )
         self.ids = {
-            logical: f'${{databricks_sql_endpoint.warehouses["{logical}"].id}}'
-            for logical in warehouses
+            logical: instance_attribute(self.warehouses, logical, "id") for logical in warehouses
         }
         self.permissions = object_permissions(
             self,
