@@ -29,7 +29,7 @@ BASE ?= origin/main
 DBT_PROJECT ?= examples/dbt
 DAGS_FOLDER ?= examples/dags
 
-.PHONY: help setup synth deploy status rollback check policy test test-unit test-integration test-policy lint fmt bench clean \
+.PHONY: help setup synth deploy status rollback check tfcheck inputs policy test test-unit test-integration test-policy lint fmt bench clean \
 	actionlint plan apply-plan plan-summary drift
 
 help: ## list the targets
@@ -64,8 +64,12 @@ setup: $(VENV)/.installed $(CHECKOV_VENV)/.installed node_modules/.installed .ti
 synth: setup ## synthesize into cdktf.out/ (TIERFORM_TIERS=prod,dev for a subset; same as npx cdktf synth)
 	$(PY) main.py
 
-check: synth ## synthesize, then run the policy gate (exit 1 on a failed check, 2 if unusable)
+check: synth ## synthesize, check every stack is valid Terraform, then run the policy gate (exit 1 on a failed check, 2 if unusable)
+	$(TIERFORM) tfcheck --outdir cdktf.out
 	$(PY) -m tierform policy --outdir cdktf.out --config config --results results/policy
+
+tfcheck: $(VENV)/.installed .tierform/terraformrc ## terraform init (offline) + validate where possible, on every stack in cdktf.out
+	$(TIERFORM) tfcheck --outdir cdktf.out
 
 policy: setup ## the policy gate alone, on the existing cdktf.out (what CI runs on an artifact)
 	$(PY) -m tierform policy --outdir cdktf.out --config config --results results/policy
