@@ -32,6 +32,8 @@ EXIT_USAGE = 2
 # is wrong": with no registry (and the provider not in the mirror) Terraform reports it.
 PROVIDER_UNAVAILABLE = "Failed to query available provider packages"
 _ERROR = re.compile(r"^(?:│ )?Error: (?P<summary>.+)$")
+# init's preamble before the configuration errors it found: not itself the problem.
+_PREAMBLE = "Terraform encountered problems during initialisation"
 PLUGIN_CACHE = Path(".tierform") / "plugin-cache"
 
 
@@ -51,7 +53,11 @@ class StackCheck:
 
 
 def error_summaries(output: str) -> list[str]:
-    return [m["summary"].strip() for line in output.splitlines() if (m := _ERROR.match(line))]
+    return [
+        m["summary"].strip()
+        for line in output.splitlines()
+        if (m := _ERROR.match(line)) and not m["summary"].startswith(_PREAMBLE)
+    ]
 
 
 def _first_error(output: str) -> str:
@@ -101,7 +107,8 @@ def check_stack(stack: str, config_file: Path, *, cache: Path = PLUGIN_CACHE) ->
     env = _env(cache)
     terraform = terraform_binary()
     with tempfile.TemporaryDirectory(prefix=f"tfcheck-{stack}-") as work:
-        Path(work, "cdk.tf.json").write_text(json.dumps(offline_copy(stack_json)))
+        # Indented, so terraform's "on cdk.tf.json line N" points at one readable line.
+        Path(work, "cdk.tf.json").write_text(json.dumps(offline_copy(stack_json), indent=1))
 
         def run(*args: str) -> subprocess.CompletedProcess:
             return subprocess.run(
