@@ -91,3 +91,17 @@ def test_bad_usage_exits_2(tmp_path):
     assert result.returncode == 2
     assert "no synthesized stack" in result.stdout
     assert REPO.exists()
+
+
+def test_a_bad_reference_fails_where_validate_cannot_run(platform_out, tmp_path):
+    """prod holds Snowflake and Databricks, whose providers are not available here:
+    the references are resolved without them."""
+    outdir, data = _copy(platform_out, tmp_path, "prod")
+    step = next(iter(data["resource"]["terraform_data"].values()))
+    step["input"] = "${aws_s3_bucket.nope.id}"
+    _write(outdir, "prod", data)
+    result = run_tierform("tfcheck", "--outdir", str(outdir))
+    assert result.returncode == 1, result.stdout
+    assert result.stdout.startswith(
+        "prod: error: Reference to undeclared resource: aws_s3_bucket.nope (in resource.terraform_data."
+    ), result.stdout

@@ -7,7 +7,8 @@ configuration whose providers this machine cannot fetch fails only with "Failed 
 available provider packages", which is not the stack's fault. When every provider of the
 stack is installed (the terraform_data-only local tier, AWS-only stacks, or any stack on a
 runner that can reach the registry), `terraform validate` runs too: it resolves every
-reference and checks every attribute against the provider schema.
+reference and checks every attribute against the provider schema. Where it cannot run, the
+references are still resolved against the declared blocks (tf_references.py).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from typing import Annotated
 import typer
 
 from tierform.gitops.terraform import DEFAULT_OUTDIR, TerraformError, terraform_binary
+from tierform.gitops.tf_references import undeclared
 
 EXIT_BROKEN = 1
 EXIT_USAGE = 2
@@ -47,7 +49,7 @@ class StackCheck:
     def line(self) -> str:
         text = {
             "validated": "ok, validated",
-            "ok": "ok (init; providers not available here, validate skipped)",
+            "ok": "ok (init and references; providers not available here, validate skipped)",
         }.get(self.status, f"error: {self.detail}")
         return f"{self.stack}: {text}"
 
@@ -126,6 +128,10 @@ def check_stack(stack: str, config_file: Path, *, cache: Path = PLUGIN_CACHE) ->
             blocking = [s for s in error_summaries(output) if s != PROVIDER_UNAVAILABLE]
             if blocking or PROVIDER_UNAVAILABLE not in output:
                 return StackCheck(stack, "error", _first_error(output))
+            # No validate without the providers: resolve the references ourselves.
+            dangling = undeclared(stack_json)
+            if dangling:
+                return StackCheck(stack, "error", dangling[0])
             return StackCheck(stack, "ok")
         validate = run("validate")
         if validate.returncode != 0:
