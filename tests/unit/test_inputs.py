@@ -159,3 +159,24 @@ def test_an_unknown_dbt_service_user_is_a_config_error(tmp_path):
         f"{config}/tiers/prod.yaml: release.dbt.service_user: 'DBTX' is not a declared "
         "Snowflake service user (declared: AIRFLOW, DBT)"
     )
+
+
+def test_missing_inputs_leave_a_failed_plan_status_for_the_pr_comment(example_out, tmp_path):
+    status = tmp_path / "plans" / "prod.status.json"
+    result = _inputs(
+        example_out,
+        "--tier",
+        "prod",
+        "--job",
+        "plan",
+        "--github-env",
+        str(tmp_path / "env"),
+        "--status-file",
+        str(status),
+        TIERFORM_GITHUB_SECRETS="{}",
+        TIERFORM_GITHUB_VARS="{}",
+    )
+    assert result.returncode == 2
+    data = json.loads(status.read_text())
+    assert data["tier"] == "prod" and data["status"] == "failed"
+    assert data["error"].startswith("missing SNOWFLAKE_USER") and data["error"].endswith("more)")

@@ -99,6 +99,7 @@ def test_the_tier_env_action_exports_what_tierform_inputs_derives():
     action = yaml.safe_load((REPO / ".github" / "actions" / "tier-env" / "action.yml").read_text())
     first = action["runs"]["steps"][0]
     assert first["run"].startswith(".venv/bin/python -m tierform inputs ")
+    assert "--status-file" in first["run"]
     assert '--github-env "$GITHUB_ENV"' in first["run"]
     assert first["env"]["TIERFORM_GITHUB_SECRETS"] == "${{ inputs.secrets }}"
     assert first["env"]["TIERFORM_GITHUB_VARS"] == "${{ inputs.vars }}"

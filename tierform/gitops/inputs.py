@@ -375,6 +375,13 @@ def inputs_command(
         str | None,
         typer.Option("--environment", help="GitHub environment named in messages"),
     ] = None,
+    status_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--status-file",
+            help="on missing inputs also write a failed plan status here (plans/T.status.json)",
+        ),
+    ] = None,
 ) -> None:
     """The inputs (secrets, variables) a plan or apply job of one tier needs."""
     if job not in JOBS:
@@ -400,10 +407,19 @@ def inputs_command(
         except ValueError as exc:
             raise _fail(str(exc)) from None
         if resolved.missing:
-            for item in resolved.missing:
-                print(
-                    f"missing {item.name} ({item.needed_by}): set {item.where(env_name)}",
-                    file=sys.stderr,
+            lines = [
+                f"missing {item.name} ({item.needed_by}): set {item.where(env_name)}"
+                for item in resolved.missing
+            ]
+            for line in lines:
+                print(line, file=sys.stderr)
+            if status_file is not None:
+                # The PR comment then says why this tier has no plan, instead of losing it.
+                status_file.parent.mkdir(parents=True, exist_ok=True)
+                error = lines[0] + (f" (and {len(lines) - 1} more)" if len(lines) > 1 else "")
+                status_file.write_text(
+                    json.dumps({"tier": tier, "status": "failed", "error": error}) + "\n",
+                    encoding="utf-8",
                 )
             raise typer.Exit(EXIT_BAD_INPUT)
         with github_env.open("a", encoding="utf-8") as handle:
