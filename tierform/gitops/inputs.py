@@ -148,25 +148,24 @@ def provider_inputs(stack: dict, tier: TierSpec, *, aws_for_release: bool) -> li
     backend = tier.backend
     needs_aws = "aws" in providers or isinstance(backend, S3BackendSpec)
     if needs_aws or aws_for_release:
-        why = (
-            "AWS through GitHub OIDC ("
-            + ", ".join(
-                w
-                for w, on in (
-                    ("AWS provider", "aws" in providers),
-                    ("S3 state", isinstance(backend, S3BackendSpec)),
-                    ("S3 DAG publisher", aws_for_release),
-                )
-                if on
+        uses = [
+            w
+            for w, on in (
+                ("AWS provider", "aws" in providers),
+                ("S3 state", isinstance(backend, S3BackendSpec)),
             )
-            + ")"
-        )
+            if on
+        ]
+
+        def why(*more: str) -> str:
+            return f"AWS through GitHub OIDC ({', '.join([*uses, *more])})"
+
         jobs = JOBS if needs_aws else ("apply",)
         if "plan" in jobs:
             found.append(
                 _github(
                     AWS_ROLE_INPUT,
-                    why + ", read-only role",
+                    why() + ", read-only role",
                     ("plan",),
                     kind="variable",
                     github_name="AWS_PLAN_ROLE_ARN",
@@ -175,7 +174,7 @@ def provider_inputs(stack: dict, tier: TierSpec, *, aws_for_release: bool) -> li
         found.append(
             _github(
                 AWS_ROLE_INPUT,
-                why + ", deploy role",
+                why(*(["S3 DAG publisher"] if aws_for_release else [])) + ", deploy role",
                 ("apply",),
                 kind="variable",
                 github_name="AWS_DEPLOY_ROLE_ARN",
