@@ -29,7 +29,7 @@ BASE ?= origin/main
 DBT_PROJECT ?= examples/dbt
 DAGS_FOLDER ?= examples/dags
 
-.PHONY: help setup synth deploy status rollback check policy test test-unit test-integration test-policy lint fmt bench clean \
+.PHONY: help setup synth deploy status rollback check tfcheck inputs promotion sandbox-stack policy test test-unit test-integration test-policy lint fmt bench clean \
 	actionlint plan apply-plan plan-summary drift
 
 help: ## list the targets
@@ -59,13 +59,36 @@ $(VENV)/.actionlint-installed: requirements/actionlint.txt $(VENV)/.installed
 	$(PY) -m pip install --quiet --no-deps --require-hashes -r requirements/actionlint.txt
 	touch $@
 
+# The deciding CI jobs (which tiers, which sandbox) need only the config layer: seconds to
+# install instead of minutes, so a ref that deploys nothing costs almost nothing.
+LIGHT_VENV := .venv-light
+$(LIGHT_VENV)/.installed: pyproject.toml requirements/light.txt
+	$(PYTHON) -m venv $(LIGHT_VENV)
+	$(LIGHT_VENV)/bin/pip install --quiet -r requirements/light.txt
+	$(LIGHT_VENV)/bin/pip install --quiet --no-deps -e .
+	touch $@
+
 setup: $(VENV)/.installed $(CHECKOV_VENV)/.installed node_modules/.installed .tierform/terraformrc $(VENV)/.actionlint-installed ## install everything (idempotent)
 
 synth: setup ## synthesize into cdktf.out/ (TIERFORM_TIERS=prod,dev for a subset; same as npx cdktf synth)
 	$(PY) main.py
 
-check: synth ## synthesize, then run the policy gate (exit 1 on a failed check, 2 if unusable)
+check: synth ## synthesize, check every stack is valid Terraform, then run the policy gate (exit 1 on a failed check, 2 if unusable)
+	$(TIERFORM) tfcheck --outdir cdktf.out
 	$(PY) -m tierform policy --outdir cdktf.out --config config --results results/policy
+
+promotion: $(LIGHT_VENV)/.installed ## tiers EVENT (push|pull_request|schedule) and REF plan and deploy (light install)
+	$(LIGHT_VENV)/bin/python -m tierform promotion --event $(EVENT) $(if $(REF),--ref "$(REF)") $(if $(GITHUB_OUTPUT),--github-output)
+
+sandbox-stack: $(LIGHT_VENV)/.installed ## accept only a declared sandbox STACK (exit 2 otherwise; light install)
+	$(LIGHT_VENV)/bin/python -m tierform sandbox-stack --stack "$(STACK)" $(if $(GITHUB_OUTPUT),--github-output)
+
+JOB ?= plan
+inputs: $(VENV)/.installed ## the secrets and variables TIER's JOB (plan|apply) needs, derived (after make synth)
+	$(TIERFORM) inputs --tier $(TIER) --job $(JOB)
+
+tfcheck: $(VENV)/.installed .tierform/terraformrc ## terraform init (offline) + validate where possible, on every stack in cdktf.out
+	$(TIERFORM) tfcheck --outdir cdktf.out
 
 policy: setup ## the policy gate alone, on the existing cdktf.out (what CI runs on an artifact)
 	$(PY) -m tierform policy --outdir cdktf.out --config config --results results/policy

@@ -106,3 +106,33 @@ def run_synth_in_process(config_dir: Path, outdir: Path, **env: str) -> SimpleNa
             else:
                 os.environ[name] = value
     return SimpleNamespace(returncode=code, stdout=stdout.getvalue(), stderr=stderr.getvalue())
+
+
+# --- the second platform (tests/fixtures/platforms/helix): shaped unlike the example --------
+# Tiers local/dev/qa/uat/prod, one Snowflake account per tier, Astronomer on uat and MWAA on
+# qa, a shared Databricks catalog, gcs and cloud backends. Its repository root (what config
+# paths are relative to) is the fixture folder itself.
+HELIX_ROOT = REPO / "tests" / "fixtures" / "platforms" / "helix"
+HELIX_CONFIG = HELIX_ROOT / "config"
+PLATFORMS = {"example": EXAMPLE_CONFIG, "helix": HELIX_CONFIG}
+
+
+def synth_platform(config_dir: Path, outdir: Path, **env: str) -> Path:
+    """Synthesize every stack of `config_dir` into `outdir` (the real main.py); fails the
+    test with synth's own message when it does not succeed."""
+    result = run_synth(config_dir, outdir, **env)
+    if result.returncode != 0:
+        raise AssertionError(f"synth of {config_dir} failed:\n{result.stdout}{result.stderr}")
+    return outdir
+
+
+def run_tierform(*args: str, cwd: Path | None = None, **env: str) -> subprocess.CompletedProcess:
+    """`python -m tierform ARGS` as a subprocess, with the project's tool environment."""
+    return subprocess.run(
+        [sys.executable, "-m", "tierform", *args],
+        cwd=cwd or REPO,
+        env=tool_env(**env),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )

@@ -12,9 +12,12 @@ from tierform.config import EXIT_BAD_INPUT, ConfigError, PlatformConfig, load_pl
 from tierform.gitops.apply_plan import apply_plan_command
 from tierform.gitops.drift import drift_command
 from tierform.gitops.github import comment_command, issue_command
+from tierform.gitops.inputs import inputs_command
 from tierform.gitops.plan_summary import plan_summary
 from tierform.gitops.plan_tier import plan_command
 from tierform.gitops.promotion import promotion_command
+from tierform.gitops.sandbox_check import sandbox_stack_command
+from tierform.gitops.tfcheck import tfcheck_command
 from tierform.policy.command import policy
 from tierform.release.cli import app as release_app
 
@@ -62,6 +65,9 @@ app.command("apply-plan")(apply_plan_command)
 app.command("drift")(drift_command)
 app.command("pr-comment")(comment_command)
 app.command("issue")(issue_command)
+app.command("tfcheck")(tfcheck_command)
+app.command("inputs")(inputs_command)
+app.command("sandbox-stack")(sandbox_stack_command)
 app.command()(policy)
 app.add_typer(release_app, name="release", help="Release steps: dbt build, DAG publish, status.")
 

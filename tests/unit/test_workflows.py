@@ -3,8 +3,10 @@ as `make lint` does), and the properties the pipeline relies on hold."""
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -83,3 +85,120 @@ def test_tool_versions_are_pinned():
     assert re.fullmatch(r"\d+\.\d+\.\d+", withs["actions/setup-node"]["node-version"])
     assert withs["hashicorp/setup-terraform"]["terraform_version"] == "1.11.4"
     assert withs["hashicorp/setup-terraform"]["terraform_wrapper"] is False
+
+
+ACTIONS = sorted((REPO / ".github" / "actions").glob("*/action.yml"))
+_PINNED = re.compile(r"^\s*-?\s*uses:\s*(?P<ref>\S+)(?P<rest>.*)$")
+
+
+def _uses_lines():
+    for path in [*WORKFLOWS, *ACTIONS]:
+        for number, line in enumerate(path.read_text().splitlines(), 1):
+            match = _PINNED.match(line)
+            if match:
+                yield f"{path.relative_to(REPO)}:{number}", match["ref"], match["rest"]
+
+
+def test_every_third_party_action_is_pinned_by_commit_sha():
+    """Issue 18.7: a tag can be moved to other code; a full commit SHA cannot. The tag it
+    was taken from stays readable in a `# vX.Y.Z` comment."""
+    seen = 0
+    for where, ref, rest in _uses_lines():
+        if ref.startswith("./"):
+            continue  # our own composite actions, in this repository
+        seen += 1
+        assert re.fullmatch(r"[\w.-]+/[\w./-]+@[0-9a-f]{40}", ref), f"{where}: {ref} not pinned"
+        assert re.fullmatch(r"\s+# v\d+\.\d+\.\d+", rest), f"{where}: no `# vX.Y.Z` after {ref}"
+    assert seen >= 10
+
+
+def test_one_action_carries_the_credentials():
+    """No workflow spells out credentials: each tier job uses the tier-env action."""
+    for wf in WORKFLOWS:
+        text = wf.read_text()
+        for name in ("SNOWFLAKE_PRIVATE_KEY", "DATABRICKS_CLIENT_SECRET", "secrets."):
+            assert name not in text, f"{wf.name} names {name}; use ./.github/actions/tier-env"
+
+
+def test_sandbox_accepts_only_declared_sandbox_stacks():
+    workflow = load("sandbox.yml")
+    check, sandbox = workflow["jobs"]["check"], workflow["jobs"]["sandbox"]
+    assert any(s.get("run", "").startswith("make sandbox-stack ") for s in check["steps"])
+    assert sandbox["needs"] == "check"
+    # The typed-in name reaches the deploying job only through the check's output.
+    text = yaml.safe_dump(sandbox)
+    assert "inputs.stack" not in text
+    assert sandbox["env"]["STACK"] == "${{ needs.check.outputs.stack }}"
+    assert sandbox["environment"] == "${{ needs.check.outputs.environment }}"
+    runs = [s.get("run", "") for s in sandbox["steps"]]
+    apply_at = next(i for i, r in enumerate(runs) if r.startswith("make apply-plan"))
+    gates = [i for i, r in enumerate(runs) if "-m tierform policy" in r]
+    assert len(gates) == 2 and all(i < apply_at for i in gates)
+
+
+@pytest.mark.parametrize(
+    ("config", "stack", "code"),
+    [
+        ("config", "dev-alice", 0),
+        ("config", "dev", 2),  # a tier, not a sandbox: dev with destroy would remove dev
+        ("config", "prod", 2),
+        ("config", "dev-mallory", 2),
+        ("tests/fixtures/platforms/helix/config", "dev-carol", 0),
+        ("tests/fixtures/platforms/helix/config", "qa", 2),
+    ],
+)
+def test_sandbox_stack_command(config, stack, code, tmp_path):
+    output = tmp_path / "out"
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "tierform",
+            "sandbox-stack",
+            "--stack",
+            stack,
+            "--config",
+            config,
+            "--github-output",
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "GITHUB_OUTPUT": str(output)},
+    )
+    assert result.returncode == code, result.stderr
+    if code == 0:
+        assert f"stack={stack}\n" in output.read_text()
+    else:
+        assert "is not a sandbox stack" in result.stderr and not output.exists()
+        assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_deploy_applies_in_the_mode_of_the_promotion_rule():
+    steps = load("deploy.yml")["jobs"]["apply"]["steps"]
+    by_if = {s.get("if"): s.get("run") for s in steps if "run" in s}
+    assert by_if["matrix.apply == 'deploy'"] == 'make ci-apply TIER="$TIER"'
+    assert by_if["matrix.apply == 'reviewed-plan'"] == (
+        'make ci-apply TIER="$TIER" PLAN="plans/$TIER.tfplan"'
+    )
+
+
+def test_pr_comment_always_posts_and_sarif_comes_from_the_gate():
+    pr = load("pr.yml")["jobs"]
+    assert pr["comment"]["if"].startswith("always()")
+    upload = next(s for s in pr["checks"]["steps"] if "upload-sarif" in s.get("uses", ""))
+    assert upload["with"]["sarif_file"] == "results/policy/policy.sarif"
+    gate = next(s for s in pr["checks"]["steps"] if "-m tierform policy" in s.get("run", ""))
+    assert "--results results/policy" in gate["run"]
+    plan_upload = next(s for s in pr["plan"]["steps"] if "upload-artifact" in s.get("uses", ""))
+    assert plan_upload["if"] == "always()"
+    assert "plans/${{ matrix.tier }}.status.json" in plan_upload["with"]["path"]
+    runs = [s.get("run", "") for s in pr["checks"]["steps"]]
+    assert runs.index("make tfcheck") == runs.index("make synth") + 1
+
+
+def test_deciding_jobs_use_the_light_setup():
+    """A ref that deploys nothing costs one light job: no cdktf, Terraform, dbt or Airflow."""
+    for name in ("pr.yml", "deploy.yml", "drift.yml"):
+        uses = [s.get("uses") for s in load(name)["jobs"]["promotion"]["steps"]]
+        assert "./.github/actions/light" in uses and "./.github/actions/setup" not in uses

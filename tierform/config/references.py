@@ -28,6 +28,12 @@ def check_tier(tier: TierSpec, repo_root: Path | None = None) -> Iterator[Proble
     yield from check_airflow(tier)
     yield from check_databricks(tier, repo_root)
     sf = tier.snowflake
+    dbt_user = tier.release.dbt.service_user
+    if dbt_user is not None and dbt_user not in (sf.service_users if sf else {}):
+        yield (
+            ["release", "dbt", "service_user"],
+            _unknown("Snowflake service user", dbt_user, sf.service_users if sf else {}),
+        )
     if sf is None:
         return
     base: list[str | int] = ["snowflake"]

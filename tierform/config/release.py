@@ -68,6 +68,9 @@ class TierDbtRelease(Spec):
     target: str | None = Field(default=None, min_length=1)
     # Build only state:modified+ (deferring to the tier's last successful manifest).
     slim: bool = False
+    # The Snowflake service user (logical name, under snowflake.service_users) dbt runs as;
+    # default: the one named DBT. Its key comes from SNOWFLAKE_<USER>_PRIVATE_KEY.
+    service_user: str | None = Field(default=None, pattern=r"^[A-Z][A-Z0-9_]*$")
 
 
 class TierDagsRelease(Spec):

@@ -23,11 +23,22 @@ WarehouseSize = Literal[
 AccessLevel = Literal["RO", "RW", "OWNER"]
 
 
+class ProviderRoles(Spec):
+    """The roles the provider blocks act as (one block per role). Snowflake's system roles by
+    default; a tier in an account it shares with others can name custom roles that own only
+    its own objects (least privilege for its deployer, see README "Snowflake roles")."""
+
+    objects: Identifier = "SYSADMIN"  # databases, schemas, warehouses
+    security: Identifier = "SECURITYADMIN"  # roles, grants, users
+    account: Identifier = "ACCOUNTADMIN"  # resource monitors only (no other role can)
+
+
 class SnowflakeConnection(Spec):
     """Which account a tier lives in. Credentials come only from SNOWFLAKE_* variables."""
 
     organization_name: str = Field(min_length=1)
     account_name: str = Field(min_length=1)
+    roles: ProviderRoles = Field(default_factory=ProviderRoles)
 
 
 class SchemaSpec(Spec):

@@ -19,6 +19,7 @@ import yaml
 from tierform.config.release import DbtStep
 from tierform.release.content import content_sha256
 from tierform.release.context import ReleaseContext, ReleaseError
+from tierform.release.dbt_identity import IdentityError, dbt_identity
 from tierform.release.records import git_sha, now, read_json, write_json
 from tierform.release.report import Reporter, use_rich
 
@@ -87,6 +88,13 @@ def _prepare_environment(ctx: ReleaseContext, step: DbtStep) -> None:
     if not use_rich():
         # Terraform's log and CI consoles show colour codes as noise.
         os.environ.setdefault("DBT_USE_COLORS", "false")
+    identity = dbt_identity(ctx.tier) if step.adapter == "snowflake" else None
+    if identity is not None:
+        # dbt builds as the tier's own dbt service user, never as the deploying identity.
+        try:
+            os.environ.update(identity.environment(os.environ))
+        except IdentityError as exc:
+            raise ReleaseError(str(exc)) from None
     if step.adapter == "duckdb":
         path = duckdb_path(ctx, step.target)
         os.environ["TIERFORM_DUCKDB_PATH"] = str(path)

@@ -91,7 +91,11 @@ class DatabricksJobs(Construct):
                 description="Commit SHA the prod jobs run (CD sets TF_VAR_databricks_git_commit)",
                 validation=[
                     TerraformVariableValidationConfig(
-                        condition=f'can(regex("^[0-9a-f]{{7,40}}$", var.{GIT_COMMIT_VARIABLE}))',
+                        # In Terraform JSON every string is a template: without `${…}` the
+                        # condition would be a literal and `terraform init` refuses it.
+                        condition=(
+                            f'${{can(regex("^[0-9a-f]{{7,40}}$", var.{GIT_COMMIT_VARIABLE}))}}'
+                        ),
                         error_message="databricks_git_commit must be a commit SHA, never a branch.",
                     )
                 ],

@@ -10,7 +10,9 @@ from tierform.config.snowflake import SnowflakeConnection
 
 class SnowflakeProviders(Construct):
     """SYSADMIN creates objects, SECURITYADMIN owns roles, grants and users, ACCOUNTADMIN
-    (only when asked for) creates resource monitors, which no other role can.
+    (only when asked for) creates resource monitors, which no other role can. The role names
+    come from the tier's `connection.roles`; the aliases (and so every resource's provider
+    reference) stay the same whatever the roles are called.
 
     Credentials are never set here: the provider reads SNOWFLAKE_USER, SNOWFLAKE_PRIVATE_KEY,
     SNOWFLAKE_AUTHENTICATOR… from the environment at plan/apply time.
@@ -20,10 +22,11 @@ class SnowflakeProviders(Construct):
         self, scope: Construct, id: str, *, connection: SnowflakeConnection, accountadmin: bool
     ):
         super().__init__(scope, id)
-        self.sysadmin = self._provider("sysadmin", "SYSADMIN", connection)
-        self.securityadmin = self._provider("securityadmin", "SECURITYADMIN", connection)
+        roles = connection.roles
+        self.sysadmin = self._provider("sysadmin", roles.objects, connection)
+        self.securityadmin = self._provider("securityadmin", roles.security, connection)
         self.accountadmin = (
-            self._provider("accountadmin", "ACCOUNTADMIN", connection) if accountadmin else None
+            self._provider("accountadmin", roles.account, connection) if accountadmin else None
         )
 
     def _provider(

@@ -1,0 +1,182 @@
+"""`tierform inputs`: what a tier's job needs, and the $GITHUB_ENV step that supplies it or
+fails at once with one line per missing input (values never printed). The dbt release's
+identity mapping (the tier's own dbt service user) is checked here too."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from support import EXAMPLE_CONFIG, HELIX_CONFIG, run_tierform, synth_platform
+
+from tierform.config import load_platform
+from tierform.gitops.inputs import github_env_lines
+from tierform.release.dbt_identity import IdentityError, dbt_identity
+
+KEY = "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----"
+
+
+@pytest.fixture(scope="module")
+def example_out(tmp_path_factory):
+    return synth_platform(
+        EXAMPLE_CONFIG, tmp_path_factory.mktemp("ex") / "cdktf.out", TIERFORM_TIERS="prod"
+    )
+
+
+def _inputs(outdir, *args, **env):
+    return run_tierform("inputs", "--outdir", str(outdir), *args, **env)
+
+
+def _prod_plan_values() -> dict[str, dict[str, str]]:
+    return {
+        "TIERFORM_GITHUB_SECRETS": json.dumps(
+            {"SNOWFLAKE_PRIVATE_KEY": KEY, "DATABRICKS_CLIENT_SECRET": "dose-s3cr3t"}
+        ),
+        "TIERFORM_GITHUB_VARS": json.dumps(
+            {
+                "SNOWFLAKE_USER": "TIERFORM_PLAN",
+                "DATABRICKS_CLIENT_ID": "cid",
+                "AWS_PLAN_ROLE_ARN": "arn:aws:iam::1:role/plan",
+                "TF_VAR_SNOWFLAKE_AIRFLOW_RSA_PUBLIC_KEY": "MIIBpub1",
+                "TF_VAR_SNOWFLAKE_DBT_RSA_PUBLIC_KEY": "MIIBpub2",
+            }
+        ),
+    }
+
+
+def test_json_lists_each_input_with_kind_jobs_and_where(example_out):
+    result = _inputs(example_out, "--tier", "prod", "--job", "apply", "--json")
+    assert result.returncode == 0, result.stderr
+    items = {i["name"]: i for i in json.loads(result.stdout)}
+    assert items["SNOWFLAKE_PRIVATE_KEY"]["kind"] == "secret"
+    assert items["TF_VAR_snowflake_dbt_rsa_public_key"]["github_name"] == (
+        "TF_VAR_SNOWFLAKE_DBT_RSA_PUBLIC_KEY"
+    )
+    assert items["TF_VAR_databricks_git_commit"]["source"] == "workflow"
+    assert items["SNOWFLAKE_DBT_PRIVATE_KEY"]["jobs"] == ["apply"]
+    assert items["TIERFORM_AWS_ROLE_ARN"]["github_name"] == "AWS_DEPLOY_ROLE_ARN"
+    # The dbt release sets SNOWFLAKE_ACCOUNT itself (from config): no job has to.
+    assert "SNOWFLAKE_ACCOUNT" not in items
+
+
+def test_github_env_writes_every_input_and_prints_no_value(example_out, tmp_path):
+    env_file = tmp_path / "github_env"
+    result = _inputs(
+        example_out,
+        "--tier",
+        "prod",
+        "--job",
+        "plan",
+        "--github-env",
+        str(env_file),
+        **_prod_plan_values(),
+    )
+    assert result.returncode == 0, result.stderr
+    text = env_file.read_text()
+    assert KEY in text and "dose-s3cr3t" in text
+    assert "TIERFORM_AWS_REGION<<" in text and "\neu-west-1\n" in text
+    assert "SNOWFLAKE_AUTHENTICATOR<<" in text
+    assert "dose-s3cr3t" not in result.stdout + result.stderr
+    assert "MIIEvQ" not in result.stdout + result.stderr
+
+
+def test_missing_inputs_fail_at_once_one_line_each_writing_nothing(example_out, tmp_path):
+    env_file = tmp_path / "github_env"
+    values = _prod_plan_values()
+    variables = json.loads(values["TIERFORM_GITHUB_VARS"])
+    del variables["TF_VAR_SNOWFLAKE_AIRFLOW_RSA_PUBLIC_KEY"], variables["DATABRICKS_CLIENT_ID"]
+    values["TIERFORM_GITHUB_VARS"] = json.dumps(variables)
+    result = _inputs(
+        example_out, "--tier", "prod", "--job", "plan", "--github-env", str(env_file), **values
+    )
+    assert result.returncode == 2
+    assert not env_file.exists()
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 2, lines
+    assert lines[0].startswith("missing DATABRICKS_CLIENT_ID")
+    assert "GitHub variable DATABRICKS_CLIENT_ID in environment 'prod-plan'" in lines[0]
+    assert "GitHub variable TF_VAR_SNOWFLAKE_AIRFLOW_RSA_PUBLIC_KEY" in lines[1]
+    assert "Traceback" not in result.stderr
+
+
+def test_bad_usage_exits_2(example_out):
+    assert _inputs(example_out, "--tier", "nope").returncode == 2
+    assert _inputs(example_out, "--tier", "prod", "--job", "deploy").returncode == 2
+    unsynthesized = _inputs(example_out, "--tier", "dev")
+    assert unsynthesized.returncode == 2 and "not synthesized" in unsynthesized.stderr
+
+
+def test_multiline_values_get_a_delimiter_they_do_not_contain():
+    text = github_env_lines({"A": "one\ntwo", "B": "x"})
+    name, rest = text.split("<<", 1)
+    delimiter = rest.split("\n", 1)[0]
+    assert name == "A" and rest.startswith(f"{delimiter}\none\ntwo\n{delimiter}\n")
+
+
+def test_dbt_runs_as_the_tiers_own_service_user():
+    prod = dbt_identity(load_platform(EXAMPLE_CONFIG).tier("prod"))
+    assert (prod.user, prod.account, prod.key_variable) == (
+        "DBT_PROD",
+        "NORTHWIND-ANALYTICS",
+        "SNOWFLAKE_DBT_PRIVATE_KEY",
+    )
+    deployer = {
+        "SNOWFLAKE_USER": "DEPLOYER",
+        "SNOWFLAKE_PRIVATE_KEY": "deployer-key",
+        "SNOWFLAKE_PRIVATE_KEY_PASSPHRASE": "deployer-pass",
+        "SNOWFLAKE_DBT_PRIVATE_KEY": "dbt-key",
+    }
+    env = prod.environment(deployer)
+    assert env == {
+        "SNOWFLAKE_ACCOUNT": "NORTHWIND-ANALYTICS",
+        "SNOWFLAKE_USER": "DBT_PROD",
+        "SNOWFLAKE_PRIVATE_KEY": "dbt-key",
+        "SNOWFLAKE_PRIVATE_KEY_PASSPHRASE": "",
+    }
+    with pytest.raises(IdentityError, match="SNOWFLAKE_DBT_PRIVATE_KEY is not set"):
+        prod.environment({"SNOWFLAKE_PRIVATE_KEY": "deployer-key"})
+    # helix: one account per tier ({name}), the dbt user named in config.
+    uat = dbt_identity(load_platform(HELIX_CONFIG).tier("uat"))
+    assert (uat.user, uat.account, uat.key_variable) == (
+        "TRANSFORM",
+        "HELIX-HELIX_UAT",
+        "SNOWFLAKE_TRANSFORM_PRIVATE_KEY",
+    )
+    assert dbt_identity(load_platform(EXAMPLE_CONFIG).tier("local")) is None
+
+
+def test_an_unknown_dbt_service_user_is_a_config_error(tmp_path):
+    from support import copy_config, edit_yaml
+
+    config = copy_config(tmp_path)
+    edit_yaml(
+        config / "tiers" / "prod.yaml",
+        lambda d: d.update(release={"dbt": {"service_user": "DBTX"}}),
+    )
+    result = run_tierform("validate", "--config", str(config))
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        f"{config}/tiers/prod.yaml: release.dbt.service_user: 'DBTX' is not a declared "
+        "Snowflake service user (declared: AIRFLOW, DBT)"
+    )
+
+
+def test_missing_inputs_leave_a_failed_plan_status_for_the_pr_comment(example_out, tmp_path):
+    status = tmp_path / "plans" / "prod.status.json"
+    result = _inputs(
+        example_out,
+        "--tier",
+        "prod",
+        "--job",
+        "plan",
+        "--github-env",
+        str(tmp_path / "env"),
+        "--status-file",
+        str(status),
+        TIERFORM_GITHUB_SECRETS="{}",
+        TIERFORM_GITHUB_VARS="{}",
+    )
+    assert result.returncode == 2
+    data = json.loads(status.read_text())
+    assert data["tier"] == "prod" and data["status"] == "failed"
+    assert data["error"].startswith("missing SNOWFLAKE_USER") and data["error"].endswith("more)")

@@ -1,0 +1,442 @@
+"""`tierform inputs --tier T --job plan|apply`: every input a CI job needs, derived.
+
+Nothing here is a hand-kept list: the inputs come from the synthesized stack (Terraform
+variables without a default, the providers it requires, its state backend) and from the
+config (the dbt profile's `env_var`s for the tier's target, the dbt service user, the DAG
+publisher of the tier's Airflow flavor). A *plan* job (PR diff, the deploy's plan, drift)
+needs what Terraform reads; an *apply* job also runs the release steps (dbt, DAGs).
+
+With `--github-env FILE` the command is the workflows' first real step: it reads the job's
+GitHub secrets and variables (JSON in TIERFORM_GITHUB_SECRETS / TIERFORM_GITHUB_VARS, i.e.
+`${{ toJSON(secrets) }}` / `${{ toJSON(vars) }}`), and either writes every input to FILE
+(`$GITHUB_ENV`) or, when one is missing, writes nothing and exits 2 with one line per
+missing input naming where to set it — before anything is planned or applied. Values are
+never printed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets as random_tokens
+import sys
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+import yaml
+
+from tierform.config import EXIT_BAD_INPUT, ConfigError, PlatformConfig, load_platform
+from tierform.config.backend import CloudBackendSpec, GcsBackendSpec, S3BackendSpec
+from tierform.config.tier import TierSpec
+from tierform.gitops.terraform import DEFAULT_OUTDIR
+from tierform.release.dbt_identity import PROVIDED as RELEASE_SETS_FOR_DBT
+from tierform.release.dbt_identity import dbt_identity
+
+JOBS = ("plan", "apply")
+SECRETS_ENV = "TIERFORM_GITHUB_SECRETS"
+VARS_ENV = "TIERFORM_GITHUB_VARS"
+# Set by the workflow from its own context, not from a secret or variable.
+DEPLOYED_COMMIT = "${{ github.sha }}"
+# Read by the tier-env action's AWS step (configure-aws-credentials through OIDC).
+AWS_ROLE_INPUT = "TIERFORM_AWS_ROLE_ARN"
+AWS_REGION_INPUT = "TIERFORM_AWS_REGION"
+_ENV_VAR = re.compile(r"""env_var\(\s*['"]([A-Za-z_][A-Za-z0-9_]*)['"]\s*\)""")
+_SECRET_NAME = re.compile(r"(PRIVATE_KEY|SECRET|PASSWORD|PASSPHRASE|TOKEN|CREDENTIALS)")
+# Set by the release CLI itself (dbt_build) whatever the job exports.
+_RELEASE_SETS = {"TIERFORM_DUCKDB_PATH"}
+
+
+@dataclass(frozen=True)
+class Input:
+    """One environment variable a job needs.
+
+    `source`: where the value comes from — `secret` / `variable` (a GitHub secret or
+    variable named `github_name`, in the job's environment), `workflow` (an expression the
+    workflow sets in the job's `env:`, `github_name` holds it) or `fixed` (derived from
+    config; `value` holds it, never a secret).
+    """
+
+    name: str
+    needed_by: str
+    kind: str  # "secret" | "variable"
+    source: str  # "secret" | "variable" | "workflow" | "fixed"
+    github_name: str = ""
+    value: str = ""
+    jobs: tuple[str, ...] = JOBS
+    optional: bool = False
+
+    def where(self, environment: str) -> str:
+        if self.source == "workflow":
+            return f"the workflow job's env: {self.name}: {self.github_name}"
+        if self.source == "fixed":
+            return "derived from config (written by `tierform inputs`)"
+        what = "secret" if self.source == "secret" else "variable"
+        return f"GitHub {what} {self.github_name} in environment {environment!r}"
+
+
+def _secret_or_variable(name: str) -> str:
+    return "secret" if _SECRET_NAME.search(name.upper()) else "variable"
+
+
+def _github(name: str, needed_by: str, jobs: tuple[str, ...] = JOBS, **kw: Any) -> Input:
+    kind = kw.pop("kind", None) or _secret_or_variable(name)
+    return Input(name, needed_by, kind, kind, kw.pop("github_name", name.upper()), jobs=jobs, **kw)
+
+
+# --- what the stack says -------------------------------------------------------------------
+
+
+def terraform_variables(stack: dict) -> list[Input]:
+    found = []
+    for name, block in sorted((stack.get("variable") or {}).items()):
+        if "default" in block:
+            continue
+        needed_by = f"Terraform variable {name}"
+        if name == "databricks_git_commit":
+            found.append(
+                Input(
+                    f"TF_VAR_{name}",
+                    needed_by + " (the deployed commit)",
+                    "variable",
+                    "workflow",
+                    DEPLOYED_COMMIT,
+                )
+            )
+            continue
+        kind = "secret" if block.get("sensitive") else _secret_or_variable(name)
+        found.append(_github(f"TF_VAR_{name}", needed_by, kind=kind))
+    return found
+
+
+def _aws_region(stack: dict, tier: TierSpec) -> str:
+    for block in (stack.get("provider") or {}).get("aws") or []:
+        if block.get("region"):
+            return str(block["region"])
+    if isinstance(tier.backend, S3BackendSpec):
+        return tier.backend.region
+    return "us-east-1"
+
+
+def provider_inputs(stack: dict, tier: TierSpec, *, aws_for_release: bool) -> list[Input]:
+    providers = set((stack.get("terraform") or {}).get("required_providers") or {})
+    found: list[Input] = []
+    if "snowflake" in providers:
+        # The account comes from config (provider block); the identity from the environment.
+        found += [
+            _github("SNOWFLAKE_USER", "Snowflake provider (deploying user)", kind="variable"),
+            _github("SNOWFLAKE_PRIVATE_KEY", "Snowflake provider (deploying user's key)"),
+            Input(
+                "SNOWFLAKE_AUTHENTICATOR",
+                "Snowflake provider",
+                "variable",
+                "fixed",
+                value="SNOWFLAKE_JWT",
+            ),
+        ]
+    if "databricks" in providers:
+        found += [
+            _github(
+                "DATABRICKS_CLIENT_ID", "Databricks provider (service principal)", kind="variable"
+            ),
+            _github("DATABRICKS_CLIENT_SECRET", "Databricks provider (OAuth secret)"),
+        ]
+    if "astro" in providers:
+        found.append(_github("ASTRO_API_TOKEN", "Astronomer provider and DAG publisher"))
+    backend = tier.backend
+    needs_aws = "aws" in providers or isinstance(backend, S3BackendSpec)
+    if needs_aws or aws_for_release:
+        uses = [
+            w
+            for w, on in (
+                ("AWS provider", "aws" in providers),
+                ("S3 state", isinstance(backend, S3BackendSpec)),
+            )
+            if on
+        ]
+
+        def why(*more: str) -> str:
+            return f"AWS through GitHub OIDC ({', '.join([*uses, *more])})"
+
+        jobs = JOBS if needs_aws else ("apply",)
+        if "plan" in jobs:
+            found.append(
+                _github(
+                    AWS_ROLE_INPUT,
+                    why() + ", read-only role",
+                    ("plan",),
+                    kind="variable",
+                    github_name="AWS_PLAN_ROLE_ARN",
+                )
+            )
+        found.append(
+            _github(
+                AWS_ROLE_INPUT,
+                why(*(["S3 DAG publisher"] if aws_for_release else [])) + ", deploy role",
+                ("apply",),
+                kind="variable",
+                github_name="AWS_DEPLOY_ROLE_ARN",
+            )
+        )
+        found.append(
+            Input(
+                AWS_REGION_INPUT,
+                "AWS OIDC session",
+                "variable",
+                "fixed",
+                value=_aws_region(stack, tier),
+                jobs=jobs,
+            )
+        )
+    if isinstance(backend, GcsBackendSpec):
+        found.append(_github("GOOGLE_CREDENTIALS", "gcs state backend (service account key)"))
+    if isinstance(backend, CloudBackendSpec):
+        host = backend.hostname.replace(".", "_").replace("-", "__")
+        found.append(
+            _github(
+                f"TF_TOKEN_{host}", f"HCP Terraform backend ({backend.hostname})", kind="secret"
+            )
+        )
+    return found
+
+
+# --- what the release steps need (apply only) ----------------------------------------------
+
+
+def profile_env_vars(profiles_file: Path, profile: str, target: str) -> list[str]:
+    """`env_var('X')` without a default in the target's output of profiles.yml."""
+    data = yaml.safe_load(profiles_file.read_text(encoding="utf-8")) or {}
+    output = ((data.get(profile) or {}).get("outputs") or {}).get(target)
+    if not isinstance(output, dict):
+        raise ValueError(f"{profiles_file}: profile {profile!r} has no target {target!r}")
+    names: list[str] = []
+
+    def walk(value: Any) -> None:
+        if isinstance(value, dict):
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+        elif isinstance(value, str):
+            names.extend(n for n in _ENV_VAR.findall(value) if n not in names)
+
+    walk(output)
+    return names
+
+
+def release_inputs(platform: PlatformConfig, tier: TierSpec, root: Path) -> list[Input]:
+    found: list[Input] = []
+    step = platform.dbt_step(tier)
+    if step is not None:
+        project = yaml.safe_load((root / step.project_dir / "dbt_project.yml").read_text()) or {}
+        names = profile_env_vars(
+            root / step.profiles_dir / "profiles.yml", str(project.get("profile")), step.target
+        )
+        identity = dbt_identity(tier) if step.adapter == "snowflake" else None
+        provided = _RELEASE_SETS | (set(RELEASE_SETS_FOR_DBT) if identity else set())
+        if identity is not None:
+            found.append(
+                _github(
+                    identity.key_variable,
+                    f"dbt release as {identity.user} (its own private key)",
+                    ("apply",),
+                    kind="secret",
+                )
+            )
+        for name in names:
+            if name not in provided:
+                found.append(_github(name, f"dbt profile target {step.target}", ("apply",)))
+    dags = platform.dags_step(tier)
+    if dags is not None and tier.airflow is not None:
+        target = tier.airflow.dag_target(tier.name)
+        if target.kind == "astronomer":
+            found.append(_github("ASTRO_API_TOKEN", "Astronomer DAG publisher", ("apply",)))
+    return found
+
+
+def _publishes_to_s3(platform: PlatformConfig, tier: TierSpec) -> bool:
+    return (
+        platform.dags_step(tier) is not None
+        and tier.airflow is not None
+        and tier.airflow.dag_target(tier.name).kind == "s3"
+    )
+
+
+def derive(platform: PlatformConfig, stack_name: str, stack: dict, root: Path) -> list[Input]:
+    """Every input of the stack's plan and apply jobs (merged: one entry per name and job)."""
+    sandbox = next((s for s in platform.sandboxes if s.stack == stack_name), None)
+    tier = sandbox.tier if sandbox else platform.tiers[stack_name]
+    releases = [] if sandbox else release_inputs(platform, tier, root)
+    found = [
+        *provider_inputs(
+            stack, tier, aws_for_release=not sandbox and _publishes_to_s3(platform, tier)
+        ),
+        *terraform_variables(stack),
+        *releases,
+    ]
+    merged: dict[tuple[str, str], Input] = {}
+    for item in found:
+        key = (item.name, item.github_name)
+        if key in merged:
+            old = merged[key]
+            jobs = tuple(j for j in JOBS if j in old.jobs or j in item.jobs)
+            item = Input(**{**asdict(old), "jobs": jobs})
+        merged[key] = item
+    return list(merged.values())
+
+
+def for_job(inputs: list[Input], job: str) -> list[Input]:
+    return [i for i in inputs if job in i.jobs]
+
+
+# --- writing $GITHUB_ENV --------------------------------------------------------------------
+
+
+@dataclass
+class Resolution:
+    values: dict[str, str] = field(default_factory=dict)
+    missing: list[Input] = field(default_factory=list)
+
+
+def resolve(inputs: list[Input], secrets: dict[str, Any], variables: dict[str, Any]) -> Resolution:
+    upper_secrets = {str(k).upper(): v for k, v in secrets.items()}
+    upper_vars = {str(k).upper(): v for k, v in variables.items()}
+    out = Resolution()
+    for item in inputs:
+        if item.source == "workflow":
+            continue  # the job's own env: carries it
+        if item.source == "fixed":
+            out.values[item.name] = item.value
+            continue
+        pool = upper_secrets if item.source == "secret" else upper_vars
+        value = pool.get(item.github_name.upper())
+        if value in (None, ""):
+            if not item.optional:
+                out.missing.append(item)
+            continue
+        out.values[item.name] = str(value)
+    return out
+
+
+def github_env_lines(values: dict[str, str]) -> str:
+    """GITHUB_ENV syntax; every value in a heredoc block whose delimiter it cannot contain."""
+    chunks = []
+    for name, value in values.items():
+        delimiter = f"TIERFORM_EOF_{random_tokens.token_hex(8)}"
+        while delimiter in value:
+            delimiter = f"TIERFORM_EOF_{random_tokens.token_hex(8)}"
+        chunks.append(f"{name}<<{delimiter}\n{value}\n{delimiter}\n")
+    return "".join(chunks)
+
+
+def _json_env(name: str) -> dict[str, Any]:
+    text = os.environ.get(name)
+    if text is None:
+        raise ValueError(f"{name} is not set (the workflow passes ${{{{ toJSON(...) }}}} in it)")
+    try:
+        data = json.loads(text)
+    except ValueError:
+        raise ValueError(f"{name} is not JSON") from None
+    if not isinstance(data, dict):
+        raise ValueError(f"{name} is not a JSON object")
+    return data
+
+
+def _environment_of(platform: PlatformConfig, stack: str, job: str) -> str:
+    sandbox = next((s for s in platform.sandboxes if s.stack == stack), None)
+    tier = sandbox.tier.name if sandbox else stack
+    rule = platform.platform.promotion.tiers.get(tier)
+    environment = (rule.environment if rule else None) or tier
+    if job == "plan" and not sandbox:
+        return (rule.plan_environment if rule else None) or f"{environment}-plan"
+    return environment
+
+
+def _fail(message: str) -> typer.Exit:
+    print(message, file=sys.stderr)
+    return typer.Exit(EXIT_BAD_INPUT)
+
+
+def inputs_command(
+    tier: Annotated[str, typer.Option("--tier", help="tier (or sandbox stack)")],
+    job: Annotated[str, typer.Option("--job", help="plan | apply")] = "plan",
+    as_json: Annotated[bool, typer.Option("--json", help="JSON instead of a table")] = False,
+    config: Annotated[Path, typer.Option("--config", help="configuration folder")] = Path("config"),
+    outdir: Annotated[Path, typer.Option("--outdir", help="cdktf output folder")] = DEFAULT_OUTDIR,
+    github_env: Annotated[
+        Path | None,
+        typer.Option("--github-env", help="write the inputs to this file ($GITHUB_ENV)"),
+    ] = None,
+    environment: Annotated[
+        str | None,
+        typer.Option("--environment", help="GitHub environment named in messages"),
+    ] = None,
+    status_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--status-file",
+            help="on missing inputs also write a failed plan status here (plans/T.status.json)",
+        ),
+    ] = None,
+) -> None:
+    """The inputs (secrets, variables) a plan or apply job of one tier needs."""
+    if job not in JOBS:
+        raise _fail(f"--job {job!r}: expected plan or apply")
+    try:
+        platform = load_platform(config)
+    except ConfigError as exc:
+        raise _fail(str(exc)) from None
+    if tier not in platform.stack_names:
+        raise _fail(f"--tier {tier!r}: not a stack of {config} ({', '.join(platform.stack_names)})")
+    stack_file = outdir / "stacks" / tier / "cdk.tf.json"
+    if not stack_file.is_file():
+        raise _fail(f"{stack_file}: not synthesized; run `TIERFORM_TIERS={tier} make synth` first")
+    try:
+        stack = json.loads(stack_file.read_text(encoding="utf-8"))
+        needed = for_job(derive(platform, tier, stack, config.resolve().parent), job)
+    except (OSError, ValueError) as exc:
+        raise _fail(f"inputs of {tier!r}: {exc}") from None
+    env_name = environment or _environment_of(platform, tier, job)
+    if github_env is not None:
+        try:
+            resolved = resolve(needed, _json_env(SECRETS_ENV), _json_env(VARS_ENV))
+        except ValueError as exc:
+            raise _fail(str(exc)) from None
+        if resolved.missing:
+            lines = [
+                f"missing {item.name} ({item.needed_by}): set {item.where(env_name)}"
+                for item in resolved.missing
+            ]
+            for line in lines:
+                print(line, file=sys.stderr)
+            if status_file is not None:
+                # The PR comment then says why this tier has no plan, instead of losing it.
+                status_file.parent.mkdir(parents=True, exist_ok=True)
+                error = lines[0] + (f" (and {len(lines) - 1} more)" if len(lines) > 1 else "")
+                status_file.write_text(
+                    json.dumps({"tier": tier, "status": "failed", "error": error}) + "\n",
+                    encoding="utf-8",
+                )
+            raise typer.Exit(EXIT_BAD_INPUT)
+        with github_env.open("a", encoding="utf-8") as handle:
+            handle.write(github_env_lines(resolved.values))
+        print(f"{tier} {job}: {len(resolved.values)} input(s) set (values not shown)")
+        return
+    if as_json:
+        print(
+            json.dumps(
+                [
+                    {**asdict(i), "where": i.where(env_name)}
+                    | ({"value": ""} if i.kind == "secret" else {})
+                    for i in needed
+                ],
+                indent=2,
+            )
+        )
+        return
+    print(f"{tier} — {job} job (GitHub environment {env_name!r})")
+    for item in needed:
+        print(f"  {item.name:<46} {item.kind:<8} {item.where(env_name)}  — {item.needed_by}")
