@@ -6,6 +6,11 @@ shape as the value, `true` where sensitive). They are masked here, while parsing
 secret ever reaches a record the renderer sees. Values Terraform learns only at apply are
 marked in `after_unknown` and shown as "(known after apply)".
 
+Terraform's marks are not complete: a value computed from a sensitive one can come unmarked
+(terraform_data's `output` copies a sensitive `input`, and only `input` is marked in
+`before_sensitive`). So a value that equals, or contains, a marked value of the same
+resource is masked too.
+
 Objects and maps are walked key by key (`triggers_replace.content_sha256`); lists and sets
 are compared whole, because an insertion would otherwise show every later index as changed.
 """
@@ -20,6 +25,8 @@ from typing import Any
 SENSITIVE = "(sensitive)"
 UNKNOWN = "(known after apply)"
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
+# Shorter secrets are masked only where equal: containment would mask half the plan.
+_MIN_CONTAINED = 6
 
 
 @dataclass(frozen=True)
@@ -31,6 +38,8 @@ class AttributeChange:
 
 def changed_attributes(change: dict[str, Any]) -> tuple[AttributeChange, ...]:
     found: list[AttributeChange] = []
+    secrets = _marked_values(change.get("before"), change.get("before_sensitive"))
+    secrets |= _marked_values(change.get("after"), change.get("after_sensitive"))
     _walk(
         "",
         change.get("before"),
@@ -40,7 +49,44 @@ def changed_attributes(change: dict[str, Any]) -> tuple[AttributeChange, ...]:
         change.get("after_sensitive"),
         found,
     )
-    return tuple(found)
+    return tuple(_mask_copies(a, secrets) for a in found)
+
+
+def _marked_values(value: Any, marks: Any) -> set[str]:
+    """Every scalar under `value` that `marks` flags sensitive, as display text."""
+    if marks is True:
+        return {text for leaf in _leaves(value) if (text := _display(leaf, False))}
+    found: set[str] = set()
+    if isinstance(marks, dict) and isinstance(value, dict):
+        for key, sub in marks.items():
+            found |= _marked_values(value.get(key), sub)
+    elif isinstance(marks, list) and isinstance(value, list):
+        for item, sub in zip(value, marks, strict=False):
+            found |= _marked_values(item, sub)
+    return found
+
+
+def _leaves(value: Any) -> list[Any]:
+    if isinstance(value, dict):
+        return [leaf for v in value.values() for leaf in _leaves(v)]
+    if isinstance(value, list):
+        return [leaf for v in value for leaf in _leaves(v)]
+    return [] if value is None else [value]
+
+
+def _mask_copies(attr: AttributeChange, secrets: set[str]) -> AttributeChange:
+    def leaks(text: str | None) -> bool:
+        if text is None or text in (SENSITIVE, UNKNOWN):
+            return False
+        return any(s == text or (len(s) >= _MIN_CONTAINED and s in text) for s in secrets)
+
+    if not (leaks(attr.before) or leaks(attr.after)):
+        return attr
+    return AttributeChange(
+        attr.path,
+        SENSITIVE if attr.before is not None else None,
+        attr.after if attr.after in (UNKNOWN, None) else SENSITIVE,
+    )
 
 
 def _walk(

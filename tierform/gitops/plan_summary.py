@@ -41,7 +41,7 @@ _ACTION_ORDER = ("destroy", "replace", "add", "change")
 _ICON = {"add": "➕", "change": "✏️", "destroy": "🗑️", "replace": "♻️"}
 # Changed attributes shown per resource (the rest: "… N more"), and the length of a value.
 MAX_ATTRIBUTES = 8
-MAX_VALUE_CHARS = 60
+MAX_VALUE_CHARS = 72  # a sha256 fits
 MAX_ERROR_CHARS = 300
 
 
