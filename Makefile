@@ -26,11 +26,9 @@ TIERFORM := $(PY) -m tierform
 PLANS ?= plans
 PLAN_FLAGS ?=
 BASE ?= origin/main
-DBT_PROJECT ?= examples/dbt
-DAGS_FOLDER ?= examples/dags
 
 .PHONY: help setup synth deploy status rollback check tfcheck inputs promotion sandbox-stack policy test test-unit test-integration test-policy lint fmt bench clean \
-	actionlint plan apply-plan plan-summary drift
+	actionlint plan apply-plan plan-summary drift diff ci-apply
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -142,11 +140,15 @@ plan: setup ## terraform plan of cdktf.out/stacks/TIER into plans/TIER.tfplan + 
 apply-plan: setup ## apply exactly plans/TIER.tfplan (fails clearly if the state moved on)
 	$(TIERFORM) apply-plan --tier $(TIER) --plan $(PLANS)/$(TIER).tfplan
 
-plan-summary: setup ## Markdown summary of plans/*.json into plans/summary.md (the PR comment)
-	$(TIERFORM) plan-summary -o $(PLANS)/summary.md --base $(BASE) \
-		$(foreach f,$(filter-out $(PLANS)/summary.json,$(wildcard $(PLANS)/*.json)),--plan $(basename $(notdir $(f)))=$(f)) \
-		$(if $(wildcard $(DBT_PROJECT)/dbt_project.yml),--dbt-project $(DBT_PROJECT)) \
-		$(if $(wildcard $(DAGS_FOLDER)),--dags-folder $(DAGS_FOLDER))
+# The dbt project, profiles folder, targets and DAGs folder come from config (`release:`).
+plan-summary: $(VENV)/.installed ## the PR comment: plans/summary.md from every plans/TIER.json and TIER.status.json
+	$(TIERFORM) plan-summary -o $(PLANS)/summary.md --base $(BASE) --plans-dir $(PLANS) --config config
+
+diff: $(DEPLOY_DEPS) ## `cdktf diff TIER` (SKIP_SYNTH=1: --skip-synth): keeps its plan, writes plans/TIER.{tfplan,json,status.json}
+	$(TIERFORM) diff --tier $(TIER) --out $(PLANS) --config config $(if $(SKIP_SYNTH),--skip-synth) $(PLAN_FLAGS)
+
+ci-apply: $(DEPLOY_DEPS) ## apply TIER as its promotion rule says: `cdktf deploy`, or the reviewed PLAN (default plans/TIER.tfplan)
+	$(TIERFORM) apply --tier $(TIER) --config config $(if $(PLAN),--plan $(PLAN)) $(if $(SKIP_SYNTH),--skip-synth)
 
 drift: setup ## exit 2 + drift/TIER.md when the tier drifted; DRIFT_ISSUE=1 opens/updates an issue
 	@status=0; $(TIERFORM) drift --tier $(TIER) --report drift/$(TIER).md $(if $(RUN_URL),--run-url $(RUN_URL)) || status=$$?; \

@@ -10,6 +10,8 @@ import typer
 
 from tierform.config import EXIT_BAD_INPUT, ConfigError, PlatformConfig, load_platform
 from tierform.gitops.apply_plan import apply_plan_command
+from tierform.gitops.apply_tier import apply_command
+from tierform.gitops.diff_tier import diff_command
 from tierform.gitops.drift import drift_command
 from tierform.gitops.github import comment_command, issue_command
 from tierform.gitops.inputs import inputs_command
@@ -62,6 +64,8 @@ app.command("plan-summary")(plan_summary)
 app.command("promotion")(promotion_command)
 app.command("plan")(plan_command)
 app.command("apply-plan")(apply_plan_command)
+app.command("diff")(diff_command)
+app.command("apply")(apply_command)
 app.command("drift")(drift_command)
 app.command("pr-comment")(comment_command)
 app.command("issue")(issue_command)

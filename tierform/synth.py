@@ -19,6 +19,9 @@ from tierform.config.platform import SandboxRef
 from tierform.config.tier import TierSpec
 
 SELECT_VARIABLE = "TIERFORM_TIERS"
+# Set by the cdktf CLI (cli-core synth-stack.js) only when it runs the app itself, the
+# path on which it later removes stack folders missing from the new manifest.
+CDKTF_CLI_SYNTH_VARIABLE = "CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS"
 EXIT_GUARDRAIL = 1
 _ANNOTATION = re.compile(r"^\[(?P<path>[^\]]+)\] (?P<message>.+)$")
 
@@ -90,6 +93,10 @@ def summarize(outdir: Path, stacks: list[str], seconds: float) -> str:
     return "\n".join(lines)
 
 
+def launched_by_cdktf_cli() -> bool:
+    return os.environ.get(CDKTF_CLI_SYNTH_VARIABLE) == "true"
+
+
 def main() -> int:
     started = time.monotonic()
     config_dir = Path(os.environ.get("TIERFORM_CONFIG", "config"))
@@ -108,7 +115,9 @@ def main() -> int:
     from tierform.stacks.guardrails import GuardrailViolation
 
     try:
-        synthesize_atomically(platform, outdir, tiers, sandboxes)
+        synthesize_atomically(
+            platform, outdir, tiers, sandboxes, leave_dropped_stacks=launched_by_cdktf_cli()
+        )
     except (GuardrailViolation, RuntimeError) as exc:
         violations = (
             exc.violations if isinstance(exc, GuardrailViolation) else annotation_errors(str(exc))

@@ -58,7 +58,7 @@ def test_counts_and_callouts_from_real_plan(plan_file):
     md = result.stdout
     assert md.startswith("<!-- tierform:plan-summary -->")
     # add 1 (fresh), change 1 (keep), destroy 1 (doomed), replace 2 (store, release_dbt)
-    assert "| **local** | 1 | 1 | **1** | **2** | `terraform_data.release_dbt` |" in md
+    assert "| **local** | planned | 1 | 1 | **1** | **2** | `terraform_data.release_dbt` |" in md
     head = md.split("<details>")[0]
     assert "**🗑️ 1 resource(s) will be DESTROYED:**" in head
     assert "- **local**: **`terraform_data.doomed`**" in head
@@ -85,7 +85,7 @@ def test_resources_grouped_by_type_in_collapsible_section(plan_file):
     )
     assert "`terraform_data` (1 destroy, 2 replace, 1 add, 1 change)" in md
     rows = [x for x in md.splitlines() if x.startswith("| ") and "terraform_data." in x]
-    assert "| 🗑️ | `terraform_data.doomed` | destroy |" in rows
+    assert "| 🗑️ | `terraform_data.doomed` | destroy |  |" in rows
 
 
 def test_output_file_and_bad_input(plan_file, tmp_path):

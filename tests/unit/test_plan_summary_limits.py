@@ -45,7 +45,7 @@ def test_huge_plan_fits_and_keeps_every_destroy(tmp_path):
     head = md.split("<details>")[0]
     for i in range(400):
         assert f'grants["ROLE_{i:04d}"]' in head
-    assert "| **prod** | 6000 | 0 | **400** | 0 |" in md
+    assert "| **prod** | planned | 6000 | 0 | **400** | 0 |" in md
     assert "more (cut to fit GitHub's comment limit" in md
     assert md.count("</details>") == 1  # the structure survives the cut
 

@@ -36,6 +36,7 @@ def test_version_tag_deploys_prod_with_approval():
         "plan_environment": "prod-plan",
         "approval": True,
         "protected": True,
+        "apply": "reviewed-plan",
     }
 
 
@@ -117,3 +118,36 @@ def test_full_ref_in_pattern_and_bad_ref(tmp_path):
     assert result.returncode == 2
     assert "expected refs/heads/<branch> or refs/tags/<tag>" in result.stderr
     assert promotion("--event", "release").returncode == 2
+
+
+def test_apply_mode_defaults_reviewed_plan_on_protected_tiers_deploy_elsewhere(tmp_path):
+    result = promotion("--event", "push", "--ref", "refs/heads/main")
+    assert {e["tier"]: e["apply"] for e in json.loads(result.stdout)["deploy"]} == {
+        "dev": "deploy",
+        "staging": "deploy",
+    }
+    config = copy_config(tmp_path)
+
+    def rules(d):
+        d["promotion"]["tiers"]["staging"]["apply"] = "reviewed-plan"
+        d["promotion"]["tiers"]["prod"]["apply"] = "deploy"
+
+    edit_yaml(config / "platform.yaml", rules)
+    out = tmp_path / "github_output"
+    main = promotion(
+        "--event", "push", "--ref", "refs/heads/main", "--github-output",
+        config=config, GITHUB_OUTPUT=str(out),
+    )  # fmt: skip
+    lines = dict(line.split("=", 1) for line in out.read_text().splitlines())
+    matrix = {e["tier"]: e["apply"] for e in json.loads(lines["deploy"])["include"]}
+    assert matrix == {"dev": "deploy", "staging": "reviewed-plan"}, main.stderr
+    tag = promotion("--event", "push", "--ref", "refs/tags/v2.0.0", config=config)
+    assert json.loads(tag.stdout)["deploy"][0]["apply"] == "deploy"  # explicit beats default
+
+
+def test_unknown_apply_mode_is_named(tmp_path):
+    err = _bad(tmp_path, {"tiers": {"dev": {"branches": ["main"], "apply": "yolo"}}})
+    assert (
+        "platform.yaml: promotion.tiers.dev.apply: 'yolo' is not one of deploy, reviewed-plan"
+        in err
+    )

@@ -6,12 +6,18 @@ instead of repeating them in YAML; the order of deployment is the `tiers:` order
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Literal
 
 from pydantic import Field, model_validator
 
 from tierform.config.base import Slug, Spec
 
 Problem = tuple[list[str | int], str]
+
+# How a merge applies a tier: `deploy` runs `cdktf deploy <tier> --auto-approve` (it plans
+# again, so it may apply more than the PR showed); `reviewed-plan` applies exactly the plan
+# file `cdktf diff` saved and the approvers saw (stale: refused, nothing applied).
+ApplyMode = Literal["deploy", "reviewed-plan"]
 
 
 class PromotionRule(Spec):
@@ -31,6 +37,8 @@ class PromotionRule(Spec):
     plan_environment: str | None = None
     # Plan this tier on pull requests (and check it for drift every night).
     plan: bool = True
+    # deploy | reviewed-plan; unset: see apply_mode().
+    apply: ApplyMode | None = None
 
     @model_validator(mode="after")
     def _has_a_trigger(self) -> PromotionRule:
@@ -42,6 +50,14 @@ class PromotionRule(Spec):
                     f"{pattern!r}: write a branch or tag name pattern (e.g. main, v*), not a full ref"
                 )
         return self
+
+
+def apply_mode(rule: PromotionRule | None, protected: bool) -> ApplyMode:
+    """The rule's `apply:`, else reviewed-plan for protected tiers (what approvers saw is
+    what runs) and deploy for the others."""
+    if rule is not None and rule.apply is not None:
+        return rule.apply
+    return "reviewed-plan" if protected else "deploy"
 
 
 class PromotionSpec(Spec):

@@ -37,7 +37,7 @@ def apply_plan(stack: str, plan_file: Path, *, outdir: Path = DEFAULT_OUTDIR) ->
         raise StalePlanError(
             f"{plan_file} is stale: the state of {stack!r} changed after this plan was made "
             "(another apply ran), so it no longer shows what would happen. Nothing was "
-            "applied. Plan again (`tierform plan --tier "
+            f"applied. Plan again (`tierform diff --tier {stack}` or `tierform plan --tier "
             f"{stack}`), review the new plan, then apply that one."
         )
     raise TerraformError(f"terraform apply {plan_file} failed for {stack!r} (see the output above)")

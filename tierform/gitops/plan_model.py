@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tierform.gitops.attribute_diff import AttributeChange, changed_attributes
+
 # Terraform's action lists, mapped to one word. A replace is delete+create in either order
 # (create_before_destroy puts create first).
 _ACTIONS = {
@@ -50,6 +52,8 @@ class ResourceChange:
     reason: str | None = None  # Terraform's action_reason, e.g. replace_because_tainted
     replace_paths: tuple[str, ...] = ()
     trigger_changes: tuple[TriggerChange, ...] = field(default_factory=tuple)
+    # For a change or replace: the attributes that change, sensitive values masked.
+    attributes: tuple[AttributeChange, ...] = field(default_factory=tuple)
 
     @property
     def is_release_step(self) -> bool:
@@ -122,6 +126,7 @@ def _change(rc: dict[str, Any]) -> ResourceChange:
         reason=rc.get("action_reason"),
         replace_paths=replace_paths,
         trigger_changes=triggers,
+        attributes=changed_attributes(change) if action in ("change", "replace") else (),
     )
 
 

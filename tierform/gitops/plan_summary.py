@@ -1,9 +1,13 @@
 """`tierform plan-summary`: one readable Markdown comment from every tier's plan.
 
-Input is `terraform show -json PLANFILE` per tier. Output: a table of counts, destroys and
-replaces called out at the top in bold, and one collapsible section per tier with the
-release steps that will run (and which trigger hash changed), the dbt models the release
-builds, the DAG files the PR changes and the changed resources grouped by type.
+Input per tier: `terraform show -json PLANFILE` and/or the `<tier>.status.json` that
+`tierform diff` writes (planned, no changes, failed + first error line), so a tier whose plan
+failed gets a row saying so instead of disappearing. Output: a table with each tier's status
+and counts, destroys and replaces called out at the top in bold, and one collapsible section
+per tier with the release steps that will run (and which trigger hash changed), the dbt
+models the release builds, the DAG files the PR changes and the changed resources grouped by
+type, each changed resource with its changed attributes before → after (sensitive values
+masked while parsing, see attribute_diff.py; long values shortened).
 
 GitHub rejects comments over 65,536 characters: detail (per-type tables, model lists) is
 cut until the comment fits, but the destroy/replace list at the top never is.
@@ -15,27 +19,60 @@ import sys
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from tierform.gitops.attribute_diff import SENSITIVE, UNKNOWN, AttributeChange
 from tierform.gitops.dag_changes import FileChange, GitError, dag_changes
 from tierform.gitops.dbt_models import RELEASES_DIR, ModelSelection, last_success_dir
 from tierform.gitops.markdown import GITHUB_COMMENT_LIMIT, cell, code, short_hash
 from tierform.gitops.plan_model import Plan, PlanFormatError, ResourceChange, load_plan
+from tierform.gitops.plan_status import SUFFIX as STATUS_SUFFIX
+from tierform.gitops.plan_status import TierStatus, read_status, tier_of_status_file
+
+if TYPE_CHECKING:
+    from tierform.config import PlatformConfig
 
 # Lets the workflow find (and update) its own comment instead of adding one per push.
 MARKER = "<!-- tierform:plan-summary -->"
 EXIT_BAD_INPUT = 2
 _ACTION_ORDER = ("destroy", "replace", "add", "change")
 _ICON = {"add": "➕", "change": "✏️", "destroy": "🗑️", "replace": "♻️"}
+# Changed attributes shown per resource (the rest: "… N more"), and the length of a value.
+MAX_ATTRIBUTES = 8
+MAX_VALUE_CHARS = 72  # a sha256 fits
+MAX_ERROR_CHARS = 300
 
 
 @dataclass
 class TierPlan:
     tier: str
-    plan: Plan
+    plan: Plan | None  # None: no plan JSON (the plan failed)
     models: ModelSelection | None = None
+    status: TierStatus | None = None  # from <tier>.status.json, when there is one
+
+    @property
+    def error(self) -> str | None:
+        """Why there is no usable plan, or None when there is one."""
+        if self.status is not None and self.status.failed:
+            return self.status.error or "the plan failed (see the job log)"
+        if self.plan is None:
+            return "no plan JSON for this tier (see the job log of its plan)"
+        return None
+
+    @property
+    def status_text(self) -> str:
+        if self.error is not None:
+            return f"❌ failed: {code(_shorten(self.error, MAX_ERROR_CHARS))}"
+        assert self.plan is not None
+        if self.plan.errored:
+            return "⚠️ planned with errors"
+        return "planned" if self.plan.has_changes else "no changes"
+
+    @property
+    def usable(self) -> Plan | None:
+        return self.plan if self.error is None else None
 
 
 @dataclass
@@ -54,7 +91,7 @@ def render(summary: Summary, max_chars: int = GITHUB_COMMENT_LIMIT - 1_536) -> s
         text = head + "".join(_tier_section(t, summary.dags, limit) for t in summary.tiers)
         if len(text) <= max_chars:
             return text
-        longest = max(_detail_rows(t) for t in summary.tiers)
+        longest = max((_detail_rows(t) for t in summary.tiers), default=0)
         if limit == 0:
             # Only the never-cut part is left; it is longer than the limit on its own.
             return (
@@ -66,8 +103,10 @@ def render(summary: Summary, max_chars: int = GITHUB_COMMENT_LIMIT - 1_536) -> s
 
 
 def _detail_rows(tier: TierPlan) -> int:
+    if tier.usable is None:
+        return 0
     models = len(tier.models.models) if tier.models else 0
-    return max(len(_visible(tier.plan)), models)
+    return max(len(_visible(tier.usable)), models)
 
 
 def _visible(plan: Plan) -> list[ResourceChange]:
@@ -76,24 +115,40 @@ def _visible(plan: Plan) -> list[ResourceChange]:
 
 def _head(summary: Summary) -> str:
     lines = [MARKER, f"## {summary.title}", ""]
+    if not summary.tiers:
+        lines += ["No tier was planned: there is no plan or status file.", ""]
+        lines += [f"> {note}" for note in summary.notes]
+        return "\n".join(lines) + "\n"
     lines += [
-        "| tier | add | change | destroy | replace | release steps |",
-        "|---|--:|--:|--:|--:|---|",
+        "| tier | status | add | change | destroy | replace | release steps |",
+        "|---|---|--:|--:|--:|--:|---|",
     ]
     for t in summary.tiers:
-        c = t.plan.counts
-        steps = ", ".join(code(r.address) for r in _release_steps(t.plan)) or "none"
-        warn = " ⚠️" if t.plan.errored else ""
+        plan = t.usable
+        if plan is None:
+            lines.append(f"| **{t.tier}** | {cell(t.status_text)} | – | – | – | – | – |")
+            continue
+        c = plan.counts
+        steps = ", ".join(code(r.address) for r in _release_steps(plan)) or "none"
         lines.append(
-            f"| **{t.tier}**{warn} | {c['add']} | {c['change']} | "
+            f"| **{t.tier}** | {t.status_text} | {c['add']} | {c['change']} | "
             f"{_bold_if(c['destroy'])} | {_bold_if(c['replace'])} | {steps} |"
         )
     lines.append("")
-    doomed = [(t.tier, r) for t in summary.tiers for r in t.plan.with_action("destroy")]
+    failed = [t for t in summary.tiers if t.usable is None]
+    if failed:
+        lines.append(
+            f"**❌ {len(failed)} tier(s) could not be planned:** "
+            + ", ".join(f"**{t.tier}**" for t in failed)
+            + " — what they would change is unknown."
+        )
+        lines.append("")
+    plans = [(t.tier, t.usable) for t in summary.tiers if t.usable is not None]
+    doomed = [(tier, r) for tier, plan in plans for r in plan.with_action("destroy")]
     replaced = [
-        (t.tier, r)
-        for t in summary.tiers
-        for r in t.plan.with_action("replace")
+        (tier, r)
+        for tier, plan in plans
+        for r in plan.with_action("replace")
         if not r.is_release_step  # release steps are replaced by design; listed per tier
     ]
     if doomed:
@@ -107,7 +162,8 @@ def _head(summary: Summary) -> str:
         lines += [f"- **{tier}**: **{code(r.address)}**{_why_replaced(r)}" for tier, r in replaced]
         lines.append("")
     if not doomed and not replaced:
-        lines += ["No resource is destroyed or replaced.", ""]
+        where = " in the tiers that were planned" if failed else ""
+        lines += [f"No resource is destroyed or replaced{where}.", ""]
     lines += [f"> {note}" for note in summary.notes]
     if summary.notes:
         lines.append("")
@@ -133,25 +189,39 @@ def _release_steps(plan: Plan) -> list[ResourceChange]:
 
 
 def _tier_section(t: TierPlan, dags: list[FileChange] | None, limit: int | None) -> str:
-    c = t.plan.counts
+    if t.usable is None:
+        return _failed_section(t)
+    c = t.usable.counts
     summary = (
         f"<b>{t.tier}</b>: {c['add']} to add, {c['change']} to change, "
         f"{c['destroy']} to destroy, {c['replace']} to replace"
     )
     lines = ["<details>", f"<summary>{summary}</summary>", ""]
-    if t.plan.errored:
+    if t.usable.errored:
         lines += [
             "⚠️ **Terraform reported errors while planning this tier; the plan is incomplete.**",
             "",
         ]
-    lines += _release_lines(t, dags, limit)
-    lines += _resource_lines(t.plan, limit)
+    lines += _release_lines(t, t.usable, dags, limit)
+    lines += _resource_lines(t.usable, limit)
     lines += ["</details>", "", ""]
     return "\n".join(lines)
 
 
-def _release_lines(t: TierPlan, dags: list[FileChange] | None, limit: int | None) -> list[str]:
-    steps = _release_steps(t.plan)
+def _failed_section(t: TierPlan) -> str:
+    """Not collapsed: a failed plan is the first thing a reviewer must see."""
+    error = _shorten(t.error or "", MAX_ERROR_CHARS)
+    return (
+        f"**❌ {t.tier}: the plan failed** — {code(error)}\n\n"
+        "The job log of this tier's plan has the whole output. Nothing about this tier "
+        "is known until its plan succeeds.\n\n\n"
+    )
+
+
+def _release_lines(
+    t: TierPlan, plan: Plan, dags: list[FileChange] | None, limit: int | None
+) -> list[str]:
+    steps = _release_steps(plan)
     if not steps:
         return ["**Release steps:** none will run (no content hash changed).", ""]
     lines = ["**Release steps that will run:**", ""]
@@ -231,15 +301,44 @@ def _resource_lines(plan: Plan, limit: int | None) -> list[str]:
             for a in _ACTION_ORDER
             if any(r.action == a for r in rows)
         )
-        lines += [f"`{rtype}` ({counts})", "", "| | resource | action |", "|---|---|---|"]
+        lines += [
+            f"`{rtype}` ({counts})",
+            "",
+            "| | resource | action | changed attributes |",
+            "|---|---|---|---|",
+        ]
         shown = rows if budget is None else rows[: max(budget, 0)]
+        attributes = MAX_ATTRIBUTES if limit is None else min(MAX_ATTRIBUTES, limit)
         for r in shown:
-            lines.append(f"| {_ICON[r.action]} | {cell(code(r.address))} | {r.action} |")
+            lines.append(
+                f"| {_ICON[r.action]} | {cell(code(r.address))} | {r.action} | "
+                f"{_attribute_cell(r.attributes, attributes)} |"
+            )
         if budget is not None:
             budget -= len(shown)
         lines += _more(len(rows) - len(shown))
         lines.append("")
     return lines
+
+
+def _attribute_cell(changes: tuple[AttributeChange, ...], limit: int) -> str:
+    shown = [f"{code(a.path)}: {_value(a.before)} → {_value(a.after)}" for a in changes[:limit]]
+    if len(changes) > len(shown):
+        shown.append(f"… and {len(changes) - len(shown)} more")
+    return cell("<br>".join(shown))
+
+
+def _value(text: str | None) -> str:
+    if text is None:
+        return "(none)"
+    if text in (SENSITIVE, UNKNOWN):
+        return f"_{text}_"
+    return code(_shorten(text, MAX_VALUE_CHARS))
+
+
+def _shorten(text: str, limit: int) -> str:
+    text = " ".join(text.split())  # one line: a table cell or inline code cannot hold more
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _more(hidden: int) -> list[str]:
@@ -260,23 +359,96 @@ def _parse_plan_arg(value: str) -> tuple[str, Path]:
     return tier, Path(path)
 
 
-def _in_promotion_order(tiers: list[TierPlan], config: Path) -> list[TierPlan]:
-    """Tiers as config/platform.yaml lists them (a glob of plan files comes sorted by name)."""
+def collect_tiers(plan_args: list[str], plans_dir: Path | None) -> list[TierPlan]:
+    """Every tier with a plan JSON or a status file: from --plans-dir (T.json,
+    T.status.json) and --plan T=FILE (its status file is looked for beside it)."""
+    plans: dict[str, Path] = {}
+    statuses: dict[str, Path] = {}
+    if plans_dir is not None and plans_dir.is_dir():
+        for path in sorted(plans_dir.glob("*.json")):
+            if path.name.endswith(STATUS_SUFFIX):
+                statuses[tier_of_status_file(path)] = path
+            elif path.name != "summary.json":
+                plans[path.stem] = path
+    for value in plan_args:
+        tier, path = _parse_plan_arg(value)
+        plans[tier] = path
+        beside = path.parent / f"{tier}{STATUS_SUFFIX}"
+        if beside.is_file():
+            statuses.setdefault(tier, beside)
+    tiers = []
+    for tier in dict.fromkeys([*plans, *statuses]):
+        status = read_status(statuses[tier]) if tier in statuses else None
+        plan = None
+        # A failed plan's JSON (if an older one is lying around) is not this run's plan.
+        if tier in plans and not (status is not None and status.failed):
+            plan = load_plan(plans[tier])
+        tiers.append(TierPlan(tier, plan, status=status))
+    return tiers
+
+
+def _load_config(config: Path) -> PlatformConfig | None:
+    """The config when there is a valid one: the summary works without (the checks job
+    reports config errors), it only loses the tier order and the release paths."""
     from tierform.config import ConfigError, load_platform
 
+    if not (config / "platform.yaml").is_file():
+        return None
     try:
-        order = load_platform(config).platform.tiers if (config / "platform.yaml").is_file() else []
+        return load_platform(config)
     except ConfigError:
-        order = []  # the summary does not need the config; the checks job reports it
+        return None
+
+
+def _in_promotion_order(tiers: list[TierPlan], platform: PlatformConfig | None) -> list[TierPlan]:
+    """Tiers as config/platform.yaml lists them (a glob of plan files comes sorted by name)."""
+    order = platform.platform.tiers if platform is not None else []
     rank = {name: i for i, name in enumerate(order)}
     return sorted(tiers, key=lambda t: rank.get(t.tier, len(rank)))
 
 
+@dataclass(frozen=True)
+class DbtSource:
+    project_dir: Path
+    profiles_dir: Path | None
+    target: str
+
+
+def dbt_source(
+    tier: str,
+    platform: PlatformConfig | None,
+    *,
+    project: Path | None = None,
+    profiles_dir: Path | None = None,
+    target: str | None = None,
+) -> DbtSource | None:
+    """The dbt project, profiles folder and target the tier's release uses: from config
+    (`release.dbt` and the tier's `release.dbt.target`), unless given on the command line."""
+    if project is not None:
+        return DbtSource(project, profiles_dir, target or tier)
+    if platform is None or tier not in platform.tiers:
+        return None
+    step = platform.dbt_step(platform.tiers[tier])
+    if step is None:
+        return None
+    root = platform.repo_root
+    return DbtSource(
+        root / step.project_dir, profiles_dir or root / step.profiles_dir, target or step.target
+    )
+
+
 def plan_summary(
     plan: Annotated[
-        list[str],
+        list[str] | None,
         typer.Option("--plan", help="TIER=PATH of `terraform show -json` output; repeat per tier"),
-    ],
+    ] = None,
+    plans_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--plans-dir",
+            help="read every TIER.json and TIER.status.json here (`tierform diff --out`)",
+        ),
+    ] = None,
     output: Annotated[
         Path | None,
         typer.Option("--output", "-o", help="write the Markdown here (default: stdout)"),
@@ -284,12 +456,16 @@ def plan_summary(
     dbt_project: Annotated[
         Path | None,
         typer.Option(
-            "--dbt-project", help="dbt project folder: list the models each release builds"
+            "--dbt-project", help="dbt project folder (default: config `release.dbt.project_dir`)"
         ),
     ] = None,
-    dbt_profiles_dir: Annotated[Path | None, typer.Option("--dbt-profiles-dir")] = None,
+    dbt_profiles_dir: Annotated[
+        Path | None,
+        typer.Option("--dbt-profiles-dir", help="default: config `release.dbt.profiles_dir`"),
+    ] = None,
     dbt_target: Annotated[
-        str | None, typer.Option("--dbt-target", help="dbt target (default: the tier name)")
+        str | None,
+        typer.Option("--dbt-target", help="dbt target (default: the tier's from config)"),
     ] = None,
     dbt_state_root: Annotated[
         Path,
@@ -299,7 +475,10 @@ def plan_summary(
     ] = RELEASES_DIR,
     dags_folder: Annotated[
         Path | None,
-        typer.Option("--dags-folder", help="list DAG files this change adds/changes/removes"),
+        typer.Option(
+            "--dags-folder",
+            help="list DAG files this change adds/changes/removes (default: config)",
+        ),
     ] = None,
     base: Annotated[
         str, typer.Option("--base", help="git ref the PR is compared with")
@@ -309,34 +488,49 @@ def plan_summary(
     ] = GITHUB_COMMENT_LIMIT - 1_536,
     title: Annotated[str, typer.Option("--title")] = "Tierform plan",
     config: Annotated[
-        Path, typer.Option("--config", help="tiers are shown in this config's promotion order")
+        Path,
+        typer.Option("--config", help="tier order and release paths (dbt, DAGs) come from here"),
     ] = Path("config"),
 ) -> None:
-    """Markdown summary of every tier's plan, for one PR comment."""
+    """Markdown summary of every tier's plan (or why it failed), for one PR comment."""
     from tierform.gitops.dbt_models import models_to_build
 
-    tiers: list[TierPlan] = []
     try:
-        for value in plan:
-            tier, path = _parse_plan_arg(value)
-            tiers.append(TierPlan(tier, load_plan(path)))
+        tiers = collect_tiers(plan or [], plans_dir)
     except PlanFormatError as exc:
         print(f"tierform plan-summary: {exc}", file=sys.stderr)
         raise typer.Exit(EXIT_BAD_INPUT) from None
-    tiers = _in_promotion_order(tiers, config)
-    if dbt_project is not None:
-        for t in tiers:
-            if any("dbt" in s.address for s in _release_steps(t.plan)):
-                t.models = models_to_build(
-                    dbt_project,
-                    state_dir=last_success_dir(t.tier, dbt_state_root),
-                    target=dbt_target or t.tier,
-                    profiles_dir=dbt_profiles_dir,
-                )
+    platform = _load_config(config)
+    tiers = _in_promotion_order(tiers, platform)
+    for t in tiers:
+        if t.usable is None or not any("dbt" in s.address for s in _release_steps(t.usable)):
+            continue
+        source = dbt_source(
+            t.tier,
+            platform,
+            project=dbt_project,
+            profiles_dir=dbt_profiles_dir,
+            target=dbt_target,
+        )
+        if source is not None:
+            t.models = models_to_build(
+                source.project_dir,
+                state_dir=last_success_dir(t.tier, dbt_state_root),
+                target=source.target,
+                profiles_dir=source.profiles_dir,
+            )
     summary = Summary(tiers, title=title)
-    if dags_folder is not None:
+    dags_repo = Path(".")
+    if dags_folder is None and platform is not None and platform.platform.release.dags:
+        # Repository-relative in config; git runs at the repository root.
+        dags_folder, dags_repo = Path(platform.platform.release.dags.folder), platform.repo_root
+    # Only shown under a DAG release step that runs; git is not asked otherwise.
+    dag_steps = [
+        s for t in tiers if t.usable for s in _release_steps(t.usable) if "dag" in s.address
+    ]
+    if dags_folder is not None and dag_steps:
         try:
-            summary.dags = dag_changes(dags_folder, base)
+            summary.dags = dag_changes(dags_folder, base, repo=dags_repo)
         except GitError as exc:
             summary.notes.append(f"DAG changes unknown: {exc}")
     text = render(summary, max_chars=max_chars)

@@ -17,6 +17,7 @@ from typing import Annotated, Any
 import typer
 
 from tierform.config import EXIT_BAD_INPUT, ConfigError, PlatformConfig, load_platform
+from tierform.config.promotion import apply_mode
 
 EVENTS = ("push", "pull_request", "schedule", "workflow_dispatch")
 
@@ -42,6 +43,7 @@ def _entry(platform: PlatformConfig, tier: str) -> dict[str, Any]:
         "plan_environment": rule.plan_environment or f"{environment}-plan",
         "approval": rule.approval,
         "protected": platform.tiers[tier].is_protected,
+        "apply": apply_mode(rule, platform.tiers[tier].is_protected),
     }
 
 

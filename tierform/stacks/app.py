@@ -16,9 +16,11 @@ from tierform.stacks.guardrails import GuardrailViolation
 from tierform.stacks.sandbox_stack import SandboxStack
 from tierform.stacks.tier_stack import TierStack
 
-# What `terraform init` leaves in a stack directory; kept across synths so the next
-# plan does not re-initialize.
-_INIT_STATE = (".terraform", ".terraform.lock.hcl")
+# What Terraform and the cdktf CLI leave in a stack directory, kept across synths: the
+# init state (so the next plan does not re-initialize) and the plan `cdktf diff` saves
+# (`terraform plan -out plan`), which stays until the next `cdktf diff` of that stack
+# replaces it, so a reviewed-plan apply or `terraform show` can still read it.
+_CARRIED = (".terraform", ".terraform.lock.hcl", "plan")
 
 
 def build_app(
@@ -41,11 +43,19 @@ def synthesize_atomically(
     outdir: Path,
     tiers: Sequence[TierSpec],
     sandboxes: Sequence[SandboxRef],
+    *,
+    leave_dropped_stacks: bool = False,
 ) -> None:
     """Synthesize into a sibling temp folder, then swap it in.
 
     A synth that fails (an aspect error, a bug) leaves the previous output exactly as it
     was, and a reader (cdktf CLI, the policy gate) never sees a half-written folder.
+
+    A stack of the previous output that this synth does not produce (a subset synth) is
+    dropped, as the cdktf CLI drops it. `leave_dropped_stacks` is for runs launched by the
+    CLI: it lists the stack folders before it runs the app and then `rmSync`s each one
+    missing from the new manifest itself, so each must still be there (or it fails with
+    ENOENT); the CLI removes them a moment later.
     """
     outdir = outdir.absolute()
     tmp = outdir.with_name(f".{outdir.name}.tmp-{os.getpid()}")
@@ -59,7 +69,7 @@ def synthesize_atomically(
             _raise_guardrail_violations(app)
             raise
         _raise_guardrail_violations(app)
-        _carry_init_state(outdir, tmp)
+        _carry_stack_state(outdir, tmp, leave_dropped_stacks=leave_dropped_stacks)
         if outdir.exists():
             outdir.rename(old)
         tmp.rename(outdir)
@@ -78,15 +88,20 @@ def _raise_guardrail_violations(app: App) -> None:
         raise GuardrailViolation(violations)
 
 
-def _carry_init_state(previous: Path, fresh: Path) -> None:
+def _carry_stack_state(previous: Path, fresh: Path, *, leave_dropped_stacks: bool) -> None:
     stacks = previous / "stacks"
     if not stacks.is_dir():
         return
     for stack_dir in stacks.iterdir():
+        if not stack_dir.is_dir():
+            continue
         target = fresh / "stacks" / stack_dir.name
         if not target.is_dir():
+            if leave_dropped_stacks:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                stack_dir.rename(target)  # not in the new manifest: the CLI removes it
             continue
-        for name in _INIT_STATE:
+        for name in _CARRIED:
             source = stack_dir / name
-            if source.exists():
+            if source.exists() or source.is_symlink():
                 source.rename(target / name)

@@ -1,0 +1,65 @@
+"""What the cdktf CLI needs from our atomic synth (node_modules/@cdktf/cli-core,
+synth-stack.js): the stack folders it listed before launching the app still exist after it
+(it `rmSync`s those missing from the new manifest itself), and the plan `cdktf diff` saved
+survives the next synth. The real CLI runs in tests/integration/test_cdktf_cli_synth.py."""
+
+from __future__ import annotations
+
+import json
+
+from support import EXAMPLE_CONFIG, run_synth
+
+from tierform.gitops.cdktf_cli import cli_env, first_error_line
+from tierform.synth import CDKTF_CLI_SYNTH_VARIABLE
+
+
+def _stacks(outdir):
+    return sorted(p.name for p in (outdir / "stacks").iterdir())
+
+
+def _manifest(outdir):
+    return sorted(json.loads((outdir / "manifest.json").read_text())["stacks"])
+
+
+def test_subset_synth_under_the_cli_leaves_dropped_folders_for_the_cli_to_remove(tmp_path):
+    outdir = tmp_path / "cdktf.out"
+    assert run_synth(EXAMPLE_CONFIG, outdir).returncode == 0
+    everything = _stacks(outdir)
+    assert "dev" in everything
+    (outdir / "stacks" / "local" / "plan").write_bytes(b"saved by cdktf diff")
+    cli = {CDKTF_CLI_SYNTH_VARIABLE: "true"}
+    result = run_synth(EXAMPLE_CONFIG, outdir, TIERFORM_TIERS="local", **cli)
+    assert result.returncode == 0, result.stderr
+    assert _stacks(outdir) == everything  # the CLI lstat()s and removes these itself
+    assert _manifest(outdir) == ["local"]
+    assert (outdir / "stacks" / "local" / "plan").read_bytes() == b"saved by cdktf diff"
+    assert not list(tmp_path.glob(".cdktf.out.*"))
+
+
+def test_subset_synth_without_the_cli_drops_other_stacks_and_keeps_the_plan(tmp_path):
+    outdir = tmp_path / "cdktf.out"
+    assert run_synth(EXAMPLE_CONFIG, outdir, TIERFORM_TIERS="local,dev").returncode == 0
+    (outdir / "stacks" / "local" / "plan").write_bytes(b"plan")
+    assert run_synth(EXAMPLE_CONFIG, outdir, TIERFORM_TIERS="local").returncode == 0
+    assert _stacks(outdir) == ["local"]
+    assert (outdir / "stacks" / "local" / "plan").read_bytes() == b"plan"
+
+
+def test_first_error_line_of_cdktf_output():
+    ci_output = (
+        "dev  Initializing the backend...\n\n"
+        "     Error: No valid credential sources found\n\n"
+        "     Error: failed to refresh cached credentials\n"
+        "Error: terraform init failed with exit code 1\n"
+    )
+    assert first_error_line(ci_output) == "Error: No valid credential sources found"
+    boxed = "local  ╷\nlocal  │ Error: Reference to undeclared resource\nlocal  │\n"
+    assert first_error_line(boxed) == "Error: Reference to undeclared resource"
+    assert first_error_line("all good\n") is None
+
+
+def test_plans_without_the_state_lock_go_through_terraform_cli_args(monkeypatch):
+    monkeypatch.delenv("TF_CLI_ARGS_plan", raising=False)
+    assert cli_env("dev", lock=False)["TF_CLI_ARGS_plan"] == "-lock=false"
+    assert "TF_CLI_ARGS_plan" not in cli_env("dev")
+    assert cli_env("dev")["TIERFORM_TIERS"] == "dev"

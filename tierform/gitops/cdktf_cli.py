@@ -1,0 +1,110 @@
+"""Running the project's own cdktf CLI (`node_modules/.bin/cdktf`), as a user runs it.
+
+PR CI runs `cdktf diff <tier>` and merges run `cdktf deploy <tier>`: the commands the README
+tells users to run, not a re-implementation of them. The output is shown as it comes (a
+deploy runs the release steps, which take minutes) and kept, so a failure can be reported
+by its first error line.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+# Another cdktf binary than the project's pinned one (e.g. a global install).
+CLI_VARIABLE = "TIERFORM_CDKTF"
+PROJECT_CLI = Path("node_modules") / ".bin" / "cdktf"
+
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07")
+_ERROR = re.compile(r"\bError:\s*(?P<text>\S.*)$")
+# Terraform's diagnostics box (╷ │ ╵) and the CLI's spinner glyphs around a message.
+_DECORATION = " \t│╷╵⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
+
+
+class CdktfCliError(RuntimeError):
+    """The cdktf CLI cannot be run at all (not installed)."""
+
+
+@dataclass(frozen=True)
+class CliResult:
+    returncode: int
+    output: str  # stdout and stderr, interleaved as printed, ANSI codes removed
+
+
+def cdktf_binary(root: Path) -> str:
+    override = os.environ.get(CLI_VARIABLE)
+    if override:
+        return override
+    project = root / PROJECT_CLI
+    if project.is_file():
+        return str(project)
+    found = shutil.which("cdktf")
+    if found is None:
+        raise CdktfCliError(
+            f"{project}: the cdktf CLI is not installed (run `make setup`, which runs `npm ci`)"
+        )
+    return found
+
+
+def cli_env(stack: str, *, config: Path | None = None, lock: bool = True) -> dict[str, str]:
+    env = dict(os.environ)
+    if not lock:
+        # `cdktf diff` has no -lock flag; Terraform reads extra plan flags from here. Plans
+        # with read-only credentials cannot take the state lock (and must not block an apply).
+        env["TF_CLI_ARGS_plan"] = f"{env.get('TF_CLI_ARGS_plan', '')} -lock=false".strip()
+    # The CLI launches the app (main.py) for its synth: only this stack, so a tier's job
+    # neither waits for nor imports the providers of the other tiers.
+    env["TIERFORM_TIERS"] = stack
+    if config is not None:
+        env["TIERFORM_CONFIG"] = str(config)
+    # CI=true: plain log lines instead of the interactive spinner; no prompts, no phoning home.
+    env.setdefault("CI", "true")
+    env.setdefault("TF_IN_AUTOMATION", "1")
+    env.setdefault("CHECKPOINT_DISABLE", "1")
+    env.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+    return env
+
+
+def run(
+    args: list[str],
+    *,
+    stack: str,
+    root: Path = Path("."),
+    config: Path | None = None,
+    lock: bool = True,
+) -> CliResult:
+    """`cdktf ARGS` in `root` (the project folder, where cdktf.json is), output teed."""
+    cmd = [cdktf_binary(root), *args]
+    lines: list[str] = []
+    with subprocess.Popen(
+        cmd,
+        cwd=root,
+        env=cli_env(stack, config=config, lock=lock),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        errors="replace",
+    ) as proc:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            sys.stdout.write(line)
+            sys.stdout.flush()
+            lines.append(_ANSI.sub("", line))
+    return CliResult(proc.returncode, "".join(lines))
+
+
+def first_error_line(output: str) -> str | None:
+    """The first `Error: …` line of the CLI's output (Terraform's, or the CLI's own), without
+    the stack-name prefix and box drawing the CLI adds."""
+    for raw in output.splitlines():
+        match = _ERROR.search(raw)
+        if match:
+            text = match["text"].strip(_DECORATION)
+            if text:
+                return f"Error: {text}"
+    return None
