@@ -10,11 +10,13 @@ import typer
 
 from tierform.config import EXIT_BAD_INPUT, ConfigError, PlatformConfig, load_platform
 from tierform.gitops.apply_plan import apply_plan_command
+from tierform.gitops.approval_check import approval_check_command
 from tierform.gitops.drift import drift_command
 from tierform.gitops.github import comment_command, issue_command
 from tierform.gitops.plan_summary import plan_summary
 from tierform.gitops.plan_tier import plan_command
 from tierform.gitops.promotion import promotion_command
+from tierform.gitops.promotion_check import promotion_check_command
 from tierform.policy.command import policy
 from tierform.release.cli import app as release_app
 
@@ -57,6 +59,8 @@ def tiers(config: Path = ConfigDirOption) -> None:
 # GitOps (issue 7): every step the workflows run is one of these commands.
 app.command("plan-summary")(plan_summary)
 app.command("promotion")(promotion_command)
+app.command("promotion-check")(promotion_check_command)
+app.command("approval-check")(approval_check_command)
 app.command("plan")(plan_command)
 app.command("apply-plan")(apply_plan_command)
 app.command("drift")(drift_command)

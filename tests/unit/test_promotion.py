@@ -36,6 +36,7 @@ def test_version_tag_deploys_prod_with_approval():
         "plan_environment": "prod-plan",
         "approval": True,
         "protected": True,
+        "requires": ["staging"],
     }
 
 

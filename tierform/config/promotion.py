@@ -5,18 +5,29 @@ instead of repeating them in YAML; the order of deployment is the `tiers:` order
 
 from __future__ import annotations
 
+import fnmatch
+import re
 from collections.abc import Iterator
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from tierform.config.base import Slug, Spec
 
 Problem = tuple[list[str | int], str]
 
 
+def ref_matches(pattern: str, name: str) -> bool:
+    """A branch or tag name against one pattern, always matched whole: a glob (`release/*`;
+    `*` also matches `/`), or, starting with `^`, a regular expression (`^v[0-9]+\\.[0-9]+$`)
+    that must match the entire name."""
+    if pattern.startswith("^"):
+        return re.fullmatch(pattern, name) is not None
+    return fnmatch.fnmatchcase(name, pattern)
+
+
 class PromotionRule(Spec):
-    """When a push deploys one tier. Patterns are globs (`release/*`, `v*`) matched against
-    the branch or tag name (`*` also matches `/`)."""
+    """When a push deploys one tier. Patterns are globs (`release/*`) or, starting with `^`,
+    regular expressions, matched against the whole branch or tag name (ref_matches)."""
 
     branches: list[str] = Field(default_factory=list)
     tags: list[str] = Field(default_factory=list)
@@ -31,6 +42,14 @@ class PromotionRule(Spec):
     plan_environment: str | None = None
     # Plan this tier on pull requests (and check it for drift every night).
     plan: bool = True
+    # Tiers that must have deployed the same commit successfully first (from their release
+    # ledger): `requires: staging` on prod means prod only gets what staging ran.
+    requires: list[Slug] = Field(default_factory=list)
+
+    @field_validator("requires", mode="before")
+    @classmethod
+    def _one_or_many(cls, value):
+        return [value] if isinstance(value, str) else value
 
     @model_validator(mode="after")
     def _has_a_trigger(self) -> PromotionRule:
@@ -41,6 +60,11 @@ class PromotionRule(Spec):
                 raise ValueError(
                     f"{pattern!r}: write a branch or tag name pattern (e.g. main, v*), not a full ref"
                 )
+            if pattern.startswith("^"):
+                try:
+                    re.compile(pattern)
+                except re.error as exc:
+                    raise ValueError(f"{pattern!r} is not a regular expression: {exc}") from None
         return self
 
 
@@ -64,3 +88,10 @@ def check_promotion(
                 ["promotion", "tiers", name, "approval"],
                 f"tier {name!r} is protected: its deploys need `approval: true`",
             )
+        for i, required in enumerate(rule.requires if name in tiers else []):
+            if required not in tiers[: tiers.index(name)]:
+                yield (
+                    ["promotion", "tiers", name, "requires", i],
+                    f"{required!r} must be a tier promoted before {name!r} "
+                    f"(earlier tiers: {', '.join(tiers[: tiers.index(name)]) or 'none'})",
+                )

@@ -12,15 +12,16 @@ cut until the comment fits, but the destroy/replace list at the top never is.
 from __future__ import annotations
 
 import sys
+import tempfile
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from tierform.gitops.dag_changes import FileChange, GitError, dag_changes
-from tierform.gitops.dbt_models import RELEASES_DIR, ModelSelection, last_success_dir
+from tierform.gitops.dbt_models import ModelSelection, last_success_dir, ledger_state_dir
 from tierform.gitops.markdown import GITHUB_COMMENT_LIMIT, cell, code, short_hash
 from tierform.gitops.plan_model import Plan, PlanFormatError, ResourceChange, load_plan
 
@@ -292,11 +293,13 @@ def plan_summary(
         str | None, typer.Option("--dbt-target", help="dbt target (default: the tier name)")
     ] = None,
     dbt_state_root: Annotated[
-        Path,
+        Path | None,
         typer.Option(
-            "--dbt-state-root", help="folder holding <tier>/dbt/last-success/manifest.json"
+            "--dbt-state-root",
+            help="folder holding <tier>/dbt/last-success/manifest.json "
+            "(default: each tier's release ledger)",
         ),
-    ] = RELEASES_DIR,
+    ] = None,
     dags_folder: Annotated[
         Path | None,
         typer.Option("--dags-folder", help="list DAG files this change adds/changes/removes"),
@@ -325,14 +328,24 @@ def plan_summary(
         raise typer.Exit(EXIT_BAD_INPUT) from None
     tiers = _in_promotion_order(tiers, config)
     if dbt_project is not None:
-        for t in tiers:
-            if any("dbt" in s.address for s in _release_steps(t.plan)):
-                t.models = models_to_build(
-                    dbt_project,
-                    state_dir=last_success_dir(t.tier, dbt_state_root),
-                    target=dbt_target or t.tier,
-                    profiles_dir=dbt_profiles_dir,
-                )
+        with tempfile.TemporaryDirectory(prefix="tierform-dbt-state-") as states:
+            for t in tiers:
+                if any("dbt" in s.address for s in _release_steps(t.plan)):
+                    problem, where = None, None
+                    if dbt_state_root is not None:
+                        state = last_success_dir(t.tier, dbt_state_root)
+                    else:
+                        state, where, problem = ledger_state_dir(config, t.tier, Path(states))
+                    t.models = models_to_build(
+                        dbt_project,
+                        state_dir=state,
+                        target=dbt_target or t.tier,
+                        profiles_dir=dbt_profiles_dir,
+                    )
+                    if problem or where:  # name the ledger, not a temporary folder
+                        t.models = replace(
+                            t.models, error=problem or t.models.error, state_dir=where
+                        )
     summary = Summary(tiers, title=title)
     if dags_folder is not None:
         try:

@@ -7,7 +7,6 @@ live once, in config/platform.yaml `promotion:`. Output is JSON (and, with
 
 from __future__ import annotations
 
-import fnmatch
 import json
 import os
 import sys
@@ -17,6 +16,7 @@ from typing import Annotated, Any
 import typer
 
 from tierform.config import EXIT_BAD_INPUT, ConfigError, PlatformConfig, load_platform
+from tierform.config.promotion import ref_matches
 
 EVENTS = ("push", "pull_request", "schedule", "workflow_dispatch")
 
@@ -42,6 +42,8 @@ def _entry(platform: PlatformConfig, tier: str) -> dict[str, Any]:
         "plan_environment": rule.plan_environment or f"{environment}-plan",
         "approval": rule.approval,
         "protected": platform.tiers[tier].is_protected,
+        # Tiers that must have deployed the commit first (`tierform promotion-check`).
+        "requires": rule.requires,
     }
 
 
@@ -56,7 +58,7 @@ def decide(platform: PlatformConfig, event: str, ref: str | None) -> dict[str, A
         kind, name = split_ref(ref)
         for tier in ordered:
             patterns = rules[tier].branches if kind == "branch" else rules[tier].tags
-            if any(fnmatch.fnmatchcase(name, p) for p in patterns):
+            if any(ref_matches(p, name) for p in patterns):
                 deploy.append(_entry(platform, tier))
     return {
         "event": event,
