@@ -43,10 +43,16 @@ def _context(tier: str, root: Path | None) -> ReleaseContext:
         raise typer.Exit(EXIT_BAD_INPUT) from None
 
 
-def _run(step: str, tier: str, root: Path | None, action, *, locked: bool = True) -> None:
+def _run(
+    step: str, tier: str, root: Path | None, action, *, locked: bool = True, precheck=None
+) -> None:
+    """`precheck(ctx)` raises ReleaseError when the tier has nothing to do, before the ledger
+    is touched (a tier without DAGs needs no lock, and no credentials for its store)."""
     ctx = _context(tier, root)
     report = Reporter(step, tier)
     try:
+        if precheck is not None:
+            precheck(ctx)
         if locked:
             with tier_lock(ctx, report, step):
                 ok = action(ctx, report)
@@ -74,17 +80,23 @@ def dbt(
     root: Path | None = RootOption,
 ) -> None:
     """`dbt deps` (if packages are declared), then `dbt build --target <tier's target>`."""
-    from tierform.release.dbt_build import release_dbt
+    from tierform.release.dbt_build import dbt_step, release_dbt
 
-    _run("dbt", tier, root, lambda ctx, report: release_dbt(ctx, report, slim=slim).success)
+    _run(
+        "dbt",
+        tier,
+        root,
+        lambda ctx, report: release_dbt(ctx, report, slim=slim).success,
+        precheck=dbt_step,
+    )
 
 
 @app.command()
 def dags(tier: str = TierOption, root: Path | None = RootOption) -> None:
     """Validate the DAGs with Airflow's parser, then publish them as a new release."""
-    from tierform.release.dag_release import release_dags
+    from tierform.release.dag_release import dag_target, release_dags
 
-    _run("dags", tier, root, release_dags)
+    _run("dags", tier, root, release_dags, precheck=dag_target)
 
 
 @app.command()
@@ -96,18 +108,26 @@ def rollback(
     root: Path | None = RootOption,
 ) -> None:
     """Re-activate the DAG release before the active one (or the one --to names)."""
+    from tierform.release.dag_release import dag_target
     from tierform.release.dag_release import rollback as do_rollback
 
-    _run("rollback", tier, root, lambda ctx, report: do_rollback(ctx, report, to=to))
+    _run(
+        "rollback",
+        tier,
+        root,
+        lambda ctx, report: do_rollback(ctx, report, to=to),
+        precheck=dag_target,
+    )
 
 
 @app.command()
 def repair(tier: str = TierOption, root: Path | None = RootOption) -> None:
     """Make the tier's DAG release record consistent (damaged state, interrupted switch,
     partial uploads); the active release is kept and re-published if in doubt."""
+    from tierform.release.dag_release import dag_target
     from tierform.release.dag_release import repair as do_repair
 
-    _run("repair", tier, root, do_repair)
+    _run("repair", tier, root, do_repair, precheck=dag_target)
 
 
 @app.command()

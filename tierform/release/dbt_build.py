@@ -46,10 +46,15 @@ def state_dir(ctx: ReleaseContext) -> Path:
     return dbt_dir(ctx) / "state"
 
 
-def release_dbt(ctx: ReleaseContext, report: Reporter, *, slim: bool | None = None) -> DbtOutcome:
+def dbt_step(ctx: ReleaseContext) -> DbtStep:
     step = ctx.platform.dbt_step(ctx.tier)
     if step is None:
         raise ReleaseError(f"tier {ctx.tier.name!r} has no dbt release (see release: in config)")
+    return step
+
+
+def release_dbt(ctx: ReleaseContext, report: Reporter, *, slim: bool | None = None) -> DbtOutcome:
+    step = dbt_step(ctx)
     project = ctx.path(step.project_dir)
     content = content_sha256(project)
     run_dir = dbt_dir(ctx) / content[:16]
