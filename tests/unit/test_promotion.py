@@ -118,3 +118,28 @@ def test_full_ref_in_pattern_and_bad_ref(tmp_path):
     assert result.returncode == 2
     assert "expected refs/heads/<branch> or refs/tags/<tag>" in result.stderr
     assert promotion("--event", "release").returncode == 2
+
+
+def test_tag_patterns_match_the_whole_name():
+    """The example's prod rule is a semantic-version expression: `vandalism` is not a release."""
+    for ref in (
+        "refs/tags/vandalism",
+        "refs/tags/v1.4",
+        "refs/tags/v1.4.0-rc1",
+        "refs/tags/xv1.4.0",
+    ):
+        assert tiers(promotion("--event", "push", "--ref", ref)) == [], ref
+    assert tiers(promotion("--event", "push", "--ref", "refs/tags/v10.0.3")) == ["prod"]
+
+
+def test_requires_must_name_an_earlier_tier_and_patterns_must_compile(tmp_path):
+    err = _bad(
+        tmp_path,
+        {"tiers": {"staging": {"branches": ["main"], "requires": "prod"},
+                   "prod": {"tags": ["v*"], "approval": True}}},
+    )  # fmt: skip
+    assert (
+        "promotion.tiers.staging.requires.0: 'prod' must be a tier promoted before 'staging'" in err
+    )
+    err = _bad(tmp_path / "2", {"tiers": {"dev": {"branches": ["^(main"]}}})
+    assert "'^(main' is not a regular expression" in err
