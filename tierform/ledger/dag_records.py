@@ -13,8 +13,9 @@ live; an interrupted switch stays visible as `switching` until `repair` settles 
 
 from __future__ import annotations
 
+import re
 import shutil
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from tierform.ledger.errors import CorruptRecord
 from tierform.ledger.tier_ledger import TierLedger
@@ -23,6 +24,24 @@ STATE = "dags/state.json"
 MANIFEST = "RELEASE.json"
 RELEASES = "dags/releases"
 ACTIVATIONS = "dags/activations"
+# Release ids become object keys and folder names: nothing else may pass (no `/`, no `..`).
+RELEASE_ID = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_-]{0,80}$")
+
+
+def _ids_ok(values) -> bool:
+    return isinstance(values, list) and all(
+        isinstance(i, str) and RELEASE_ID.match(i) for i in values
+    )
+
+
+def _safe_file(relative) -> bool:
+    path = PurePosixPath(relative) if isinstance(relative, str) else None
+    return (
+        path is not None
+        and not path.is_absolute()
+        and ".." not in path.parts
+        and "\\" not in relative
+    )
 
 
 def empty_state() -> dict:
@@ -36,12 +55,12 @@ def read_state(ledger: TierLedger) -> dict:
     ids = state.get("releases")
     history = state.get("history")
     problems = []
-    if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+    if not _ids_ok(ids):
         problems.append("`releases` is not a list of release ids")
-    if not isinstance(history, list) or not all(isinstance(i, str) for i in history):
+    if not _ids_ok(history):
         problems.append("`history` is not a list of release ids")
     for field in ("active", "switching"):
-        if state.get(field) is not None and not isinstance(state.get(field), str):
+        if state.get(field) is not None and not _ids_ok([state.get(field)]):
             problems.append(f"`{field}` is not a release id")
     if not problems and state.get("active") and state["active"] not in ids:
         problems.append(f"the active release {state['active']} is not among `releases`")
@@ -62,6 +81,8 @@ def manifest(ledger: TierLedger, release_id: str) -> dict:
         raise CorruptRecord(
             ledger.url(key), f"is not the manifest of release {release_id}", ledger.tier
         )
+    if not all(_safe_file(f) for f in found["files"]):
+        raise CorruptRecord(ledger.url(key), "lists a file outside the release folder", ledger.tier)
     return found
 
 
@@ -150,7 +171,7 @@ def replay_activations(ledger: TierLedger, kept: set[str]) -> list[str]:
         except CorruptRecord:
             continue  # one unreadable event must not block rebuilding the rest
         release_id = event.get("release_id")
-        if not isinstance(release_id, str):
+        if not (isinstance(release_id, str) and RELEASE_ID.match(release_id)):
             continue
         if event.get("kind") == "rollback" and len(history) >= 2 and history[-2] == release_id:
             history.pop()

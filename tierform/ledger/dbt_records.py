@@ -10,6 +10,7 @@ leaves a pointer to a run whose manifest is missing.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from tierform.ledger.errors import CorruptRecord
@@ -17,6 +18,7 @@ from tierform.ledger.tier_ledger import TierLedger
 
 ARTIFACTS = ("manifest.json", "run_results.json")
 KEEP_RUNS = 10
+RUN_ID = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_-]{0,80}$")  # an object key part: no `/`, no `..`
 
 
 def _base(target: str) -> str:
@@ -43,7 +45,9 @@ def last_result(ledger: TierLedger, target: str) -> dict | None:
 
 def last_success(ledger: TierLedger, target: str) -> dict | None:
     pointer = ledger.read_json(f"{_base(target)}/last-success.json")
-    if pointer is not None and not isinstance(pointer.get("run_id"), str):
+    if pointer is not None and not (
+        isinstance(pointer.get("run_id"), str) and RUN_ID.match(pointer["run_id"])
+    ):
         raise CorruptRecord(
             ledger.url(f"{_base(target)}/last-success.json"), "names no run_id", ledger.tier
         )
