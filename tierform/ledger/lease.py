@@ -11,7 +11,6 @@ so two releases racing to take over one expired lease still end with a single ho
 from __future__ import annotations
 
 import getpass
-import json
 import os
 import socket
 import threading
@@ -171,7 +170,3 @@ def tier_lease(ledger: TierLedger, purpose: str, say: Callable[[str], None]) -> 
         renewer.stopped.set()
         renewer.join()
         release(ledger, lease)
-
-
-def lease_json(lease: dict) -> str:
-    return json.dumps(lease, sort_keys=True)
