@@ -72,3 +72,24 @@ def test_bad_commit_and_unreachable_ledger(s3, tmp_path):
                  "--config", str(config))  # fmt: skip
     assert closed.returncode == 1 and "cannot read the ledger" in closed.stderr
     assert "Traceback" not in closed.stderr
+
+
+def test_summary_shows_every_tier_from_its_ledger(s3, tmp_path):
+    config = copy_config(tmp_path)
+    root = str(config.parent)
+    recorded = run(s3, "tierform.release", "record-deployment", "--tier", "prod", "--outcome",
+                   "success", "--commit", DEPLOYED, "--run-url", "https://ci.example/runs/9",
+                   "--root", root)  # fmt: skip
+    assert recorded.returncode == 0, recorded.stderr
+    summary = run(s3, "tierform.release", "summary", "--root", root)
+    assert summary.returncode == 0, summary.stderr
+    text = summary.stdout
+    assert [line for line in text.splitlines() if line.startswith("### ")] == [
+        "### `local`", "### `dev`", "### `staging`", "### `prod`",
+    ]  # fmt: skip
+    prod = text.split("### `prod`")[1]
+    assert "deployed: success at" in prod and f"commit {DEPLOYED[:10]}" in prod
+    assert "(https://ci.example/runs/9)" in prod
+    bad = run(s3, "tierform.release", "record-deployment", "--tier", "prod", "--outcome",
+              "maybe", "--root", root)  # fmt: skip
+    assert bad.returncode == 2 and "expected one of success, failure" in bad.stderr
