@@ -96,15 +96,18 @@ DEPLOY_DEPS := $(VENV)/.installed node_modules/.installed .tierform/terraformrc
 
 deploy: $(DEPLOY_DEPS) ## synth TIER (default: local) and `cdktf deploy` it: infra, then dbt, then DAGs
 	TIERFORM_TIERS=$(TIER) $(PY) main.py
-	$(CDKTF) deploy $(TIER) --auto-approve --skip-synth
+	@# Every apply, failed ones too, is recorded in the tier's release ledger (commit, who, outcome).
+	@status=0; $(CDKTF) deploy $(TIER) --auto-approve --skip-synth || status=$$?; \
+	$(PY) -m tierform.release record-deployment --tier $(TIER) \
+	  --outcome $$([ $$status = 0 ] && echo success || echo failure) || true; exit $$status
 	@echo
 	@$(PY) -m tierform.release status --tier $(TIER) --hints
 
 status: $(VENV)/.installed ## what is released on TIER: DAG release, last dbt build, where to look
 	@$(PY) -m tierform.release status --tier $(TIER) --hints
 
-rollback: $(VENV)/.installed ## re-activate TIER's previous DAG release
-	$(PY) -m tierform.release rollback --tier $(TIER)
+rollback: $(VENV)/.installed ## re-activate TIER's previous DAG release (or TO=<release id>)
+	$(PY) -m tierform.release rollback --tier $(TIER) $(if $(TO),--to $(TO))
 
 test: setup ## run every test: unit, policy and integration (what CI runs)
 	$(PY) -m pytest $(PYTEST_FLAGS) tests

@@ -39,7 +39,13 @@ class RepoCopy:
 
     @property
     def releases_dir(self) -> Path:
+        """This machine's scratch space for the tier (dbt target, materialized DAG releases)."""
         return self.root / ".tierform" / "releases" / "local"
+
+    @property
+    def ledger_dir(self) -> Path:
+        """The tier's release ledger: the default local store next to the local state."""
+        return self.root / ".tierform" / "ledger" / "local"
 
     def env(self, **extra: str) -> dict[str, str]:
         settings = {
@@ -97,12 +103,17 @@ class RepoCopy:
         )
 
     def dag_releases(self) -> dict:
-        path = self.releases_dir / "dags" / "releases.json"
+        path = self.ledger_dir / "dags" / "state.json"
         return json.loads(path.read_text()) if path.exists() else {"releases": [], "active": None}
 
     def dbt_last(self) -> dict | None:
-        path = self.releases_dir / "dbt" / "last.json"
-        return json.loads(path.read_text()) if path.exists() else None
+        """The latest dbt result, with `run_dir`: its run folder in the ledger (repo-relative)."""
+        path = self.ledger_dir / "dbt" / "local" / "last.json"
+        if not path.exists():
+            return None
+        last = json.loads(path.read_text())
+        run = self.ledger_dir / "dbt" / "local" / "runs" / last["run_id"]
+        return {**last, "run_dir": str(run.relative_to(self.root))}
 
     def query(self, sql: str) -> list[tuple]:
         import duckdb

@@ -11,6 +11,7 @@ import typer
 from tierform.config import EXIT_BAD_INPUT, ConfigError, PlatformConfig, load_platform
 from tierform.gitops.apply_plan import apply_plan_command
 from tierform.gitops.apply_tier import apply_command
+from tierform.gitops.approval_check import approval_check_command
 from tierform.gitops.diff_tier import diff_command
 from tierform.gitops.drift import drift_command
 from tierform.gitops.github import comment_command, issue_command
@@ -18,6 +19,7 @@ from tierform.gitops.inputs import inputs_command
 from tierform.gitops.plan_summary import plan_summary
 from tierform.gitops.plan_tier import plan_command
 from tierform.gitops.promotion import promotion_command
+from tierform.gitops.promotion_check import promotion_check_command
 from tierform.gitops.sandbox_check import sandbox_stack_command
 from tierform.gitops.tfcheck import tfcheck_command
 from tierform.policy.command import policy
@@ -62,6 +64,8 @@ def tiers(config: Path = ConfigDirOption) -> None:
 # GitOps (issue 7): every step the workflows run is one of these commands.
 app.command("plan-summary")(plan_summary)
 app.command("promotion")(promotion_command)
+app.command("promotion-check")(promotion_check_command)
+app.command("approval-check")(approval_check_command)
 app.command("plan")(plan_command)
 app.command("apply-plan")(apply_plan_command)
 app.command("diff")(diff_command)

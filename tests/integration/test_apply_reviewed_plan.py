@@ -8,7 +8,7 @@ import subprocess
 import sys
 
 import pytest
-from support import REPO, tool_env
+from support import REPO, copy_config, tool_env
 from terraform_data_stack import Stack, data
 
 pytestmark = pytest.mark.integration
@@ -94,7 +94,9 @@ def test_apply_plan_without_synth_or_plan_file(tmp_path):
 
 def test_drift_exit_codes_and_report(stack, tmp_path):
     report = tmp_path / "drift" / "local.md"
+    config = copy_config(tmp_path / "repo")  # its own (empty) ledger: no deployed commit known
     args = ["drift", "--tier", "local", "--outdir", str(stack.outdir), "--report", str(report)]
+    args += ["--config", str(config)]
     in_sync = tierform(*args)
     assert in_sync.returncode == 0, in_sync.stderr
     assert not report.exists()
@@ -109,3 +111,32 @@ def test_drift_exit_codes_and_report(stack, tmp_path):
     stack.write({"a": data("one")})  # back in sync: the old report goes away
     assert tierform(*args).returncode == 0
     assert not report.exists()
+
+
+def test_changes_merged_after_the_deployed_commit_are_pending_not_drift(stack, tmp_path):
+    """Drift compares with the commit the tier last deployed (from its ledger)."""
+    config = copy_config(tmp_path / "repo")
+    deployed, newer = "a" * 40, "b" * 40
+    recorded = subprocess.run(
+        [sys.executable, "-m", "tierform.release", "record-deployment", "--tier", "local",
+         "--outcome", "success", "--commit", deployed, "--root", str(config.parent)],
+        cwd=REPO, env=tool_env(), capture_output=True, text=True,
+    )  # fmt: skip
+    assert recorded.returncode == 0, recorded.stderr
+    stack.write({"a": data("one"), "merged": data("not yet promoted")})
+    report = tmp_path / "drift.md"
+    args = [sys.executable, "-m", "tierform", "drift", "--tier", "local", "--outdir",
+            str(stack.outdir), "--config", str(config), "--report", str(report)]  # fmt: skip
+
+    def drift(checked_out: str):
+        return subprocess.run(
+            args, cwd=REPO, env=tool_env(GITHUB_SHA=checked_out), capture_output=True, text=True
+        )
+
+    pending = drift(newer)
+    assert pending.returncode == 0, pending.stderr
+    assert f"1 change(s) pending since the deployed commit {deployed[:12]}" in pending.stderr
+    assert not report.exists()
+    same = drift(deployed)  # on the deployed commit, the same difference is drift
+    assert same.returncode == 2, same.stderr
+    assert "- add: `terraform_data.merged`" in report.read_text()

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from support import tool_env
+from support import copy_config, tool_env
 from terraform_data_stack import Stack, data
 
 pytestmark = pytest.mark.integration
@@ -91,6 +91,28 @@ def test_models_modified_since_last_success_and_their_children(release_plan, dbt
     assert "customers" not in local
     # dev has no successful release yet: everything is built
     assert "(3; every model: no manifest of a successful release in `" in dev
+
+
+def test_model_list_defers_to_the_manifest_in_the_tiers_ledger(release_plan, dbt_project, tmp_path):
+    """Without --dbt-state-root the manifest comes from each tier's release ledger (here the
+    local tier's default store, .tierform/ledger/ next to its local state)."""
+    config = copy_config(tmp_path)
+    run = tmp_path / ".tierform" / "ledger" / "local" / "dbt" / "local"
+    (run / "runs" / "r1").mkdir(parents=True)
+    shutil.copy(dbt_project.parent / "releases" / "local" / "dbt" / "last-success" / "manifest.json",
+                run / "runs" / "r1" / "manifest.json")  # fmt: skip
+    (run / "last-success.json").write_text('{"run_id": "r1", "success": true}')
+    result = tierform(
+        tmp_path,
+        "plan-summary", "--plan", f"local={release_plan}", "--plan", f"dev={release_plan}",
+        "--dbt-project", str(dbt_project), "--dbt-profiles-dir", str(dbt_project),
+        "--dbt-target", "local", "--config", str(config),
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    local, dev = result.stdout.split("<summary><b>local</b>")[1].split("<summary><b>dev</b>")
+    assert "**dbt models the release will build** (2; `state:modified+`" in local
+    # dev's ledger is S3 (no credentials here): said so, not taken for "no release yet"
+    assert "could not list them: the tier's release ledger could not be read" in dev
 
 
 def _git(repo: Path, *args: str) -> str:

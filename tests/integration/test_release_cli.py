@@ -145,16 +145,31 @@ def test_rollback_steps_back_through_activations(repo: RepoCopy):
 
 
 def test_a_second_release_of_the_same_tier_is_refused_while_one_runs(repo: RepoCopy):
-    import fcntl
-
-    lock = repo.releases_dir / ".lock"
+    """A live lease in the ledger (as another machine's release leaves it) refuses at once,
+    naming the holder; `release unlock` with its id removes it."""
+    lease = {
+        "lock_id": "0123456789abcdef",
+        "tier": "local",
+        "purpose": "dags",
+        "who": "ci-bot",
+        "where": "runner-7 pid 42",
+        "since": "2026-01-01T00:00:00Z",
+        "until": "2999-01-01T00:00:00Z",
+    }
+    lock = repo.ledger_dir / "lock.json"
     lock.parent.mkdir(parents=True)
-    with lock.open("w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        busy = repo.release_cli("dags", "--tier", "local")
+    lock.write_text(json.dumps(lease))
+    busy = repo.release_cli("dags", "--tier", "local")
     assert busy.returncode == 1
-    assert "another release of this tier is running" in busy.stdout + busy.stderr
+    out = busy.stdout + busy.stderr
+    assert "another release of tier 'local' is running: ci-bot on runner-7 pid 42" in out
+    assert "--lock-id 0123456789abcdef" in out
+    wrong = repo.release_cli("unlock", "--tier", "local", "--lock-id", "feedbeef")
+    assert wrong.returncode == 1 and "not by lock id 'feedbeef'" in wrong.stdout + wrong.stderr
+    unlocked = repo.release_cli("unlock", "--tier", "local", "--lock-id", "0123456789abcdef")
+    assert unlocked.returncode == 0, unlocked.stdout + unlocked.stderr
     assert repo.release_cli("dags", "--tier", "local").returncode == 0
+    assert not lock.exists()  # released when the release ended
 
 
 def test_a_folder_without_dags_is_not_published(repo: RepoCopy):

@@ -91,10 +91,11 @@ def test_fresh_deploy_with_cdktf_cli_builds_marts_and_publishes_dags(repo: RepoC
     assert repo.dags_folder.is_symlink()
     assert repo.dags_folder.resolve().name == manifest["release_id"]
 
-    # dbt artifacts per tier and content hash, and the last successful manifest
-    dbt_dir = repo.releases_dir / "dbt"
-    assert (dbt_dir / "last-success" / "manifest.json").is_file()
+    # dbt artifacts per run in the tier's ledger, and a pointer to the last successful one
+    last_success = json.loads((repo.ledger_dir / "dbt" / "local" / "last-success.json").read_text())
     last = repo.dbt_last()
+    assert last_success["run_id"] == last["run_id"]
+    assert (repo.root / last["run_dir"] / "manifest.json").is_file()
     assert last["success"] and last["failures"] == []
     assert (repo.root / last["run_dir"] / "run_results.json").is_file()
 

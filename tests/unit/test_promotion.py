@@ -37,6 +37,7 @@ def test_version_tag_deploys_prod_with_approval():
         "approval": True,
         "protected": True,
         "apply": "reviewed-plan",
+        "requires": ["staging"],
     }
 
 
@@ -151,3 +152,28 @@ def test_unknown_apply_mode_is_named(tmp_path):
         "platform.yaml: promotion.tiers.dev.apply: 'yolo' is not one of deploy, reviewed-plan"
         in err
     )
+
+
+def test_tag_patterns_match_the_whole_name():
+    """The example's prod rule is a semantic-version expression: `vandalism` is not a release."""
+    for ref in (
+        "refs/tags/vandalism",
+        "refs/tags/v1.4",
+        "refs/tags/v1.4.0-rc1",
+        "refs/tags/xv1.4.0",
+    ):
+        assert tiers(promotion("--event", "push", "--ref", ref)) == [], ref
+    assert tiers(promotion("--event", "push", "--ref", "refs/tags/v10.0.3")) == ["prod"]
+
+
+def test_requires_must_name_an_earlier_tier_and_patterns_must_compile(tmp_path):
+    err = _bad(
+        tmp_path,
+        {"tiers": {"staging": {"branches": ["main"], "requires": "prod"},
+                   "prod": {"tags": ["v*"], "approval": True}}},
+    )  # fmt: skip
+    assert (
+        "promotion.tiers.staging.requires.0: 'prod' must be a tier promoted before 'staging'" in err
+    )
+    err = _bad(tmp_path / "2", {"tiers": {"dev": {"branches": ["^(main"]}}})
+    assert "'^(main' is not a regular expression" in err

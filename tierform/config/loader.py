@@ -19,6 +19,7 @@ from tierform.config.platform import PlatformConfig, PlatformSpec
 from tierform.config.promotion import check_promotion
 from tierform.config.references import check_tier
 from tierform.config.release import check_release_paths, dbt_profile_targets
+from tierform.config.release_store import check_shared_local_dags, check_store
 from tierform.config.tier import TierSpec
 from tierform.config.yaml_io import read_yaml_mapping
 
@@ -67,6 +68,8 @@ def load_platform(config_dir: str | Path = "config") -> PlatformConfig:
         if tier is not None and dbt_targets is not None:
             issues.extend(_check_dbt_target(tier, chain, platform, dbt_targets))
         if tier is not None:
+            issues.extend(_check_release_ledger(tier, chain, platform))
+        if tier is not None:
             tiers[name] = tier
     protected = {name for name, tier in tiers.items() if tier.is_protected}
     for path, message in check_promotion(platform.promotion, platform.tiers, protected):
@@ -100,6 +103,19 @@ def _check_dbt_target(
             "target, or set release.dbt.enabled: false",
         )
     ]
+
+
+def _check_release_ledger(
+    tier: TierSpec, chain: list[Layer], platform: PlatformSpec
+) -> list[ConfigIssue]:
+    """The tier has somewhere durable for its release records, and publishes no DAGs into a
+    CI runner's temporary folder."""
+    has_dags = platform.release.dags is not None and tier.release.dags.enabled
+    problems = [
+        *check_store(tier, platform.release.store),
+        *check_shared_local_dags(tier, has_dags),
+    ]
+    return [ConfigIssue(file_for(chain, p), join_path(p), m) for p, m in problems]
 
 
 def _read_tier_files(

@@ -11,6 +11,7 @@ from tierform.config.base import Slug, Spec
 from tierform.config.naming import NamingRule
 from tierform.config.promotion import PromotionSpec
 from tierform.config.release import DagsStep, DbtStep, ReleaseSpec
+from tierform.config.release_store import default_store
 from tierform.config.tier import DeveloperSpec, TierSpec
 
 
@@ -82,6 +83,13 @@ class PlatformConfig:
         if folder is None or not tier.release.dags.enabled or tier.airflow is None:
             return None
         return DagsStep(folder=folder.folder)
+
+    def release_store(self, tier: TierSpec):
+        """Where the tier's release ledger lives: the tier's `release.store`, the platform's,
+        or next to the tier's Terraform state (validation guarantees one of them exists)."""
+        store = tier.release.store or self.platform.release.store or default_store(tier.backend)
+        assert store is not None, "validated: a cloud-backend tier names a store"
+        return store
 
     @property
     def sandboxes(self) -> list[SandboxRef]:

@@ -5,10 +5,12 @@ instead of repeating them in YAML; the order of deployment is the `tiers:` order
 
 from __future__ import annotations
 
+import fnmatch
+import re
 from collections.abc import Iterator
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from tierform.config.base import Slug, Spec
 
@@ -20,9 +22,18 @@ Problem = tuple[list[str | int], str]
 ApplyMode = Literal["deploy", "reviewed-plan"]
 
 
+def ref_matches(pattern: str, name: str) -> bool:
+    """A branch or tag name against one pattern, always matched whole: a glob (`release/*`;
+    `*` also matches `/`), or, starting with `^`, a regular expression (`^v[0-9]+\\.[0-9]+$`)
+    that must match the entire name."""
+    if pattern.startswith("^"):
+        return re.fullmatch(pattern, name) is not None
+    return fnmatch.fnmatchcase(name, pattern)
+
+
 class PromotionRule(Spec):
-    """When a push deploys one tier. Patterns are globs (`release/*`, `v*`) matched against
-    the branch or tag name (`*` also matches `/`)."""
+    """When a push deploys one tier. Patterns are globs (`release/*`) or, starting with `^`,
+    regular expressions, matched against the whole branch or tag name (ref_matches)."""
 
     branches: list[str] = Field(default_factory=list)
     tags: list[str] = Field(default_factory=list)
@@ -39,6 +50,14 @@ class PromotionRule(Spec):
     plan: bool = True
     # deploy | reviewed-plan; unset: see apply_mode().
     apply: ApplyMode | None = None
+    # Tiers that must have deployed the same commit successfully first (from their release
+    # ledger): `requires: staging` on prod means prod only gets what staging ran.
+    requires: list[Slug] = Field(default_factory=list)
+
+    @field_validator("requires", mode="before")
+    @classmethod
+    def _one_or_many(cls, value):
+        return [value] if isinstance(value, str) else value
 
     @model_validator(mode="after")
     def _has_a_trigger(self) -> PromotionRule:
@@ -49,6 +68,11 @@ class PromotionRule(Spec):
                 raise ValueError(
                     f"{pattern!r}: write a branch or tag name pattern (e.g. main, v*), not a full ref"
                 )
+            if pattern.startswith("^"):
+                try:
+                    re.compile(pattern)
+                except re.error as exc:
+                    raise ValueError(f"{pattern!r} is not a regular expression: {exc}") from None
         return self
 
 
@@ -80,3 +104,10 @@ def check_promotion(
                 ["promotion", "tiers", name, "approval"],
                 f"tier {name!r} is protected: its deploys need `approval: true`",
             )
+        for i, required in enumerate(rule.requires if name in tiers else []):
+            if required not in tiers[: tiers.index(name)]:
+                yield (
+                    ["promotion", "tiers", name, "requires", i],
+                    f"{required!r} must be a tier promoted before {name!r} "
+                    f"(earlier tiers: {', '.join(tiers[: tiers.index(name)]) or 'none'})",
+                )

@@ -17,6 +17,7 @@ import yaml
 from pydantic import Field, field_validator
 
 from tierform.config.base import Spec
+from tierform.config.release_store import StoreSpec
 
 
 def _repo_relative(value: str) -> str:
@@ -60,6 +61,8 @@ class DagsProjectSpec(Spec):
 class ReleaseSpec(Spec):
     dbt: DbtProjectSpec | None = None
     dags: DagsProjectSpec | None = None
+    # Where every tier's release ledger lives unless the tier says otherwise (release_store.py).
+    store: StoreSpec | None = None
 
 
 class TierDbtRelease(Spec):
@@ -80,6 +83,8 @@ class TierDagsRelease(Spec):
 class TierReleaseSpec(Spec):
     dbt: TierDbtRelease = Field(default_factory=TierDbtRelease)
     dags: TierDagsRelease = Field(default_factory=TierDagsRelease)
+    # This tier's release ledger (default: the platform's, else next to its Terraform state).
+    store: StoreSpec | None = None
 
 
 @dataclass(frozen=True)

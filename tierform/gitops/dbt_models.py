@@ -1,5 +1,6 @@
 """The dbt models a tier's release will build: `dbt ls -s state:modified+` against the
-manifest of the tier's last successful release (.tierform/releases/<tier>/dbt/last-success/).
+manifest of the tier's last successful release, read from the tier's release ledger (or, with
+--dbt-state-root, from a folder holding <tier>/dbt/last-success/manifest.json).
 
 dbt runs only when asked for (it costs seconds), as a subprocess, with its own target and
 log folders in a temporary directory so nothing lands in the dbt project.
@@ -19,6 +20,30 @@ RELEASES_DIR = Path(".tierform/releases")
 
 def last_success_dir(tier: str, releases_dir: Path = RELEASES_DIR) -> Path:
     return releases_dir / tier / "dbt" / "last-success"
+
+
+def ledger_state_dir(config: Path, tier: str, into: Path) -> tuple[Path, str, str | None]:
+    """The tier's last successful manifest downloaded from its ledger into `into/<tier>`
+    (an empty folder when there is none), where that ledger is, and why it could not be
+    read, if so."""
+    from tierform.config import ConfigError, load_platform
+    from tierform.ledger import LedgerError, dbt_records, tier_ledger
+
+    dest = into / tier
+    where = f"the release ledger of {tier}"
+    try:
+        platform = load_platform(config)
+        spec = platform.tiers.get(tier)
+        step = platform.dbt_step(spec) if spec is not None else None
+        if step is not None:
+            ledger = tier_ledger(platform, spec)
+            where = ledger.location
+            dbt_records.fetch_last_success(ledger, step.target, dest)
+    except ConfigError:
+        return dest, where, "the configuration does not validate, so the tier's ledger is unknown"
+    except LedgerError as exc:
+        return dest, where, f"the tier's release ledger could not be read ({exc})"
+    return dest, where, None
 
 
 @dataclass(frozen=True)

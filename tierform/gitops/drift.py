@@ -2,7 +2,10 @@
 
 Runs `terraform plan -detailed-exitcode` (refresh included) and writes a Markdown report:
 the objects changed outside Terraform (`resource_drift`) and what an apply would do now.
-Exit 0: in sync; 2: drift or pending changes (report written); 1: terraform failed.
+What an apply would do is drift only if the checkout is the commit the tier last deployed
+(from its release ledger); on a newer commit those changes are merged but not yet promoted:
+"pending", reported as such and not as drift.
+Exit 0: in sync or only pending changes; 2: drift (report written); 1: terraform failed.
 """
 
 from __future__ import annotations
@@ -48,7 +51,36 @@ def detect(stack: str, *, outdir: Path = DEFAULT_OUTDIR) -> Plan | None:
         return parse_plan(json.loads(terraform.show_json(folder, plan_file)), f"{stack} plan")
 
 
-def report(stack: str, plan: Plan, *, run_url: str | None = None) -> str:
+def deployed_commit(config: Path, tier: str) -> str | None:
+    """The commit the tier last deployed successfully, from its ledger (None: unknown)."""
+    from tierform.config import ConfigError, load_platform
+    from tierform.ledger import LedgerError, deployments, tier_ledger
+
+    try:
+        platform = load_platform(config)
+        if tier not in platform.tiers:
+            return None  # a sandbox stack: no ledger of its own
+        entry = deployments.last_success(tier_ledger(platform, platform.tiers[tier]))
+    except (ConfigError, LedgerError) as exc:
+        print(f"tierform drift: {tier}: deployed commit unknown ({exc})", file=sys.stderr)
+        return None
+    return entry["commit"] if entry else None
+
+
+def checked_out_commit() -> str | None:
+    import os
+    import subprocess
+
+    if os.environ.get("GITHUB_SHA"):
+        return os.environ["GITHUB_SHA"]
+    result = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True)
+    return result.stdout.strip() if result.returncode == 0 else None
+
+
+def report(
+    stack: str, plan: Plan, *, run_url: str | None = None, pending_since: str | None = None
+) -> str:
+    """`pending_since`: the deployed commit, when the checkout is newer (changes are pending)."""
     lines = [marker(stack), f"## Drift in tier `{stack}`", ""]
     lines.append(
         "`terraform plan -detailed-exitcode` found differences between the tier and its "
@@ -62,7 +94,13 @@ def report(stack: str, plan: Plan, *, run_url: str | None = None) -> str:
         lines += [f"- {code(r.address)} ({r.action})" for r in plan.drift]
         lines.append("")
     pending = [c for c in plan.changes if c.action in ("add", "change", "destroy", "replace")]
-    if pending:
+    if pending and pending_since:
+        lines += [
+            f"**Pending, not drift ({len(pending)}):** merged since the deployed commit "
+            f"{code(pending_since[:12])}, waiting for the next promotion:",
+            "",
+        ]
+    elif pending:
         lines += [f"**What the next apply would do ({len(pending)}):**", ""]
         lines += [f"- {r.action}: {code(r.address)}" for r in pending]
         lines.append("")
@@ -85,8 +123,12 @@ def drift_command(
     run_url: Annotated[
         str | None, typer.Option("--run-url", help="link to the CI run, for the report")
     ] = None,
+    config: Annotated[
+        Path, typer.Option("--config", help="configuration folder (finds the tier's ledger)")
+    ] = Path("config"),
 ) -> None:
-    """Detect drift of one tier: exit 0 in sync, 2 drifted (report written), 1 error."""
+    """Detect drift of one tier: exit 0 in sync (or only pending changes), 2 drifted
+    (report written), 1 error."""
     try:
         plan = detect(tier, outdir=outdir)
     except TerraformError as exc:
@@ -97,7 +139,19 @@ def drift_command(
             report_file.unlink(missing_ok=True)  # a report from an earlier run is no longer true
         print(f"tierform drift: {tier}: no drift", file=sys.stderr)
         return
-    text = report(tier, plan, run_url=run_url)
+    deployed, head = deployed_commit(config, tier), checked_out_commit()
+    pending_since = deployed if deployed and head and deployed != head else None
+    if pending_since and not plan.drift:
+        if report_file is not None:
+            report_file.unlink(missing_ok=True)
+        print(
+            f"tierform drift: {tier}: no drift; "
+            f"{sum(c.action != 'no-op' for c in plan.changes)} change(s) pending since the "
+            f"deployed commit {deployed[:12]} (checked out {head[:12]})",
+            file=sys.stderr,
+        )
+        return
+    text = report(tier, plan, run_url=run_url, pending_since=pending_since)
     if report_file is None:
         sys.stdout.write(text)
     else:

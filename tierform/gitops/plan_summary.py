@@ -16,8 +16,9 @@ cut until the comment fits, but the destroy/replace list at the top never is.
 from __future__ import annotations
 
 import sys
+import tempfile
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -25,7 +26,7 @@ import typer
 
 from tierform.gitops.attribute_diff import SENSITIVE, UNKNOWN, AttributeChange
 from tierform.gitops.dag_changes import FileChange, GitError, dag_changes
-from tierform.gitops.dbt_models import RELEASES_DIR, ModelSelection, last_success_dir
+from tierform.gitops.dbt_models import ModelSelection, last_success_dir, ledger_state_dir
 from tierform.gitops.markdown import GITHUB_COMMENT_LIMIT, cell, code, short_hash
 from tierform.gitops.plan_model import Plan, PlanFormatError, ResourceChange, load_plan
 from tierform.gitops.plan_status import SUFFIX as STATUS_SUFFIX
@@ -468,11 +469,13 @@ def plan_summary(
         typer.Option("--dbt-target", help="dbt target (default: the tier's from config)"),
     ] = None,
     dbt_state_root: Annotated[
-        Path,
+        Path | None,
         typer.Option(
-            "--dbt-state-root", help="folder holding <tier>/dbt/last-success/manifest.json"
+            "--dbt-state-root",
+            help="folder holding <tier>/dbt/last-success/manifest.json "
+            "(default: each tier's release ledger)",
         ),
-    ] = RELEASES_DIR,
+    ] = None,
     dags_folder: Annotated[
         Path | None,
         typer.Option(
@@ -502,23 +505,32 @@ def plan_summary(
         raise typer.Exit(EXIT_BAD_INPUT) from None
     platform = _load_config(config)
     tiers = _in_promotion_order(tiers, platform)
-    for t in tiers:
-        if t.usable is None or not any("dbt" in s.address for s in _release_steps(t.usable)):
-            continue
-        source = dbt_source(
-            t.tier,
-            platform,
-            project=dbt_project,
-            profiles_dir=dbt_profiles_dir,
-            target=dbt_target,
-        )
-        if source is not None:
+    with tempfile.TemporaryDirectory(prefix="tierform-dbt-state-") as states:
+        for t in tiers:
+            if t.usable is None or not any("dbt" in s.address for s in _release_steps(t.usable)):
+                continue
+            source = dbt_source(
+                t.tier,
+                platform,
+                project=dbt_project,
+                profiles_dir=dbt_profiles_dir,
+                target=dbt_target,
+            )
+            if source is None:
+                continue
+            problem, where = None, None
+            if dbt_state_root is not None:
+                state = last_success_dir(t.tier, dbt_state_root)
+            else:
+                state, where, problem = ledger_state_dir(config, t.tier, Path(states))
             t.models = models_to_build(
                 source.project_dir,
-                state_dir=last_success_dir(t.tier, dbt_state_root),
+                state_dir=state,
                 target=source.target,
                 profiles_dir=source.profiles_dir,
             )
+            if problem or where:  # name the ledger, not a temporary folder
+                t.models = replace(t.models, error=problem or t.models.error, state_dir=where)
     summary = Summary(tiers, title=title)
     dags_repo = Path(".")
     if dags_folder is None and platform is not None and platform.platform.release.dags:

@@ -7,7 +7,6 @@ live once, in config/platform.yaml `promotion:`. Output is JSON (and, with
 
 from __future__ import annotations
 
-import fnmatch
 import json
 import os
 import sys
@@ -17,7 +16,7 @@ from typing import Annotated, Any
 import typer
 
 from tierform.config import EXIT_BAD_INPUT, ConfigError, PlatformConfig, load_platform
-from tierform.config.promotion import apply_mode
+from tierform.config.promotion import apply_mode, ref_matches
 
 EVENTS = ("push", "pull_request", "schedule", "workflow_dispatch")
 
@@ -44,6 +43,8 @@ def _entry(platform: PlatformConfig, tier: str) -> dict[str, Any]:
         "approval": rule.approval,
         "protected": platform.tiers[tier].is_protected,
         "apply": apply_mode(rule, platform.tiers[tier].is_protected),
+        # Tiers that must have deployed the commit first (`tierform promotion-check`).
+        "requires": rule.requires,
     }
 
 
@@ -58,7 +59,7 @@ def decide(platform: PlatformConfig, event: str, ref: str | None) -> dict[str, A
         kind, name = split_ref(ref)
         for tier in ordered:
             patterns = rules[tier].branches if kind == "branch" else rules[tier].tags
-            if any(fnmatch.fnmatchcase(name, p) for p in patterns):
+            if any(ref_matches(p, name) for p in patterns):
                 deploy.append(_entry(platform, tier))
     return {
         "event": event,

@@ -1,18 +1,21 @@
-"""`python -m tierform.release dbt|dags|rollback|status --tier T` (typer).
+"""`python -m tierform.release dbt|dags|rollback|status|repair|unlock|… --tier T` (typer).
 
-Exit codes: 0 done, 1 the release failed (a dbt node, a DAG import error, a publish error),
-2 bad input (configuration, unknown tier).
+Exit codes: 0 done, 1 the release failed (a dbt node, a DAG import error, a publish error,
+the tier locked by another release, the ledger unreachable), 2 bad input (configuration,
+unknown tier, a damaged ledger record — named in the message).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
 import typer
 
 from tierform.config import EXIT_BAD_INPUT, ConfigError
+from tierform.ledger import CorruptRecord, LedgerError
 from tierform.release.context import ReleaseContext, ReleaseError, load_context
 from tierform.release.lock import tier_lock
 from tierform.release.report import Reporter
@@ -25,6 +28,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
+PlanFileOption = typer.Option(None, "--plan-file", help="the applied plan (its digest is kept)")
 TierOption = typer.Option(..., "--tier", "-t", help="tier name (config/tiers/<tier>.yaml)")
 RootOption = typer.Option(
     None, "--root", help="repository root (default: $TIERFORM_ROOT or the working directory)"
@@ -39,13 +43,25 @@ def _context(tier: str, root: Path | None) -> ReleaseContext:
         raise typer.Exit(EXIT_BAD_INPUT) from None
 
 
-def _run(step: str, tier: str, root: Path | None, action) -> None:
+def _run(
+    step: str, tier: str, root: Path | None, action, *, locked: bool = True, precheck=None
+) -> None:
+    """`precheck(ctx)` raises ReleaseError when the tier has nothing to do, before the ledger
+    is touched (a tier without DAGs needs no lock, and no credentials for its store)."""
     ctx = _context(tier, root)
     report = Reporter(step, tier)
     try:
-        with tier_lock(ctx.release_dir):
+        if precheck is not None:
+            precheck(ctx)
+        if locked:
+            with tier_lock(ctx, report, step):
+                ok = action(ctx, report)
+        else:
             ok = action(ctx, report)
-    except ReleaseError as exc:
+    except CorruptRecord as exc:
+        report.fail(str(exc))
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+    except (ReleaseError, LedgerError) as exc:
         report.fail(str(exc))
         raise typer.Exit(1) from None
     if ok is False:
@@ -64,25 +80,143 @@ def dbt(
     root: Path | None = RootOption,
 ) -> None:
     """`dbt deps` (if packages are declared), then `dbt build --target <tier's target>`."""
-    from tierform.release.dbt_build import release_dbt
+    from tierform.release.dbt_build import dbt_step, release_dbt
 
-    _run("dbt", tier, root, lambda ctx, report: release_dbt(ctx, report, slim=slim).success)
+    _run(
+        "dbt",
+        tier,
+        root,
+        lambda ctx, report: release_dbt(ctx, report, slim=slim).success,
+        precheck=dbt_step,
+    )
 
 
 @app.command()
 def dags(tier: str = TierOption, root: Path | None = RootOption) -> None:
     """Validate the DAGs with Airflow's parser, then publish them as a new release."""
-    from tierform.release.dag_release import release_dags
+    from tierform.release.dag_release import dag_target, release_dags
 
-    _run("dags", tier, root, release_dags)
+    _run("dags", tier, root, release_dags, precheck=dag_target)
 
 
 @app.command()
-def rollback(tier: str = TierOption, root: Path | None = RootOption) -> None:
-    """Re-activate the DAG release before the active one."""
+def rollback(
+    tier: str = TierOption,
+    to: str | None = typer.Option(
+        None, "--to", help="release id to activate (default: the previous)"
+    ),
+    root: Path | None = RootOption,
+) -> None:
+    """Re-activate the DAG release before the active one (or the one --to names)."""
+    from tierform.release.dag_release import dag_target
     from tierform.release.dag_release import rollback as do_rollback
 
-    _run("rollback", tier, root, do_rollback)
+    _run(
+        "rollback",
+        tier,
+        root,
+        lambda ctx, report: do_rollback(ctx, report, to=to),
+        precheck=dag_target,
+    )
+
+
+@app.command()
+def repair(tier: str = TierOption, root: Path | None = RootOption) -> None:
+    """Make the tier's DAG release record consistent (damaged state, interrupted switch,
+    partial uploads); the active release is kept and re-published if in doubt."""
+    from tierform.release.dag_release import dag_target
+    from tierform.release.dag_release import repair as do_repair
+
+    _run("repair", tier, root, do_repair, precheck=dag_target)
+
+
+@app.command()
+def unlock(
+    tier: str = TierOption,
+    lock_id: str = typer.Option(..., "--lock-id", help="the id the lock message names"),
+    root: Path | None = RootOption,
+) -> None:
+    """Remove a stuck release lock of the tier (as `terraform force-unlock`)."""
+    from tierform.ledger.lease import describe
+    from tierform.ledger.lease import unlock as do_unlock
+
+    def action(ctx, report):
+        removed = do_unlock(ctx.ledger, lock_id)
+        report.ok(f"removed the lock of {describe(removed)}")
+
+    _run("unlock", tier, root, action, locked=False)
+
+
+@app.command("record-deployment")
+def record_deployment(
+    tier: str = TierOption,
+    outcome: str = typer.Option(..., "--outcome", help="success or failure"),
+    commit: str | None = typer.Option(None, "--commit", help="default: $GITHUB_SHA or git HEAD"),
+    plan_file: Path | None = PlanFileOption,
+    run_url: str | None = typer.Option(None, "--run-url", help="default: this GitHub run"),
+    root: Path | None = RootOption,
+) -> None:
+    """Record one apply of the tier (commit, outcome, plan digest, who, run) in its ledger."""
+    from tierform.ledger.deployments import OUTCOMES
+    from tierform.release.deployment import record_deployment as record
+
+    if outcome not in OUTCOMES:
+        print(f"--outcome {outcome!r}: expected one of {', '.join(OUTCOMES)}", file=sys.stderr)
+        raise typer.Exit(EXIT_BAD_INPUT)
+
+    def action(ctx, report):
+        entry = record(ctx, outcome, commit=commit, plan_file=plan_file, url=run_url)
+        report.ok(
+            f"recorded {outcome} of commit {entry['commit'][:10]} in {ctx.ledger.url(entry['key'])}"
+        )
+
+    _run("deployment", tier, root, action, locked=False)
+
+
+@app.command()
+def deployed(tier: str = TierOption, root: Path | None = RootOption) -> None:
+    """Print the commit the tier last deployed successfully (exit 1 when none is recorded)."""
+    from tierform.ledger.deployments import last_success
+
+    def action(ctx, report):
+        entry = last_success(ctx.ledger)
+        if entry is None:
+            report.fail(
+                f"no successful deployment of tier {tier!r} is recorded in {ctx.ledger.location}"
+            )
+            return False
+        print(entry["commit"])
+
+    _run("deployed", tier, root, action, locked=False)
+
+
+@app.command()
+def summary(
+    github_summary: bool = typer.Option(
+        False, "--github-summary", help="append to $GITHUB_STEP_SUMMARY instead of stdout"
+    ),
+    root: Path | None = RootOption,
+) -> None:
+    """Markdown status of every tier (for a CI job summary); a tier whose ledger cannot be
+    read is reported as such, not skipped."""
+    from tierform.release.context import load_root_platform
+    from tierform.release.status import markdown_summary
+
+    try:
+        repo_root, platform = load_root_platform(root)
+    except ConfigError as exc:
+        print(exc, file=sys.stderr)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+    text = markdown_summary(platform, repo_root)
+    if github_summary:
+        target = os.environ.get("GITHUB_STEP_SUMMARY")
+        if not target:
+            print("--github-summary needs $GITHUB_STEP_SUMMARY", file=sys.stderr)
+            raise typer.Exit(EXIT_BAD_INPUT)
+        with open(target, "a", encoding="utf-8") as handle:
+            handle.write(text)
+    else:
+        print(text, end="")
 
 
 @app.command()
@@ -92,10 +226,18 @@ def status(
     hints: bool = typer.Option(False, "--hints", help="also say how to look at local results"),
     root: Path | None = RootOption,
 ) -> None:
-    """What is released where: DAG release (hash, time, DAG ids), last dbt result."""
+    """What is released where: DAG release (hash, time, DAG ids), last dbt result, last
+    deployment, the lock — from the tier's ledger."""
     from tierform.release.status import how_to_look, render, tier_status
 
-    data = tier_status(_context(tier, root))
+    try:
+        data = tier_status(_context(tier, root))
+    except CorruptRecord as exc:
+        print(f"tierform-release[status {tier}] FAILED: {exc}", file=sys.stderr)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+    except LedgerError as exc:
+        print(f"tierform-release[status {tier}] FAILED: {exc}", file=sys.stderr)
+        raise typer.Exit(1) from None
     if as_json:
         print(json.dumps(data, indent=2))
         return

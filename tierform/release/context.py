@@ -1,14 +1,16 @@
 """Where a release runs: the repository, the tier's validated settings, the release folders.
 
 The release CLI runs with the repository root as working directory (the Terraform step
-`cd`s there); `--root` or TIERFORM_ROOT say otherwise. Release state lives under the
-git-ignored `.tierform/releases/<tier>/`.
+`cd`s there); `--root` or TIERFORM_ROOT say otherwise. Release records live in the tier's
+ledger (tierform/ledger: S3, GCS or a folder); `.tierform/releases/<tier>/` is only this
+machine's scratch space (dbt's target folder, DAG releases materialized for publishing).
 """
 
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from tierform.config import ConfigError, ConfigIssue, PlatformConfig, TierSpec, load_platform
@@ -28,20 +30,34 @@ class ReleaseContext:
 
     @property
     def release_dir(self) -> Path:
+        """This machine's scratch space for the tier (never the record of anything)."""
         return self.root / RELEASES_DIR / self.tier.name
+
+    @cached_property
+    def ledger(self):
+        from tierform.ledger import tier_ledger
+
+        return tier_ledger(self.platform, self.tier, self.root)
 
     def path(self, repo_relative: str) -> Path:
         """A path from config (relative to the config folder's parent)."""
         return self.platform.repo_root / repo_relative
 
 
-def load_context(tier: str, root: Path | None = None, config: Path | None = None) -> ReleaseContext:
-    """Load and validate the configuration; raises ConfigError for bad input."""
+def load_root_platform(
+    root: Path | None = None, config: Path | None = None
+) -> tuple[Path, PlatformConfig]:
+    """(repository root, validated configuration); raises ConfigError for bad input."""
     root = (root or Path(os.environ.get("TIERFORM_ROOT") or ".")).absolute()
     config_dir = config or Path(os.environ.get("TIERFORM_CONFIG") or root / "config")
     if not config_dir.is_absolute():
         config_dir = root / config_dir
-    platform = load_platform(config_dir)
+    return root, load_platform(config_dir)
+
+
+def load_context(tier: str, root: Path | None = None, config: Path | None = None) -> ReleaseContext:
+    """Load and validate the configuration; raises ConfigError for bad input."""
+    root, platform = load_root_platform(root, config)
     if tier not in platform.tiers:
         raise ConfigError(
             [

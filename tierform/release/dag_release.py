@@ -1,44 +1,38 @@
-"""`tierform.release dags` and `rollback`: versioned DAG releases of one tier.
+"""`tierform.release dags`, `rollback` and `repair`: versioned DAG releases of one tier.
 
-Every publish is a complete folder under `.tierform/releases/<tier>/dags/versions/<id>/`
-(the DAG files plus RELEASE.json: content hash, git SHA, time, DAG ids, target), validated
-with Airflow's parser *before* the tier's target is touched. `releases.json` lists the
-releases in order and which one is active; rollback re-publishes the one before it.
+Every publish is a complete folder (the DAG files plus RELEASE.json: content hash, git SHA,
+time, DAG ids, target), validated with Airflow's parser before anything is recorded or
+touched. Its record lives in the tier's ledger (tierform/ledger/dag_records.py), in this
+order: upload the release, record it as being switched to, switch the target, mark it
+active. This machine keeps a materialized copy under `.tierform/releases/<tier>/dags/
+versions/<id>/` (what a local DAGs folder links to, what a publisher uploads from); a fresh
+clone downloads a release from the ledger before it re-publishes it.
 """
 
 from __future__ import annotations
 
+import json
 import shutil
 import sys
 from pathlib import Path
 
 from tierform.config.airflow import DagTarget
+from tierform.ledger import CorruptRecord
+from tierform.ledger import dag_records as records
 from tierform.release.content import content_sha256, shipped_files
 from tierform.release.context import ReleaseContext, ReleaseError
 from tierform.release.dag_check import check_dags
 from tierform.release.dbt_build import duckdb_path
 from tierform.release.publishers import publisher_for
-from tierform.release.records import git_sha, now, read_json, write_json
+from tierform.release.records import git_sha, now, write_json
 from tierform.release.report import Reporter
 
-MANIFEST = "RELEASE.json"
+MANIFEST = records.MANIFEST
 KEEP_VERSIONS = 10
 
 
-def dags_dir(ctx: ReleaseContext) -> Path:
-    return ctx.release_dir / "dags"
-
-
 def versions_dir(ctx: ReleaseContext) -> Path:
-    return dags_dir(ctx) / "versions"
-
-
-def releases(ctx: ReleaseContext) -> dict:
-    """{"releases": [manifest, …] oldest first, "active": release id or None,
-    "history": [release id, …] the activations, a stack: publish pushes, rollback pops}."""
-    state = read_json(dags_dir(ctx) / "releases.json", {"releases": [], "active": None})
-    state.setdefault("history", [state["active"]] if state["active"] else [])
-    return state
+    return ctx.release_dir / "dags" / "versions"
 
 
 def dag_target(ctx: ReleaseContext) -> DagTarget:
@@ -50,30 +44,48 @@ def dag_target(ctx: ReleaseContext) -> DagTarget:
     return ctx.tier.airflow.dag_target(ctx.tier.name)
 
 
+def state(ctx: ReleaseContext) -> dict:
+    """The tier's DAG release state from the ledger (CorruptRecord when it is damaged)."""
+    return records.read_state(ctx.ledger)
+
+
 def release_dags(ctx: ReleaseContext, report: Reporter) -> dict:
     target = dag_target(ctx)
     step = ctx.platform.dags_step(ctx.tier)
     assert step is not None
+    ledger = ctx.ledger
+    current = records.read_state(ledger)  # a damaged record stops us before anything changes
+    if current["switching"]:
+        abandoned = current["switching"]
+        report.info(
+            f"an earlier switch to release {abandoned} was interrupted; it never became "
+            "active and is dropped (this release replaces whatever is live)"
+        )
+        current["releases"] = [r for r in current["releases"] if r != abandoned]
+        current["switching"] = None
+        records.write_state(ledger, current)
+    for orphan in records.clean_partial(ledger, current):
+        report.info(f"removed partial release {orphan} (an upload that was never recorded)")
     source = ctx.path(step.folder)
     content = content_sha256(source)
     stamp = now().replace("-", "").replace(":", "")
     release_id = f"{stamp}-{content[:12]}"
-    if (versions_dir(ctx) / release_id).exists():  # published twice within one second
-        release_id += f"-{len(releases(ctx)['releases'])}"
+    if release_id in current["releases"]:  # published twice within one second
+        release_id += f"-{len(current['releases'])}"
     staging = versions_dir(ctx) / f".{release_id}.tmp"
     final = versions_dir(ctx) / release_id
     shutil.rmtree(staging, ignore_errors=True)
     report.info(f"staging {step.folder} as release {release_id}")
     files = _stage(source, staging)
     manifest = _manifest(ctx, target, release_id, content, files)
-    write_json(staging / MANIFEST, manifest)  # the DAGs read their tier from it while parsing
+    _write_local_manifest(ctx, target, staging, manifest)  # the DAGs read their tier from it
     try:
         report.info("validating with Airflow's DAG parser")
         check = check_dags(ctx.root, staging, {"PYTHONDONTWRITEBYTECODE": "1"})
         if not check.ok:
             report.fail(
                 f"{len(check.errors)} DAG file(s) failed to import; nothing was published "
-                f"(active release unchanged: {releases(ctx)['active'] or 'none'})"
+                f"(active release unchanged: {current['active'] or 'none'})"
             )
             for line in check.error_lines():
                 report.detail(line)
@@ -85,40 +97,171 @@ def release_dags(ctx: ReleaseContext, report: Reporter) -> dict:
                 "of the tier); set release.dags.enabled: false to stop publishing"
             )
         manifest["dag_ids"] = sorted(check.dags)
-        write_json(staging / MANIFEST, manifest)
+        _write_local_manifest(ctx, target, staging, manifest)
+        shutil.rmtree(final, ignore_errors=True)
         staging.rename(final)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     report.ok(f"{len(manifest['dag_ids'])} DAG(s) valid: {', '.join(manifest['dag_ids'])}")
+    # 1. record the new release (files, then manifest, then the state naming it)
+    records.upload(ledger, final, manifest)
+    current["releases"].append(release_id)
+    current["switching"] = release_id
+    records.write_state(ledger, current)
+    # 2. switch
     try:
         where = publisher_for(target, ctx.root).publish(final)
     except BaseException:
         # Not published, so not a release: the previous one stays active and listed.
+        current["releases"].remove(release_id)
+        current["switching"] = None
+        records.write_state(ledger, current)
+        records.delete_release(ledger, release_id)
         shutil.rmtree(final, ignore_errors=True)
         raise
-    _record(ctx, manifest, activate=release_id)
-    report.ok(f"published release {release_id} to {where}")
+    # 3. mark active
+    _activate(ctx, current, release_id, kind="publish")
+    report.ok(f"published release {release_id} to {where} (recorded in {ledger.location})")
     return manifest
 
 
-def rollback(ctx: ReleaseContext, report: Reporter) -> dict:
+def rollback(ctx: ReleaseContext, report: Reporter, to: str | None = None) -> dict:
     """Re-activate the release that was active before the current one (repeatable: each
-    rollback steps one activation further back)."""
+    rollback steps one activation further back), or the release `to` names."""
     target = dag_target(ctx)
-    state = releases(ctx)
-    history = state["history"]
-    if len(history) < 2:
+    ledger = ctx.ledger
+    current = records.read_state(ledger)
+    if current["switching"]:
+        raise ReleaseError(
+            f"a switch to release {current['switching']} was interrupted, so what is live is "
+            f"unknown; run `tierform release repair --tier {ctx.tier.name}` first"
+        )
+    history = current["history"]
+    if to is not None:
+        if to not in current["releases"]:
+            raise ReleaseError(
+                f"release {to!r} is not kept for tier {ctx.tier.name!r} "
+                f"(kept: {', '.join(current['releases']) or 'none'})"
+            )
+        chosen, kind = to, "activate"
+    elif len(history) < 2:
         raise ReleaseError(f"tier {ctx.tier.name!r} has no earlier DAG release to roll back to")
-    by_id = {r["release_id"]: r for r in state["releases"]}
-    previous = by_id.get(history[-2])
-    folder = versions_dir(ctx) / history[-2]
-    if previous is None or not folder.is_dir():
-        raise ReleaseError(f"release {history[-2]} is no longer kept ({folder})")
-    report.info(f"rolling back {state['active']} → {previous['release_id']}")
-    where = publisher_for(target, ctx.root).publish(folder)
-    _record(ctx, None, activate=previous["release_id"], rollback=True)
-    report.ok(f"release {previous['release_id']} is active again ({where})")
-    return previous
+    else:
+        chosen, kind = history[-2], "rollback"
+    if chosen not in current["releases"]:
+        raise ReleaseError(f"release {chosen} is no longer kept in {ledger.location}")
+    folder = materialize(ctx, target, chosen)
+    report.info(f"rolling back {current['active']} → {chosen}")
+    current["switching"] = chosen
+    records.write_state(ledger, current)
+    try:
+        where = publisher_for(target, ctx.root).publish(folder)
+    except BaseException:
+        current["switching"] = None
+        records.write_state(ledger, current)
+        raise
+    _activate(ctx, current, chosen, kind=kind)
+    report.ok(f"release {chosen} is active again ({where})")
+    return records.manifest(ledger, chosen)
+
+
+def repair(ctx: ReleaseContext, report: Reporter) -> dict:
+    """Make the ledger's DAG record whole again: rebuild a damaged state.json from the stored
+    releases and the activation log, settle an interrupted switch by re-publishing the
+    recorded active release, drop releases whose objects are damaged, remove partial
+    uploads. The active release is never deleted."""
+    target = dag_target(ctx)
+    ledger = ctx.ledger
+    republish = False
+    try:
+        current = records.read_state(ledger)
+    except CorruptRecord as exc:
+        report.info(f"{exc}: rebuilding it from the stored releases and activations")
+        complete, _partial = records.stored_releases(ledger)
+        history = records.replay_activations(ledger, set(complete))
+        current = {
+            "releases": complete,
+            "active": history[-1] if history else None,
+            "history": history,
+            "switching": None,
+        }
+        republish = True
+    if current["switching"]:
+        report.info(f"the switch to release {current['switching']} was interrupted")
+        if current["switching"] != current["active"]:
+            current["releases"] = [r for r in current["releases"] if r != current["switching"]]
+        current["switching"] = None
+        republish = True
+    readable = []
+    for release_id in current["releases"]:
+        try:
+            records.manifest(ledger, release_id)
+            readable.append(release_id)
+        except CorruptRecord as exc:
+            if release_id == current["active"]:
+                raise ReleaseError(
+                    f"the active release {release_id} is damaged ({exc}); publish a new "
+                    f"release (`make deploy TIER={ctx.tier.name}`) to replace it"
+                ) from None
+            report.info(f"dropping release {release_id}: {exc}")
+    current["releases"] = readable
+    current["history"] = [h for h in current["history"] if h in readable]
+    if current["active"] and (
+        not current["history"] or current["history"][-1] != current["active"]
+    ):
+        current["history"].append(current["active"])
+    for orphan in records.clean_partial(ledger, current):
+        report.info(f"removed partial or unrecorded release {orphan}")
+    if republish and current["active"]:
+        folder = materialize(ctx, target, current["active"])
+        where = publisher_for(target, ctx.root).publish(folder)
+        report.info(f"re-published the recorded active release {current['active']} to {where}")
+    records.write_state(ledger, current)
+    report.ok(
+        f"DAG record of tier {ctx.tier.name!r} is consistent: {len(readable)} release(s), "
+        f"active {current['active'] or 'none'}"
+    )
+    return current
+
+
+def materialize(ctx: ReleaseContext, target: DagTarget, release_id: str) -> Path:
+    """This machine's copy of a release, downloaded from the ledger when it is not here."""
+    folder = versions_dir(ctx) / release_id
+    local = folder / MANIFEST
+    try:
+        have = json.loads(local.read_text(encoding="utf-8")) if local.is_file() else None
+    except (OSError, json.JSONDecodeError):
+        have = None
+    if have is None or have.get("release_id") != release_id:
+        manifest = records.download(ctx.ledger, release_id, folder)
+        _write_local_manifest(ctx, target, folder, manifest)
+    return folder
+
+
+def _activate(ctx: ReleaseContext, current: dict, release_id: str, *, kind: str) -> None:
+    ledger = ctx.ledger
+    records.record_activation(ledger, release_id, kind, now())
+    if kind == "rollback":
+        current["history"].pop()
+    else:
+        current["history"].append(release_id)
+    current["active"] = release_id
+    current["switching"] = None
+    dropped = _prune(current)
+    records.write_state(ledger, current)
+    for old in dropped:  # only after the state no longer lists them
+        records.delete_release(ledger, old)
+        shutil.rmtree(versions_dir(ctx) / old, ignore_errors=True)
+
+
+def _prune(current: dict) -> list[str]:
+    """Keep the newest KEEP_VERSIONS releases, and always the last two activations (what
+    the next rollback needs); returns the ids to forget."""
+    ids = current["releases"]
+    keep = set(ids[-KEEP_VERSIONS:]) | set(current["history"][-2:])
+    current["releases"] = [r for r in ids if r in keep]
+    current["history"] = [h for h in current["history"] if h in keep]
+    return [r for r in ids if r not in keep]
 
 
 def _stage(source: Path, staging: Path) -> list[str]:
@@ -137,8 +280,9 @@ def _stage(source: Path, staging: Path) -> list[str]:
 def _manifest(
     ctx: ReleaseContext, target: DagTarget, release_id: str, content: str, files: list[str]
 ) -> dict:
+    """What the ledger records: the same on every machine (no machine paths)."""
     dbt = ctx.platform.dbt_step(ctx.tier)
-    manifest = {
+    return {
         "release_id": release_id,
         "tier": ctx.tier.name,
         "content_sha256": content,
@@ -150,40 +294,19 @@ def _manifest(
         "environment": target.environment_name,
         "dbt_target": dbt.target if dbt else None,
     }
-    if dbt and target.kind == "local":
-        # A local Airflow runs on this machine: its tasks use the repository's project, this
-        # virtualenv's dbt and the tier's DuckDB file. (Machine paths are fine here: this
-        # file lives in the git-ignored .tierform/, never in the synthesized JSON or state.)
-        manifest["dbt_project_dir"] = str(ctx.path(dbt.project_dir))
-        manifest["dbt_executable"] = str(Path(sys.executable).parent / "dbt")
-        if dbt.adapter == "duckdb":
-            manifest["dbt_env"] = {"TIERFORM_DUCKDB_PATH": str(duckdb_path(ctx, dbt.target))}
-    return manifest
 
 
-def _record(
-    ctx: ReleaseContext, manifest: dict | None, *, activate: str, rollback: bool = False
+def _write_local_manifest(
+    ctx: ReleaseContext, target: DagTarget, folder: Path, manifest: dict
 ) -> None:
-    state = releases(ctx)
-    if manifest is not None:
-        state["releases"].append(manifest)
-    if rollback:
-        state["history"].pop()
-    else:
-        state["history"].append(activate)
-    state["active"] = activate
-    state["releases"], state["history"] = _prune(ctx, state["releases"], state["history"])
-    write_json(dags_dir(ctx) / "releases.json", state)
-
-
-def _prune(
-    ctx: ReleaseContext, kept: list[dict], history: list[str]
-) -> tuple[list[dict], list[str]]:
-    """Keep the newest KEEP_VERSIONS releases, and always the last two activations (what
-    the next rollback needs); forget the rest, folders included."""
-    ids = [r["release_id"] for r in kept]
-    keep = set(ids[-KEEP_VERSIONS:]) | set(history[-2:])
-    for release_id in ids:
-        if release_id not in keep:
-            shutil.rmtree(versions_dir(ctx) / release_id, ignore_errors=True)
-    return [r for r in kept if r["release_id"] in keep], [h for h in history if h in keep]
+    """RELEASE.json inside the published folder. A local Airflow runs on this machine: its
+    tasks use this checkout's project, this virtualenv's dbt and the tier's DuckDB file.
+    These machine paths go into this machine's copy only, never into the ledger."""
+    local = dict(manifest)
+    dbt = ctx.platform.dbt_step(ctx.tier)
+    if dbt and target.kind == "local":
+        local["dbt_project_dir"] = str(ctx.path(dbt.project_dir))
+        local["dbt_executable"] = str(Path(sys.executable).parent / "dbt")
+        if dbt.adapter == "duckdb":
+            local["dbt_env"] = {"TIERFORM_DUCKDB_PATH": str(duckdb_path(ctx, dbt.target))}
+    write_json(folder / MANIFEST, local)

@@ -1,9 +1,9 @@
 """`tierform.release dbt`: build the tier's dbt project and keep its artifacts.
 
-Layout under `.tierform/releases/<tier>/dbt/`:
-  <content hash>/manifest.json, run_results.json, release.json   one folder per content hash
-  last-success/manifest.json (+ run_results.json, release.json)  what --slim defers to
-  last.json                                                      the latest result (status)
+dbt works in this machine's scratch folder `.tierform/releases/<tier>/dbt/<content hash>/`;
+the record of each build (manifest, run results, result) goes to the tier's ledger
+(tierform/ledger/dbt_records.py), which is where `--slim` finds the last successful
+manifest, from any clone or CI runner.
 """
 
 from __future__ import annotations
@@ -17,13 +17,14 @@ from pathlib import Path
 import yaml
 
 from tierform.config.release import DbtStep
+from tierform.ledger import dbt_records
 from tierform.release.content import content_sha256
 from tierform.release.context import ReleaseContext, ReleaseError
 from tierform.release.dbt_identity import IdentityError, dbt_identity
-from tierform.release.records import git_sha, now, read_json, write_json
+from tierform.release.records import git_sha, now
 from tierform.release.report import Reporter, use_rich
 
-ARTIFACTS = ("manifest.json", "run_results.json")
+ARTIFACTS = dbt_records.ARTIFACTS
 FAILED_STATUSES = {"error", "fail", "runtime error"}
 
 
@@ -41,14 +42,20 @@ def dbt_dir(ctx: ReleaseContext) -> Path:
     return ctx.release_dir / "dbt"
 
 
-def last_success_dir(ctx: ReleaseContext) -> Path:
-    return dbt_dir(ctx) / "last-success"
+def state_dir(ctx: ReleaseContext) -> Path:
+    """Where the last successful manifest is downloaded for `--defer --state`."""
+    return dbt_dir(ctx) / "state"
 
 
-def release_dbt(ctx: ReleaseContext, report: Reporter, *, slim: bool | None = None) -> DbtOutcome:
+def dbt_step(ctx: ReleaseContext) -> DbtStep:
     step = ctx.platform.dbt_step(ctx.tier)
     if step is None:
         raise ReleaseError(f"tier {ctx.tier.name!r} has no dbt release (see release: in config)")
+    return step
+
+
+def release_dbt(ctx: ReleaseContext, report: Reporter, *, slim: bool | None = None) -> DbtOutcome:
+    step = dbt_step(ctx)
     project = ctx.path(step.project_dir)
     content = content_sha256(project)
     run_dir = dbt_dir(ctx) / content[:16]
@@ -67,8 +74,14 @@ def release_dbt(ctx: ReleaseContext, report: Reporter, *, slim: bool | None = No
             return _finish(ctx, report, step, DbtOutcome(False, content, run_dir, error=_why(deps)))
     args = ["build", "--target", step.target, *common]
     if slim:
-        state = last_success_dir(ctx)
-        if (state / "manifest.json").is_file():
+        state = state_dir(ctx)
+        shutil.rmtree(state, ignore_errors=True)
+        success = dbt_records.fetch_last_success(ctx.ledger, step.target, state)
+        if success is not None:
+            report.info(
+                f"deferring to the last successful build {success['run_id']} "
+                f"(commit {str(success.get('git_sha') or '?')[:10]}, from {ctx.ledger.location})"
+            )
             args += ["--select", "state:modified+", "--defer", "--state", str(state)]
         else:
             report.info("no successful build recorded for this tier yet: building everything")
@@ -155,28 +168,28 @@ def _finish(
     ctx: ReleaseContext, report: Reporter, step: DbtStep, outcome: DbtOutcome
 ) -> DbtOutcome:
     run_dir = outcome.run_dir
-    run_dir.mkdir(parents=True, exist_ok=True)
-    for name in ARTIFACTS:
-        produced = run_dir / "target" / name
-        if produced.is_file():
-            shutil.copy2(produced, run_dir / name)
+    artifacts = {
+        name: (run_dir / "target" / name).read_bytes()
+        for name in ARTIFACTS
+        if (run_dir / "target" / name).is_file()
+    }
+    finished = now()
     record = {
         "tier": ctx.tier.name,
         "target": step.target,
         "content_sha256": outcome.content_sha256,
         "git_sha": git_sha(ctx.root),
-        "finished_at": now(),
+        "finished_at": finished,
         "success": outcome.success,
         "counts": outcome.counts,
         "failures": outcome.failures,
         "error": outcome.error,
-        "run_dir": str(run_dir.relative_to(ctx.root)),
     }
-    write_json(run_dir / "release.json", record)
-    write_json(dbt_dir(ctx) / "last.json", record)
+    run_id = f"{finished.replace('-', '').replace(':', '')}-{outcome.content_sha256[:12]}"
+    dbt_records.record_run(ctx.ledger, step.target, run_id, artifacts, record)
+    record["run_dir"] = ctx.ledger.url(f"dbt/{step.target}/runs/{run_id}")
     summary = ", ".join(f"{n} {s}" for s, n in sorted(outcome.counts.items())) or "no nodes ran"
     if outcome.success:
-        _record_success(ctx, run_dir)
         report.ok(f"dbt build passed ({summary}); artifacts in {record['run_dir']}")
         return outcome
     report.fail(f"dbt build failed ({summary})")
@@ -188,21 +201,5 @@ def _finish(
     return outcome
 
 
-def _record_success(ctx: ReleaseContext, run_dir: Path) -> None:
-    """Swap in last-success/ as a whole, so --slim never sees half of two builds."""
-    final = last_success_dir(ctx)
-    tmp = final.with_name(f".last-success.tmp-{os.getpid()}")
-    old = final.with_name(f".last-success.old-{os.getpid()}")
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir(parents=True)
-    for name in (*ARTIFACTS, "release.json"):
-        if (run_dir / name).is_file():
-            shutil.copy2(run_dir / name, tmp / name)
-    if final.exists():
-        final.rename(old)
-    tmp.rename(final)
-    shutil.rmtree(old, ignore_errors=True)
-
-
-def last_result(ctx: ReleaseContext) -> dict | None:
-    return read_json(dbt_dir(ctx) / "last.json")
+def last_result(ctx: ReleaseContext, target: str) -> dict | None:
+    return dbt_records.last_result(ctx.ledger, target)

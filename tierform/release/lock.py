@@ -1,29 +1,18 @@
-"""One release at a time per tier: two deploys of the same tier (two terminals, two CI
-jobs) must not interleave dbt builds or DAG swaps. The OS releases the lock when the
-process ends, however it ends, so a crash never leaves a stale lock behind."""
+"""One release at a time per tier, across every machine that can release it: a lease in the
+tier's ledger (tierform/ledger/lease.py), not a lock on one machine's disk, so a laptop
+and a CI job are serialized too, and a killed holder's lock expires with its lease."""
 
 from __future__ import annotations
 
-import fcntl
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
-from tierform.release.context import ReleaseError
+from tierform.ledger.lease import tier_lease
+from tierform.release.context import ReleaseContext
+from tierform.release.report import Reporter
 
 
 @contextmanager
-def tier_lock(release_dir: Path) -> Iterator[None]:
-    release_dir.mkdir(parents=True, exist_ok=True)
-    path = release_dir / ".lock"
-    with path.open("w") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise ReleaseError(
-                f"another release of this tier is running (lock: {path}); wait for it to finish"
-            ) from None
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+def tier_lock(ctx: ReleaseContext, report: Reporter, purpose: str) -> Iterator[dict]:
+    with tier_lease(ctx.ledger, purpose, report.info) as lease:
+        yield lease

@@ -25,13 +25,6 @@ def write_json(path: Path, data: Any) -> None:
     os.replace(tmp, path)
 
 
-def read_json(path: Path, default: Any = None) -> Any:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return default
-
-
 def git_sha(root: Path) -> str | None:
     """The commit being released, when the repository is a git checkout."""
     try:

@@ -1,40 +1,52 @@
-"""`tierform.release status`: what is released where, for one tier."""
+"""`tierform.release status`: what is released where, for one tier, read from its ledger
+(so any clone with credentials sees what CI released)."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
+from tierform.ledger import dag_records, deployments
+from tierform.ledger.lease import LOCK
 from tierform.release.context import ReleaseContext
-from tierform.release.dag_release import releases
-from tierform.release.dbt_build import last_result, last_success_dir
-from tierform.release.records import read_json
+from tierform.release.dbt_build import last_result
 
 
 def tier_status(ctx: ReleaseContext) -> dict:
+    """Raises CorruptRecord (naming the object) when a record cannot be read."""
     dbt_step = ctx.platform.dbt_step(ctx.tier)
     dags_step = ctx.platform.dags_step(ctx.tier)
-    status: dict = {"tier": ctx.tier.name, "dbt": None, "dags": None}
+    ledger = ctx.ledger
+    status: dict = {
+        "tier": ctx.tier.name,
+        "ledger": ledger.location,
+        "dbt": None,
+        "dags": None,
+        "deployment": deployments.latest(ledger),
+        "lock": ledger.read_json(LOCK),
+    }
     if dbt_step is not None:
-        success = read_json(last_success_dir(ctx) / "release.json")
+        from tierform.ledger import dbt_records
+
         status["dbt"] = {
             "project_dir": dbt_step.project_dir,
             "target": dbt_step.target,
-            "last_run": last_result(ctx),
-            "last_success": success,
+            "last_run": last_result(ctx, dbt_step.target),
+            "last_success": dbt_records.last_success(ledger, dbt_step.target),
             "duckdb_file": _duckdb_file(ctx, dbt_step.target)
             if dbt_step.adapter == "duckdb"
             else None,
         }
     if dags_step is not None and ctx.tier.airflow is not None:
-        state = releases(ctx)
-        active = next((r for r in state["releases"] if r["release_id"] == state["active"]), None)
+        state = dag_records.read_state(ledger)
+        active = dag_records.manifest(ledger, state["active"]) if state["active"] else None
         target = ctx.tier.airflow.dag_target(ctx.tier.name)
         status["dags"] = {
             "folder": dags_step.folder,
             "target": {"kind": target.kind, "location": target.location},
             "active": active,
-            "releases": [r["release_id"] for r in state["releases"]],
+            "releases": state["releases"],
+            "switching": state["switching"],
             "rollback_to": state["history"][-2] if len(state["history"]) > 1 else None,
         }
     return status
@@ -49,7 +61,20 @@ def _duckdb_file(ctx: ReleaseContext, target: str) -> str:
 
 def render(status: dict) -> list[str]:
     """Human-readable lines (also what `make deploy` prints at the end)."""
-    lines = [f"tier {status['tier']}"]
+    lines = [f"tier {status['tier']} (ledger {status['ledger']})"]
+    deployed = status.get("deployment")
+    if deployed:
+        lines.append(
+            f"  deployed: {deployed['outcome']} at {deployed['finished_at']}, commit "
+            f"{deployed['commit'][:10]} by {deployed.get('who') or '?'}"
+            + (f" ({deployed['run_url']})" if deployed.get("run_url") else "")
+        )
+    lock = status.get("lock")
+    if lock:
+        lines.append(
+            f"  lock:  held by {lock.get('who')} on {lock.get('where')} until {lock.get('until')} "
+            f"(lock id {lock.get('lock_id')})"
+        )
     dbt = status["dbt"]
     if dbt is None:
         lines.append("  dbt:   no dbt release on this tier")
@@ -78,6 +103,10 @@ def render(status: dict) -> list[str]:
         lines.append("  dags:  no DAG release on this tier")
     elif dags["active"] is None:
         lines.append(f"  dags:  {dags['folder']} — never published")
+        if dags.get("switching"):
+            lines.append(
+                f"         INTERRUPTED switch to {dags['switching']}: run `tierform release repair --tier {status['tier']}`"
+            )
     else:
         active = dags["active"]
         git = f", git {active['git_sha'][:10]}" if active.get("git_sha") else ""
@@ -87,8 +116,13 @@ def render(status: dict) -> list[str]:
         )
         lines.append(f"         DAGs: {', '.join(active['dag_ids'])}")
         back = dags["rollback_to"]
+        if dags.get("switching"):
+            lines.append(
+                f"         INTERRUPTED switch to {dags['switching']}: run `tierform release "
+                f"repair --tier {status['tier']}`"
+            )
         lines.append(
-            f"         {len(dags['releases'])} release(s) kept; "
+            f"         {len(dags['releases'])} release(s) kept ({', '.join(dags['releases'])}); "
             + (f"`rollback` would re-activate {back}" if back else "nothing to roll back to")
         )
     return lines
@@ -117,3 +151,19 @@ def how_to_look(status: dict) -> list[str]:
             "  .venv/bin/airflow standalone   # or the UI on http://localhost:8080",
         ]
     return lines
+
+
+def markdown_summary(platform, root: Path) -> str:
+    """Every tier's status as Markdown (the deploy job's summary)."""
+    from tierform.ledger import LedgerError
+    from tierform.release.context import ReleaseContext
+
+    lines = ["## Tierform release status", ""]
+    for tier in platform.tiers.values():
+        ctx = ReleaseContext(root=root, platform=platform, tier=tier)
+        try:
+            body = render(tier_status(ctx))
+        except LedgerError as exc:  # CorruptRecord included: say so, show the other tiers
+            body = [f"tier {tier.name}", f"  ledger unreadable: {exc}"]
+        lines += [f"### `{tier.name}`", "", "```", *body, "```", ""]
+    return "\n".join(lines)

@@ -1,0 +1,35 @@
+"""The manual rollback workflow: a tier and an optional release id in, the release CLI's
+rollback run in the tier's environment, serialized with that tier's applies."""
+
+from __future__ import annotations
+
+import yaml
+from support import REPO
+
+WORKFLOW = REPO / ".github" / "workflows" / "rollback.yml"
+
+
+def test_dispatch_inputs_and_environment():
+    wf = yaml.safe_load(WORKFLOW.read_text())
+    inputs = wf[True]["workflow_dispatch"]["inputs"]  # YAML 1.1 reads `on:` as True
+    assert inputs["tier"]["required"] is True
+    assert inputs["release"]["required"] is False
+    job = wf["jobs"]["rollback"]
+    assert job["environment"] == "${{ inputs.tier }}"
+    # The same group as deploy.yml's apply job: never while the tier is being applied.
+    assert job["concurrency"] == {
+        "group": "tierform-apply-${{ inputs.tier }}",
+        "cancel-in-progress": False,
+    }
+
+
+def test_inputs_reach_the_command_through_the_environment_only():
+    """No `${{ inputs.… }}` inside a run: a release id cannot become shell code."""
+    job = yaml.safe_load(WORKFLOW.read_text())["jobs"]["rollback"]
+    runs = [s["run"] for s in job["steps"] if "run" in s]
+    assert all("${{" not in run for run in runs)
+    assert job["env"] == {"TIER": "${{ inputs.tier }}", "RELEASE": "${{ inputs.release }}"}
+    assert any(
+        r.startswith('.venv/bin/python -m tierform release rollback --tier "$TIER"') for r in runs
+    )
+    assert any("release summary --github-summary" in r for r in runs)
