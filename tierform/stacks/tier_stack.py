@@ -6,6 +6,7 @@ from cdktf import Aspects, TerraformStack
 from constructs import Construct
 
 from tierform.config.tier import TierSpec
+from tierform.constructs.literal import literal_spec
 from tierform.release.triggers import StepTriggers
 from tierform.stacks.backends import add_backend
 from tierform.stacks.guardrails import GuardRails
@@ -27,8 +28,10 @@ class TierStack(TerraformStack):
 
     def __init__(self, scope: Construct, tier: TierSpec, *, release: StepTriggers | None = None):
         super().__init__(scope, tier.name)
-        self.tier = tier
+        # Backend settings are read by Terraform as plain strings: they get the raw spec.
         add_backend(self, tier.name, tier.backend)
+        # Everything else sees config text as Terraform literals (tierform/constructs/literal.py).
+        self.tier = tier = literal_spec(tier)
         self.guardrails = GuardRails(
             tier=tier.name, protected=tier.is_protected, naming=tier.naming
         )

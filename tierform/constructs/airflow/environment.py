@@ -12,6 +12,7 @@ from tierform.config.airflow import (
     MwaaAirflowSpec,
 )
 from tierform.config.tier import TierSpec
+from tierform.constructs.literal import literal_spec
 
 
 class AirflowEnvironment(Construct):
@@ -27,6 +28,7 @@ class AirflowEnvironment(Construct):
 
     def __init__(self, scope: Construct, id: str, *, tier: TierSpec):
         super().__init__(scope, id)
+        tier = literal_spec(tier)  # config text becomes Terraform literals (see literal.py)
         spec = tier.airflow
         if spec is None:
             raise ValueError(f"tier {tier.name!r} has no airflow section")

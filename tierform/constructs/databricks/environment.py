@@ -16,6 +16,7 @@ from tierform.constructs.databricks.provider import databricks_provider
 from tierform.constructs.databricks.secret_scope import TierSecretScope
 from tierform.constructs.databricks.service_principal import TierServicePrincipal
 from tierform.constructs.databricks.sql_warehouses import SqlWarehouses
+from tierform.constructs.literal import literal_spec
 
 
 class DatabricksEnvironment(Construct):
@@ -29,6 +30,7 @@ class DatabricksEnvironment(Construct):
 
     def __init__(self, scope: Construct, id: str, *, tier: TierSpec):
         super().__init__(scope, id)
+        tier = literal_spec(tier)  # config text becomes Terraform literals (see literal.py)
         dbx = tier.databricks
         if dbx is None:
             raise ValueError(f"tier {tier.name!r} has no databricks section")

@@ -6,6 +6,7 @@ from cdktf import TerraformResource
 from constructs import Construct
 
 from tierform.config.tier import TierSpec
+from tierform.constructs.literal import literal_spec
 from tierform.constructs.snowflake.access_roles import SnowflakeAccessRoles
 from tierform.constructs.snowflake.databases import SnowflakeDatabases
 from tierform.constructs.snowflake.functional_roles import SnowflakeFunctionalRoles
@@ -25,6 +26,7 @@ class SnowflakeEnvironment(Construct):
 
     def __init__(self, scope: Construct, id: str, *, tier: TierSpec):
         super().__init__(scope, id)
+        tier = literal_spec(tier)  # config text becomes Terraform literals (see literal.py)
         sf = tier.snowflake
         if sf is None:
             raise ValueError(f"tier {tier.name!r} has no snowflake section")
