@@ -7,9 +7,9 @@ key of a mapping. Each becomes a `TextField`: the file to edit and how to put a 
 
 from __future__ import annotations
 
+import dataclasses
 import types
 import typing
-import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
