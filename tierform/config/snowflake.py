@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from pydantic import BeforeValidator, Field, field_validator
 
 from tierform.config.base import Identifier, Spec, names_list_to_map
+from tierform.config.snowflake_roles import ProviderRolesSpec
 
 WarehouseSize = Literal[
     "XSMALL",
@@ -124,3 +125,5 @@ class SnowflakeSpec(Spec):
     roles: dict[Identifier, FunctionalRoleSpec] = Field(default_factory=dict)
     service_users: dict[Identifier, ServiceUserSpec] = Field(default_factory=dict)
     sandboxes: SandboxSpec | None = None
+    # The role each provider alias acts as (tierform/config/snowflake_roles.py).
+    provider_roles: ProviderRolesSpec = Field(default_factory=ProviderRolesSpec)

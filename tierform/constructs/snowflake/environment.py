@@ -36,6 +36,7 @@ class SnowflakeEnvironment(Construct):
             "providers",
             connection=sf.connection,
             accountadmin=sf.resource_monitor is not None,
+            roles=sf.provider_roles,
         )
 
         def physical(names) -> dict[str, str]:

@@ -6,24 +6,34 @@ from cdktf_cdktf_provider_snowflake.provider import SnowflakeProvider
 from constructs import Construct
 
 from tierform.config.snowflake import SnowflakeConnection
+from tierform.config.snowflake_roles import ProviderRolesSpec
 
 
 class SnowflakeProviders(Construct):
-    """SYSADMIN creates objects, SECURITYADMIN owns roles, grants and users, ACCOUNTADMIN
-    (only when asked for) creates resource monitors, which no other role can.
+    """`sysadmin` creates objects, `securityadmin` owns roles, grants and users,
+    `accountadmin` (only when asked for) creates resource monitors. The aliases keep these
+    names (stable provider addresses); the roles they act as come from
+    `snowflake.provider_roles` (default SYSADMIN, SECURITYADMIN, ACCOUNTADMIN).
 
     Credentials are never set here: the provider reads SNOWFLAKE_USER, SNOWFLAKE_PRIVATE_KEY,
     SNOWFLAKE_AUTHENTICATOR… from the environment at plan/apply time.
     """
 
     def __init__(
-        self, scope: Construct, id: str, *, connection: SnowflakeConnection, accountadmin: bool
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        connection: SnowflakeConnection,
+        accountadmin: bool,
+        roles: ProviderRolesSpec | None = None,
     ):
         super().__init__(scope, id)
-        self.sysadmin = self._provider("sysadmin", "SYSADMIN", connection)
-        self.securityadmin = self._provider("securityadmin", "SECURITYADMIN", connection)
+        roles = roles or ProviderRolesSpec()
+        self.sysadmin = self._provider("sysadmin", roles.objects, connection)
+        self.securityadmin = self._provider("securityadmin", roles.security, connection)
         self.accountadmin = (
-            self._provider("accountadmin", "ACCOUNTADMIN", connection) if accountadmin else None
+            self._provider("accountadmin", roles.account, connection) if accountadmin else None
         )
 
     def _provider(

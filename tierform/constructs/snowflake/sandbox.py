@@ -43,7 +43,11 @@ class SnowflakeSandbox(Construct):
             raise ValueError(f"tier {tier.name!r} declares no Snowflake sandboxes")
         box = sf.sandboxes
         providers = SnowflakeProviders(
-            self, "providers", connection=sf.connection, accountadmin=False
+            self,
+            "providers",
+            connection=sf.connection,
+            accountadmin=False,
+            roles=sf.provider_roles,
         )
         self.role_name = tier.object_name(f"SANDBOX_{developer.name.upper()}")
         role = stable_address(
