@@ -76,6 +76,7 @@ DEPLOY_DEPS := $(VENV)/.installed node_modules/.installed .tierform/terraformrc
 deploy: $(DEPLOY_DEPS) ## synth TIER (default: local) and `cdktf deploy` it: infra, then dbt, then DAGs
 	TIERFORM_TIERS=$(TIER) $(PY) main.py
 	$(CDKTF) deploy $(TIER) --auto-approve --skip-synth
+	@$(TIERFORM) record-deployed --tier $(TIER)
 	@echo
 	@$(PY) -m tierform.release status --tier $(TIER) --hints
 
@@ -118,6 +119,7 @@ plan: setup ## terraform plan of cdktf.out/stacks/TIER into plans/TIER.tfplan + 
 
 apply-plan: setup ## apply exactly plans/TIER.tfplan (fails clearly if the state moved on)
 	$(TIERFORM) apply-plan --tier $(TIER) --plan $(PLANS)/$(TIER).tfplan
+	@$(TIERFORM) record-deployed --tier $(TIER)
 
 plan-summary: setup ## Markdown summary of plans/*.json into plans/summary.md (the PR comment)
 	$(TIERFORM) plan-summary -o $(PLANS)/summary.md --base $(BASE) \

@@ -15,6 +15,7 @@ from tierform.gitops.github import comment_command, issue_command
 from tierform.gitops.plan_summary import plan_summary
 from tierform.gitops.plan_tier import plan_command
 from tierform.gitops.promotion import promotion_command
+from tierform.gitops.record_deployed import record_deployed_command
 from tierform.policy.command import policy
 from tierform.release.cli import app as release_app
 
@@ -62,6 +63,7 @@ app.command("apply-plan")(apply_plan_command)
 app.command("drift")(drift_command)
 app.command("pr-comment")(comment_command)
 app.command("issue")(issue_command)
+app.command("record-deployed")(record_deployed_command)
 app.command()(policy)
 app.add_typer(release_app, name="release", help="Release steps: dbt build, DAG publish, status.")
 

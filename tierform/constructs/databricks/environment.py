@@ -6,6 +6,7 @@ from cdktf import TerraformResource
 from constructs import Construct
 
 from tierform.config import databricks_naming as naming
+from tierform.config.protection import guards
 from tierform.config.tier import TierSpec
 from tierform.constructs.databricks.catalog import UnityCatalog
 from tierform.constructs.databricks.cluster_policies import ClusterPolicies
@@ -68,7 +69,9 @@ class DatabricksEnvironment(Construct):
             catalog_name=self.catalog_name,
             schema_names=self.schema_names,
             tier=tier.name,
-            protected=tier.is_protected,
+            # per block: a `retire:` entry lifts prevent_destroy from its block only
+            protected=guards(tier, "databricks.catalog"),
+            protected_schemas=guards(tier, "databricks.schemas"),
             workspace_id=dbx.workspace.id,
             provider=self.provider,
         )

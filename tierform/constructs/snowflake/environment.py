@@ -5,6 +5,7 @@ from __future__ import annotations
 from cdktf import TerraformResource
 from constructs import Construct
 
+from tierform.config.protection import guards
 from tierform.config.tier import TierSpec
 from tierform.constructs.literal import literal_spec
 from tierform.constructs.snowflake.access_roles import SnowflakeAccessRoles
@@ -59,7 +60,9 @@ class SnowflakeEnvironment(Construct):
             databases=sf.databases,
             physical_name=physical(sf.databases),
             tier=tier.name,
-            protected=tier.is_protected,
+            # per block: a `retire:` entry lifts prevent_destroy from its block only
+            protected=guards(tier, "snowflake.databases"),
+            protected_schemas=guards(tier, "snowflake.schemas"),
             provider=self.providers.sysadmin,
         )
         db_ready: list[TerraformResource] = [self.databases.database]
