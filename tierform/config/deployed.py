@@ -1,6 +1,6 @@
 """What a tier was when it was last deployed: its kind, protection and data stores.
 
-Written after a successful apply (`tierform deployed record --tier T`), read at load time:
+Written after a successful apply (`tierform record-deployed --tier T`), read at load time:
 a config that lowers a deployed tier's protection or drops a data store it deployed
 protected is refused (exit 2) unless the tier's `retire:` names it with a reason. So
 `cdktf deploy`, `make deploy` and a laptop apply are as safe as CI's plan guard.
@@ -86,7 +86,7 @@ def load(directory: Path, tier: str) -> DeployedProtection | None:
                     "",
                     f"unreadable deployment record ({type(exc).__name__}: {str(exc)[:120]}); "
                     "restore it from the ledger or re-record it after a reviewed deploy "
-                    "(tierform deployed record --tier …)",
+                    "(tierform record-deployed --tier …)",
                 )
             ]
         ) from None
