@@ -29,24 +29,41 @@ BASE ?= origin/main
 DBT_PROJECT ?= examples/dbt
 DAGS_FOLDER ?= examples/dags
 
-.PHONY: help setup synth deploy status rollback check policy test test-unit test-integration test-policy lint fmt bench clean \
+.PHONY: help setup lock synth deploy status rollback check policy test test-unit test-integration test-policy lint fmt bench clean \
 	actionlint plan apply-plan plan-summary drift
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
 
-$(VENV)/.installed: pyproject.toml
+# Every Python package comes from a hashed lock (requirements/*.lock, written by `make lock`):
+# pip refuses any file whose hash differs and any dependency the lock does not list. The
+# project itself is then installed editable with no dependencies and no build download.
+$(VENV)/.installed: pyproject.toml requirements/tierform.lock
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev,release]'
+	$(PY) -m pip install --quiet --require-hashes -r requirements/tierform.lock
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
 
 # checkov cannot share a virtualenv with apache-airflow 3 (pip: ResolutionImpossible),
 # so it gets its own; the policy gate runs it as a subprocess.
-$(CHECKOV_VENV)/.installed: requirements/checkov.txt
+$(CHECKOV_VENV)/.installed: requirements/checkov.lock
 	$(PYTHON) -m venv $(CHECKOV_VENV)
-	$(CHECKOV_VENV)/bin/pip install --quiet -r requirements/checkov.txt
+	$(CHECKOV_VENV)/bin/pip install --quiet --require-hashes -r requirements/checkov.lock
 	touch $@
+
+# `make lock` resolves against PyPI alone (whatever the machine's pip config adds), with
+# pip-tools in a throwaway virtualenv; review the diff of requirements/*.lock like code.
+LOCK_VENV := .tierform/lock-venv
+PIP_TOOLS ?= pip-tools==7.6.2
+LOCK_ENV := env -u PIP_FIND_LINKS -u PIP_EXTRA_INDEX_URL -u PIP_CONSTRAINT PIP_CONFIG_FILE=/dev/null CUSTOM_COMPILE_COMMAND='make lock'
+LOCK_FLAGS := --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links
+
+lock: ## regenerate the hashed lock files (requirements/*.lock) from pyproject.toml and requirements/*.txt
+	$(PYTHON) -m venv $(LOCK_VENV)
+	$(LOCK_ENV) $(LOCK_VENV)/bin/pip install --quiet '$(PIP_TOOLS)'
+	$(LOCK_ENV) $(LOCK_VENV)/bin/pip-compile $(LOCK_FLAGS) --extra dev --extra release \
+		-o requirements/tierform.lock pyproject.toml requirements/build.txt
+	$(LOCK_ENV) $(LOCK_VENV)/bin/pip-compile $(LOCK_FLAGS) -o requirements/checkov.lock requirements/checkov.txt
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
