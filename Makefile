@@ -36,19 +36,22 @@ help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
 
 # Every Python package comes from a hashed lock (requirements/*.lock, written by `make lock`):
-# pip refuses any file whose hash differs and any dependency the lock does not list. The
-# project itself is then installed editable with no dependencies and no build download.
+# pip refuses any file whose hash differs. The lock is the whole resolution, so it installs
+# with --no-deps (as pip-sync does) and `pip check` proves it is consistent; the project
+# itself is then installed editable with no dependencies and no build download.
 $(VENV)/.installed: pyproject.toml requirements/tierform.lock
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --require-hashes -r requirements/tierform.lock
+	$(PY) -m pip install --quiet --require-hashes --no-deps -r requirements/tierform.lock
 	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
+	$(PY) -m pip check
 	touch $@
 
 # checkov cannot share a virtualenv with apache-airflow 3 (pip: ResolutionImpossible),
 # so it gets its own; the policy gate runs it as a subprocess.
 $(CHECKOV_VENV)/.installed: requirements/checkov.lock
 	$(PYTHON) -m venv $(CHECKOV_VENV)
-	$(CHECKOV_VENV)/bin/pip install --quiet --require-hashes -r requirements/checkov.lock
+	$(CHECKOV_VENV)/bin/pip install --quiet --require-hashes --no-deps -r requirements/checkov.lock
+	$(CHECKOV_VENV)/bin/pip check
 	touch $@
 
 # `make lock` resolves against PyPI alone (whatever the machine's pip config adds), with
