@@ -74,7 +74,7 @@ def test_setup_installs_only_from_the_locks():
     lock_install = "pip install --quiet --require-hashes --no-deps -r requirements/"
     assert f"{lock_install}tierform.lock" in makefile
     assert f"{lock_install}checkov.lock" in makefile
-    assert makefile.count("pip check") == 2  # the lock is a consistent, complete resolution
+    assert makefile.count("pip check\n") == 2  # the lock is a consistent, complete resolution
     assert "pip install --quiet --no-deps --no-build-isolation -e ." in makefile
     installs = [line for line in makefile.splitlines() if "pip install" in line]
     for line in installs:  # nothing else is resolved at install time
