@@ -15,14 +15,14 @@ protected tier of another name must be declared with a mapping.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, get_args
 
 from pydantic import model_validator
 
 from tierform.config.base import Spec
+from tierform.config.tier import TierKind
 
-TierKind = Literal["local", "dev", "staging", "prod"]
-TIER_KINDS: tuple[str, ...] = ("local", "dev", "staging", "prod")
+TIER_KINDS: tuple[str, ...] = get_args(TierKind)
 
 
 class TierEntry(Spec):
