@@ -27,24 +27,44 @@ PLANS ?= plans
 PLAN_FLAGS ?=
 BASE ?= origin/main
 
-.PHONY: help setup synth deploy status rollback check tfcheck inputs promotion sandbox-stack policy test test-unit test-integration test-policy lint fmt bench clean \
+.PHONY: help setup lock synth deploy status rollback check tfcheck inputs promotion sandbox-stack policy test test-unit test-integration test-policy lint fmt bench clean \
 	actionlint plan apply-plan plan-summary drift diff ci-apply
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
 
-$(VENV)/.installed: pyproject.toml
+# Every Python package comes from a hashed lock (requirements/*.lock, written by `make lock`):
+# pip refuses any file whose hash differs. The lock is the whole resolution, so it installs
+# with --no-deps (as pip-sync does) and `pip check` proves it is consistent; the project
+# itself is then installed editable with no dependencies and no build download.
+$(VENV)/.installed: pyproject.toml requirements/tierform.lock
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev,release]'
+	$(PY) -m pip install --quiet --require-hashes --no-deps -r requirements/tierform.lock
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
+	$(PY) -m pip check
 	touch $@
 
 # checkov cannot share a virtualenv with apache-airflow 3 (pip: ResolutionImpossible),
 # so it gets its own; the policy gate runs it as a subprocess.
-$(CHECKOV_VENV)/.installed: requirements/checkov.txt
+$(CHECKOV_VENV)/.installed: requirements/checkov.lock
 	$(PYTHON) -m venv $(CHECKOV_VENV)
-	$(CHECKOV_VENV)/bin/pip install --quiet -r requirements/checkov.txt
+	$(CHECKOV_VENV)/bin/pip install --quiet --require-hashes --no-deps -r requirements/checkov.lock
+	$(CHECKOV_VENV)/bin/pip check
 	touch $@
+
+# `make lock` resolves against PyPI alone (whatever the machine's pip config adds), with
+# pip-tools in a throwaway virtualenv; review the diff of requirements/*.lock like code.
+LOCK_VENV := .tierform/lock-venv
+PIP_TOOLS ?= pip-tools==7.6.2
+LOCK_ENV := env -u PIP_FIND_LINKS -u PIP_EXTRA_INDEX_URL -u PIP_CONSTRAINT PIP_CONFIG_FILE=/dev/null CUSTOM_COMPILE_COMMAND='make lock'
+LOCK_FLAGS := --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links
+
+lock: ## regenerate the hashed lock files (requirements/*.lock) from pyproject.toml and requirements/*.txt
+	$(PYTHON) -m venv $(LOCK_VENV)
+	$(LOCK_ENV) $(LOCK_VENV)/bin/pip install --quiet '$(PIP_TOOLS)'
+	$(LOCK_ENV) $(LOCK_VENV)/bin/pip-compile $(LOCK_FLAGS) --extra dev --extra release \
+		-o requirements/tierform.lock pyproject.toml requirements/build.txt
+	$(LOCK_ENV) $(LOCK_VENV)/bin/pip-compile $(LOCK_FLAGS) -o requirements/checkov.lock requirements/checkov.txt
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
@@ -100,6 +120,7 @@ deploy: $(DEPLOY_DEPS) ## synth TIER (default: local) and `cdktf deploy` it: inf
 	@status=0; $(CDKTF) deploy $(TIER) --auto-approve --skip-synth || status=$$?; \
 	$(PY) -m tierform.release record-deployment --tier $(TIER) \
 	  --outcome $$([ $$status = 0 ] && echo success || echo failure) || true; exit $$status
+	@$(TIERFORM) record-deployed --tier $(TIER)
 	@echo
 	@$(PY) -m tierform.release status --tier $(TIER) --hints
 
@@ -142,6 +163,7 @@ plan: setup ## terraform plan of cdktf.out/stacks/TIER into plans/TIER.tfplan + 
 
 apply-plan: setup ## apply exactly plans/TIER.tfplan (fails clearly if the state moved on)
 	$(TIERFORM) apply-plan --tier $(TIER) --plan $(PLANS)/$(TIER).tfplan
+	@$(TIERFORM) record-deployed --tier $(TIER)
 
 # The dbt project, profiles folder, targets and DAGs folder come from config (`release:`).
 plan-summary: $(VENV)/.installed ## the PR comment: plans/summary.md from every plans/TIER.json and TIER.status.json

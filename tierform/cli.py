@@ -20,6 +20,7 @@ from tierform.gitops.plan_summary import plan_summary
 from tierform.gitops.plan_tier import plan_command
 from tierform.gitops.promotion import promotion_command
 from tierform.gitops.promotion_check import promotion_check_command
+from tierform.gitops.record_deployed import record_deployed_command
 from tierform.gitops.sandbox_check import sandbox_stack_command
 from tierform.gitops.tfcheck import tfcheck_command
 from tierform.policy.command import policy
@@ -76,6 +77,7 @@ app.command("issue")(issue_command)
 app.command("tfcheck")(tfcheck_command)
 app.command("inputs")(inputs_command)
 app.command("sandbox-stack")(sandbox_stack_command)
+app.command("record-deployed")(record_deployed_command)
 app.command()(policy)
 app.add_typer(release_app, name="release", help="Release steps: dbt build, DAG publish, status.")
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from tierform.config import deployed
 from tierform.config.error_format import issues_from_validation, join_path
 from tierform.config.errors import ConfigError, ConfigIssue
 from tierform.config.merge import NOT_INHERITED, Layer, deep_merge, file_for
@@ -21,6 +22,7 @@ from tierform.config.references import check_tier
 from tierform.config.release import check_release_paths, dbt_profile_targets
 from tierform.config.release_store import check_shared_local_dags, check_store
 from tierform.config.tier import TierSpec
+from tierform.config.tier_declaration import contradictions
 from tierform.config.yaml_io import read_yaml_mapping
 
 TIER_KINDS = ("local", "dev", "staging", "prod")
@@ -44,7 +46,13 @@ def load_platform(config_dir: str | Path = "config") -> PlatformConfig:
         platform = PlatformSpec.model_validate(raw_platform)
     except ValidationError as exc:
         raise ConfigError(
-            issues_from_validation(exc, raw_platform, lambda _path: platform_display)
+            _entries_as_tiers(
+                issues_from_validation(
+                    exc,
+                    {**raw_platform, "tier_entries": raw_platform.get("tiers")},
+                    lambda _path: platform_display,
+                )
+            )
         ) from None
 
     issues: list[ConfigIssue] = []
@@ -69,6 +77,7 @@ def load_platform(config_dir: str | Path = "config") -> PlatformConfig:
             issues.extend(_check_dbt_target(tier, chain, platform, dbt_targets))
         if tier is not None:
             issues.extend(_check_release_ledger(tier, chain, platform))
+            issues.extend(_check_deployed(tier, chain[0].file, platform_display, repo_root))
         if tier is not None:
             tiers[name] = tier
     protected = {name for name, tier in tiers.items() if tier.is_protected}
@@ -80,6 +89,34 @@ def load_platform(config_dir: str | Path = "config") -> PlatformConfig:
     return PlatformConfig(
         platform=platform, tiers=tiers, config_dir=config_dir, dbt_targets=dbt_targets or {}
     )
+
+
+def _entries_as_tiers(issues: list[ConfigIssue]) -> list[ConfigIssue]:
+    """`tier_entries[3].kind` is what the user wrote as `tiers[3].kind`."""
+    return [
+        ConfigIssue(i.file, "tiers" + i.path[len("tier_entries") :], i.message)
+        if i.path.startswith("tier_entries")
+        else i
+        for i in issues
+    ]
+
+
+def _check_deployed(
+    tier: TierSpec, tier_file: str, platform_file: str, repo_root: Path
+) -> list[ConfigIssue]:
+    """Refuse what weakens the tier's last deployment (tierform/config/deployed.py)."""
+    directory = deployed.default_dir(repo_root)
+    record = deployed.load(directory, tier.name)
+    issues = deployed.check_retire_names(tier, record, tier_file)
+    if record is not None:
+        issues += deployed.check_against(
+            tier,
+            record,
+            tier_file=tier_file,
+            platform_file=platform_file,
+            record_file=display_path(deployed.record_path(directory, tier.name)),
+        )
+    return issues
 
 
 def _check_dbt_target(
@@ -220,6 +257,16 @@ def _validate_tier(
 ) -> TierSpec | None:
     data = _merged(chain)
     data["name"] = name
+    # Kind and protection come from the platform file (tierform/config/tier_declaration.py).
+    index, decl = platform.declaration(name)
+    own = chain[0]
+    found_contradiction = False
+    for field, message in contradictions(name, index, decl, own.data, platform_layer.file):
+        issues.append(ConfigIssue(own.file, field, message))
+        found_contradiction = True
+    if decl.kind is not None:
+        data["kind"] = decl.kind
+        data["protected"] = decl.protected
     if "kind" not in data and name in TIER_KINDS:
         data["kind"] = name
     data.setdefault("naming", platform_layer.data["naming"])
@@ -229,7 +276,7 @@ def _validate_tier(
     except ValidationError as exc:
         issues.extend(issues_from_validation(exc, data, lambda path: file_for(layers, path)))
         return None
-    found = False
+    found = found_contradiction
     naming_problem = tier.naming.check_result(name)
     if naming_problem:
         issues.append(

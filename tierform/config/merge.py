@@ -9,7 +9,7 @@ from typing import Any
 from tierform.config.paths import child, is_missing
 
 # Keys that belong to one file and are never inherited: what a tier is, and whom it extends.
-NOT_INHERITED = ("kind", "extends", "protected")
+NOT_INHERITED = ("kind", "extends", "protected", "retire")
 # A mapping that names its kind with one of these keys is replaced, not merged, when the
 # overriding file names another kind: dev switching `airflow.flavor` from mwaa to local (or a
 # backend from s3 to gcs) must not inherit the other kind's settings.

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from tierform.config.base import Slug, Spec
 from tierform.config.naming import NamingRule
@@ -13,6 +15,7 @@ from tierform.config.promotion import PromotionSpec
 from tierform.config.release import DagsStep, DbtStep, ReleaseSpec
 from tierform.config.release_store import default_store
 from tierform.config.tier import DeveloperSpec, TierSpec
+from tierform.config.tier_declaration import Declaration, TierEntry, declaration
 
 
 class PlatformSpec(Spec):
@@ -26,6 +29,29 @@ class PlatformSpec(Spec):
     promotion: PromotionSpec = Field(default_factory=PromotionSpec)
     # What the tiers release after their infrastructure (dbt project, DAGs folder).
     release: ReleaseSpec = Field(default_factory=ReleaseSpec)
+    # The `tiers:` entries as written (a name, or {name, kind, protected}): filled from
+    # `tiers` (tierform/config/tier_declaration.py); errors are reported under `tiers`.
+    tier_entries: list[TierEntry] = Field(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _split_tier_entries(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        if "tier_entries" in data:
+            raise PydanticCustomError(
+                "unknown_key", "unknown key; declare tiers under `tiers`", {"key": "tier_entries"}
+            )
+        tiers = data.get("tiers")
+        if not isinstance(tiers, list):
+            return data
+        names = [t.get("name") if isinstance(t, dict) else t for t in tiers]
+        return {**data, "tiers": names, "tier_entries": tiers}
+
+    def declaration(self, tier: str) -> tuple[int, Declaration]:
+        """Where `tier` is listed in `tiers` and what the platform file declares it to be."""
+        index = self.tiers.index(tier)
+        return index, declaration(self.tier_entries[index])
 
     @field_validator("tiers")
     @classmethod

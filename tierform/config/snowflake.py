@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from pydantic import BeforeValidator, Field, field_validator
 
 from tierform.config.base import Identifier, Spec, names_list_to_map
+from tierform.config.snowflake_roles import ProviderRolesSpec
 
 WarehouseSize = Literal[
     "XSMALL",
@@ -23,22 +24,11 @@ WarehouseSize = Literal[
 AccessLevel = Literal["RO", "RW", "OWNER"]
 
 
-class ProviderRoles(Spec):
-    """The roles the provider blocks act as (one block per role). Snowflake's system roles by
-    default; a tier in an account it shares with others can name custom roles that own only
-    its own objects (least privilege for its deployer, see README "Snowflake roles")."""
-
-    objects: Identifier = "SYSADMIN"  # databases, schemas, warehouses
-    security: Identifier = "SECURITYADMIN"  # roles, grants, users
-    account: Identifier = "ACCOUNTADMIN"  # resource monitors only (no other role can)
-
-
 class SnowflakeConnection(Spec):
     """Which account a tier lives in. Credentials come only from SNOWFLAKE_* variables."""
 
     organization_name: str = Field(min_length=1)
     account_name: str = Field(min_length=1)
-    roles: ProviderRoles = Field(default_factory=ProviderRoles)
 
 
 class SchemaSpec(Spec):
@@ -135,3 +125,5 @@ class SnowflakeSpec(Spec):
     roles: dict[Identifier, FunctionalRoleSpec] = Field(default_factory=dict)
     service_users: dict[Identifier, ServiceUserSpec] = Field(default_factory=dict)
     sandboxes: SandboxSpec | None = None
+    # The role each provider alias acts as (tierform/config/snowflake_roles.py).
+    provider_roles: ProviderRolesSpec = Field(default_factory=ProviderRolesSpec)

@@ -12,6 +12,7 @@ from tierform.config.backend import BackendSpec, LocalBackendSpec
 from tierform.config.base import Slug, Spec
 from tierform.config.databricks import DatabricksSpec
 from tierform.config.naming import NamingRule
+from tierform.config.protection import RetireSpec
 from tierform.config.release import TierReleaseSpec
 from tierform.config.snowflake import SnowflakeSpec
 
@@ -54,6 +55,9 @@ class TierSpec(Spec):
     developers: list[DeveloperSpec] = Field(default_factory=list)
     # Which release steps this tier's stack runs after its infrastructure (dbt, DAGs).
     release: TierReleaseSpec = Field(default_factory=TierReleaseSpec)
+    # Protected data stores this tier lets go on purpose, each with a reason
+    # (tierform/config/protection.py). Never inherited.
+    retire: list[RetireSpec] = Field(default_factory=list)
 
     @model_validator(mode="before")
     @classmethod

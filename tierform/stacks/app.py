@@ -14,6 +14,7 @@ from tierform.config.tier import TierSpec
 from tierform.release.triggers import tier_triggers
 from tierform.stacks.guardrails import GuardrailViolation
 from tierform.stacks.sandbox_stack import SandboxStack
+from tierform.stacks.template_check import check_synthesized
 from tierform.stacks.tier_stack import TierStack
 
 # What Terraform and the cdktf CLI leave in a stack directory, kept across synths: the
@@ -69,6 +70,9 @@ def synthesize_atomically(
             _raise_guardrail_violations(app)
             raise
         _raise_guardrail_violations(app)
+        foreign = check_synthesized(tmp)
+        if foreign:
+            raise GuardrailViolation(foreign)
         _carry_stack_state(outdir, tmp, leave_dropped_stacks=leave_dropped_stacks)
         if outdir.exists():
             outdir.rename(old)

@@ -83,6 +83,16 @@ def _names(block: dict[str, Any]) -> list[tuple[str | None, Any]]:
     return [(None, name)]
 
 
+# The resource type of each retirable data-store block (tierform/config/protection.py).
+BLOCK_TYPES = {
+    "snowflake.databases": "snowflake_database",
+    "snowflake.schemas": "snowflake_schema",
+    "databricks.catalog": "databricks_catalog",
+    "databricks.schemas": "databricks_schema",
+    "airflow.dag_bucket": "aws_s3_bucket",
+}
+
+
 class GuardrailViolation(Exception):
     """Raised by the synth when any guardrail found a violation; carries `path: message`."""
 
@@ -97,9 +107,18 @@ class GuardRails:
     annotation fails `app.synth()`, but cdktf's CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS
     would let it through, so the synth checks this list as well."""
 
-    def __init__(self, *, tier: str, protected: bool, naming: NamingRule):
+    def __init__(
+        self,
+        *,
+        tier: str,
+        protected: bool,
+        naming: NamingRule,
+        unguarded: frozenset[str] = frozenset(),
+    ):
         self.tier = tier
         self.protected = protected
+        # Data-store types whose block a `retire:` entry lifted prevent_destroy from.
+        self.unguarded = unguarded
         self.naming = naming
         self.pattern = naming_regex(naming, tier)
         self.violations: list[str] = []
@@ -116,7 +135,12 @@ class GuardRails:
             return
         block = _config(node)
         protects = (block.get("lifecycle") or {}).get("prevent_destroy") is True
-        if self.protected and rtype in DATA_STORE_TYPES and not protects:
+        if (
+            self.protected
+            and rtype in DATA_STORE_TYPES
+            and rtype not in self.unguarded
+            and not protects
+        ):
             self._error(
                 node,
                 f"TIERFORM_GUARD_001 protected-data-stores: {rtype} in protected tier "

@@ -5,10 +5,12 @@ from __future__ import annotations
 from cdktf import Aspects, TerraformStack
 from constructs import Construct
 
+from tierform.config.protection import guards
 from tierform.config.tier import TierSpec
+from tierform.constructs.literal import literal_spec
 from tierform.release.triggers import StepTriggers
 from tierform.stacks.backends import add_backend
-from tierform.stacks.guardrails import GuardRails
+from tierform.stacks.guardrails import BLOCK_TYPES, GuardRails
 
 
 class TierStack(TerraformStack):
@@ -27,10 +29,17 @@ class TierStack(TerraformStack):
 
     def __init__(self, scope: Construct, tier: TierSpec, *, release: StepTriggers | None = None):
         super().__init__(scope, tier.name)
-        self.tier = tier
+        # Backend settings are read by Terraform as plain strings: they get the raw spec.
         add_backend(self, tier.name, tier.backend)
+        # Everything else sees config text as Terraform literals (tierform/constructs/literal.py).
+        self.tier = tier = literal_spec(tier)
         self.guardrails = GuardRails(
-            tier=tier.name, protected=tier.is_protected, naming=tier.naming
+            tier=tier.name,
+            protected=tier.is_protected,
+            naming=tier.naming,
+            unguarded=frozenset(
+                rtype for block, rtype in BLOCK_TYPES.items() if not guards(tier, block)
+            ),
         )
         Aspects.of(self).add(self.guardrails)
         self.snowflake = None

@@ -11,7 +11,9 @@ from tierform.config.airflow import (
     LocalAirflowSpec,
     MwaaAirflowSpec,
 )
+from tierform.config.protection import guards
 from tierform.config.tier import TierSpec
+from tierform.constructs.literal import literal_spec
 
 
 class AirflowEnvironment(Construct):
@@ -27,6 +29,7 @@ class AirflowEnvironment(Construct):
 
     def __init__(self, scope: Construct, id: str, *, tier: TierSpec):
         super().__init__(scope, id)
+        tier = literal_spec(tier)  # config text becomes Terraform literals (see literal.py)
         spec = tier.airflow
         if spec is None:
             raise ValueError(f"tier {tier.name!r} has no airflow section")
@@ -41,14 +44,23 @@ class AirflowEnvironment(Construct):
                 from tierform.constructs.airflow.mwaa import MwaaAirflow
 
                 self.flavor = MwaaAirflow(
-                    self, "mwaa", spec=spec, tier=tier.name, protected=tier.is_protected
+                    self,
+                    "mwaa",
+                    spec=spec,
+                    tier=tier.name,
+                    protected=guards(tier, "airflow.environment"),
+                    protected_bucket=guards(tier, "airflow.dag_bucket"),
                 )
                 self.release_dependencies = self.flavor.release_dependencies
             case AstronomerAirflowSpec():
                 from tierform.constructs.airflow.astronomer import AstronomerAirflow
 
                 self.flavor = AstronomerAirflow(
-                    self, "astronomer", spec=spec, tier=tier.name, protected=tier.is_protected
+                    self,
+                    "astronomer",
+                    spec=spec,
+                    tier=tier.name,
+                    protected=guards(tier, "airflow.environment"),
                 )
                 self.release_dependencies = self.flavor.release_dependencies
                 self.release_environment = self.flavor.release_environment

@@ -22,7 +22,14 @@ class MwaaAirflow(Construct):
     """
 
     def __init__(
-        self, scope: Construct, id: str, *, spec: MwaaAirflowSpec, tier: str, protected: bool
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        spec: MwaaAirflowSpec,
+        tier: str,
+        protected: bool,
+        protected_bucket: bool | None = None,
     ):
         super().__init__(scope, id)
         name = spec.environment_name(tier)
@@ -39,7 +46,7 @@ class MwaaAirflow(Construct):
             "bucket",
             spec=spec,
             tier=tier,
-            protected=protected,
+            protected=protected if protected_bucket is None else protected_bucket,
             tags=tags,
             provider=self.provider,
         )

@@ -33,11 +33,13 @@ class UnityCatalog(Construct):
         protected: bool,
         workspace_id: int | None,
         provider: TerraformProvider,
+        protected_schemas: bool | None = None,
     ):
         super().__init__(scope, id)
         self.catalog_name = catalog_name
         self.schema_names = dict(schema_names)
         lifecycle = TerraformResourceLifecycle(prevent_destroy=True) if protected else None
+        protect_schemas = protected if protected_schemas is None else protected_schemas
         self.catalog: Catalog | None = None
         self.binding: WorkspaceBinding | None = None
         if spec.layout == "per_tier":
@@ -69,7 +71,8 @@ class UnityCatalog(Construct):
                     "catalog",
                 )
         self.schemas: Schema | None = None
-        if spec.schemas:
+        # A protected block stays, even empty: without it Terraform forgets prevent_destroy.
+        if spec.schemas or protect_schemas:
             it = iterator(
                 {
                     logical: {
@@ -89,7 +92,11 @@ class UnityCatalog(Construct):
                     name=it.get_string("name"),
                     comment=it.get_string("comment"),
                     properties={"tier": tier, "managed_by": "tierform"},
-                    lifecycle=lifecycle,
+                    lifecycle=(
+                        TerraformResourceLifecycle(prevent_destroy=True)
+                        if protect_schemas
+                        else None
+                    ),
                 ),
                 "schemas",
             )

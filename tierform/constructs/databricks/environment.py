@@ -6,6 +6,7 @@ from cdktf import TerraformResource
 from constructs import Construct
 
 from tierform.config import databricks_naming as naming
+from tierform.config.protection import guards
 from tierform.config.tier import TierSpec
 from tierform.constructs.databricks.catalog import UnityCatalog
 from tierform.constructs.databricks.cluster_policies import ClusterPolicies
@@ -16,6 +17,7 @@ from tierform.constructs.databricks.provider import databricks_provider
 from tierform.constructs.databricks.secret_scope import TierSecretScope
 from tierform.constructs.databricks.service_principal import TierServicePrincipal
 from tierform.constructs.databricks.sql_warehouses import SqlWarehouses
+from tierform.constructs.literal import literal_spec
 
 
 class DatabricksEnvironment(Construct):
@@ -29,6 +31,7 @@ class DatabricksEnvironment(Construct):
 
     def __init__(self, scope: Construct, id: str, *, tier: TierSpec):
         super().__init__(scope, id)
+        tier = literal_spec(tier)  # config text becomes Terraform literals (see literal.py)
         dbx = tier.databricks
         if dbx is None:
             raise ValueError(f"tier {tier.name!r} has no databricks section")
@@ -66,7 +69,9 @@ class DatabricksEnvironment(Construct):
             catalog_name=self.catalog_name,
             schema_names=self.schema_names,
             tier=tier.name,
-            protected=tier.is_protected,
+            # per block: a `retire:` entry lifts prevent_destroy from its block only
+            protected=guards(tier, "databricks.catalog"),
+            protected_schemas=guards(tier, "databricks.schemas"),
             workspace_id=dbx.workspace.id,
             provider=self.provider,
         )

@@ -10,6 +10,7 @@ from tierform.config import databricks_naming as naming
 from tierform.config.tier import DeveloperSpec, TierSpec
 from tierform.constructs.databricks.provider import databricks_provider
 from tierform.constructs.foreach import stable_address
+from tierform.constructs.literal import literal_spec
 
 
 class DatabricksSandbox(Construct):
@@ -22,6 +23,8 @@ class DatabricksSandbox(Construct):
 
     def __init__(self, scope: Construct, id: str, *, tier: TierSpec, developer: DeveloperSpec):
         super().__init__(scope, id)
+        # config text becomes Terraform literals (see literal.py)
+        tier, developer = literal_spec(tier), literal_spec(developer)
         if tier.databricks is None or developer.databricks_user is None:
             raise ValueError(
                 f"developer {developer.name!r} on tier {tier.name!r} has no Databricks sandbox"

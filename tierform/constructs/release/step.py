@@ -13,6 +13,7 @@ from cdktf import DataResource, ITerraformDependable, LocalExecProvisioner
 from constructs import Construct
 
 from tierform.constructs.foreach import stable_address
+from tierform.constructs.literal import literal
 
 # local-exec runs in cdktf.out/stacks/<stack>: the repository root is three levels up.
 # TIERFORM_ROOT / TIERFORM_PYTHON override both (e.g. a CI image with Python elsewhere).
@@ -57,7 +58,8 @@ class ReleaseStep(Construct):
             self,
             "step",
             # A flat map of names to hashes, in sorted order for a stable JSON.
-            triggers_replace={key: triggers[key] for key in sorted(triggers)},
+            # (a dbt target name is config text: a literal, like every config string)
+            triggers_replace={literal(key): literal(triggers[key]) for key in sorted(triggers)},
             depends_on=list(depends_on) or None,
             provisioners=[
                 LocalExecProvisioner(

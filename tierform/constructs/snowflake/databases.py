@@ -27,10 +27,15 @@ class SnowflakeDatabases(Construct):
         tier: str,
         protected: bool,
         provider: TerraformProvider,
+        protected_schemas: bool | None = None,
     ):
         super().__init__(scope, id)
         self.names = {logical: physical_name[logical] for logical in databases}
         lifecycle = TerraformResourceLifecycle(prevent_destroy=True) if protected else None
+        protect_schemas = protected if protected_schemas is None else protected_schemas
+        schema_lifecycle = (
+            TerraformResourceLifecycle(prevent_destroy=True) if protect_schemas else None
+        )
         db_items = {
             logical: {
                 "name": self.names[logical],
@@ -68,7 +73,9 @@ class SnowflakeDatabases(Construct):
             for schema, sspec in spec.schemas.items()
         }
         self.schemas = None
-        if schema_items:
+        # A protected block stays, even empty: without it Terraform forgets prevent_destroy
+        # and plans the deletes of the schemas it still has in state.
+        if schema_items or protect_schemas:
             schema_it = iterator(schema_items)
             self.schemas = stable_address(
                 Schema(
@@ -82,7 +89,7 @@ class SnowflakeDatabases(Construct):
                     with_managed_access=schema_it.get_string("managed_access"),
                     is_transient=schema_it.get_string("transient"),
                     depends_on=[self.database],
-                    lifecycle=lifecycle,
+                    lifecycle=schema_lifecycle,
                 ),
                 "schemas",
             )

@@ -5,7 +5,9 @@ from __future__ import annotations
 from cdktf import TerraformResource
 from constructs import Construct
 
+from tierform.config.protection import guards
 from tierform.config.tier import TierSpec
+from tierform.constructs.literal import literal_spec
 from tierform.constructs.snowflake.access_roles import SnowflakeAccessRoles
 from tierform.constructs.snowflake.databases import SnowflakeDatabases
 from tierform.constructs.snowflake.functional_roles import SnowflakeFunctionalRoles
@@ -25,6 +27,7 @@ class SnowflakeEnvironment(Construct):
 
     def __init__(self, scope: Construct, id: str, *, tier: TierSpec):
         super().__init__(scope, id)
+        tier = literal_spec(tier)  # config text becomes Terraform literals (see literal.py)
         sf = tier.snowflake
         if sf is None:
             raise ValueError(f"tier {tier.name!r} has no snowflake section")
@@ -34,6 +37,7 @@ class SnowflakeEnvironment(Construct):
             "providers",
             connection=sf.connection,
             accountadmin=sf.resource_monitor is not None,
+            roles=sf.provider_roles,
         )
 
         def physical(names) -> dict[str, str]:
@@ -56,7 +60,9 @@ class SnowflakeEnvironment(Construct):
             databases=sf.databases,
             physical_name=physical(sf.databases),
             tier=tier.name,
-            protected=tier.is_protected,
+            # per block: a `retire:` entry lifts prevent_destroy from its block only
+            protected=guards(tier, "snowflake.databases"),
+            protected_schemas=guards(tier, "snowflake.schemas"),
             provider=self.providers.sysadmin,
         )
         db_ready: list[TerraformResource] = [self.databases.database]

@@ -6,23 +6,30 @@ from cdktf_cdktf_provider_snowflake.provider import SnowflakeProvider
 from constructs import Construct
 
 from tierform.config.snowflake import SnowflakeConnection
+from tierform.config.snowflake_roles import ProviderRolesSpec
 
 
 class SnowflakeProviders(Construct):
-    """SYSADMIN creates objects, SECURITYADMIN owns roles, grants and users, ACCOUNTADMIN
-    (only when asked for) creates resource monitors, which no other role can. The role names
-    come from the tier's `connection.roles`; the aliases (and so every resource's provider
-    reference) stay the same whatever the roles are called.
+    """`sysadmin` creates objects, `securityadmin` owns roles, grants and users,
+    `accountadmin` (only when asked for) creates resource monitors. The aliases keep these
+    names (stable provider addresses); the roles they act as come from
+    `snowflake.provider_roles` (default SYSADMIN, SECURITYADMIN, ACCOUNTADMIN).
 
     Credentials are never set here: the provider reads SNOWFLAKE_USER, SNOWFLAKE_PRIVATE_KEY,
     SNOWFLAKE_AUTHENTICATOR… from the environment at plan/apply time.
     """
 
     def __init__(
-        self, scope: Construct, id: str, *, connection: SnowflakeConnection, accountadmin: bool
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        connection: SnowflakeConnection,
+        accountadmin: bool,
+        roles: ProviderRolesSpec | None = None,
     ):
         super().__init__(scope, id)
-        roles = connection.roles
+        roles = roles or ProviderRolesSpec()
         self.sysadmin = self._provider("sysadmin", roles.objects, connection)
         self.securityadmin = self._provider("securityadmin", roles.security, connection)
         self.accountadmin = (

@@ -16,6 +16,7 @@ from constructs import Construct
 
 from tierform.config.tier import DeveloperSpec, TierSpec
 from tierform.constructs.foreach import iterator, stable_address
+from tierform.constructs.literal import literal_spec
 from tierform.constructs.snowflake.providers import SnowflakeProviders
 
 
@@ -35,12 +36,18 @@ class SnowflakeSandbox(Construct):
 
     def __init__(self, scope: Construct, id: str, *, tier: TierSpec, developer: DeveloperSpec):
         super().__init__(scope, id)
+        # config text becomes Terraform literals (see literal.py)
+        tier, developer = literal_spec(tier), literal_spec(developer)
         sf = tier.snowflake
         if sf is None or sf.sandboxes is None:
             raise ValueError(f"tier {tier.name!r} declares no Snowflake sandboxes")
         box = sf.sandboxes
         providers = SnowflakeProviders(
-            self, "providers", connection=sf.connection, accountadmin=False
+            self,
+            "providers",
+            connection=sf.connection,
+            accountadmin=False,
+            roles=sf.provider_roles,
         )
         self.role_name = tier.object_name(f"SANDBOX_{developer.name.upper()}")
         role = stable_address(

@@ -1,0 +1,78 @@
+"""Config text reaches Terraform as a literal, never as an expression.
+
+In Terraform JSON every string of an expression (attribute values, map values AND map keys,
+provisioner commands, for_each maps) is a template: `${…}` is evaluated and `%{…}` is a
+directive. A comment `${file("/proc/self/environ")}` would put the environment into the plan.
+`$${` and `%%{` are Terraform's escapes for a literal `${` and `%{`.
+
+One rule, applied once, where a tier's specs enter the constructs: `literal_spec(tier)` is
+the tier with every string escaped (field values, map keys, list items, at any depth), so a
+construct cannot emit config text unescaped, whatever new field it reads. Intentional
+references (`${aws_s3_bucket.x.id}`, `${each.value.name}`) come from cdktf tokens and our own
+code, never from a spec, and survive. `tierform/stacks/template_check.py` checks the result.
+
+Not escaped: the `terraform` block (backend settings). Terraform reads backend settings as
+plain strings (checked with terraform 1.11: a local backend `path` of `st/$${x}` creates a
+file named `$${x}`), so escaping there would change the value instead of protecting it.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+
+T = TypeVar("T")
+
+# Views already escaped (by id, kept alive so an id is never reused): escaping twice would
+# turn a literal `${` into `$${`, so a construct handed a view must not escape it again.
+_VIEWS: dict[int, Any] = {}
+
+
+def literal(text: str) -> str:
+    """`text` as a Terraform template that evaluates to exactly `text`.
+
+    A plain replace is enough: `$${x}` (the user really means `$${x}`) becomes `$$${x}`,
+    which Terraform reads as `$` followed by the escape `$${` → `$${x}`.
+    """
+    return text.replace("${", "$${").replace("%{", "%%{")
+
+
+def literal_spec(spec: T) -> T:
+    """A copy of `spec` (a config model, mapping, list or string) whose every string is
+    `literal(...)`. Non-string values (numbers, booleans) are kept; private state (an
+    Airflow spec's naming rule) is carried over; unchanged parts are shared, not copied."""
+    if id(spec) in _VIEWS and _VIEWS[id(spec)] is spec:
+        return spec
+    view = _escape(spec)
+    if isinstance(view, BaseModel):
+        _VIEWS[id(view)] = view
+    return view
+
+
+def _escape(value: Any) -> Any:
+    if isinstance(value, str):
+        return literal(value)
+    if isinstance(value, BaseModel):
+        updates = {}
+        for name in type(value).model_fields:
+            current = getattr(value, name)
+            escaped = _escape(current)
+            if escaped is not current:
+                updates[name] = escaped
+        # model_copy keeps private attributes and skips validation (the values are valid;
+        # only their spelling for Terraform changes).
+        return value.model_copy(update=updates) if updates else value
+    if isinstance(value, dict):
+        items = {_escape(k): _escape(v) for k, v in value.items()}
+        changed = any(
+            a is not b or x is not y
+            for (a, x), (b, y) in zip(value.items(), items.items(), strict=True)
+        )
+        return items if changed else value
+    if isinstance(value, list | tuple):
+        items = [_escape(v) for v in value]
+        if all(a is b for a, b in zip(value, items, strict=True)):
+            return value
+        return type(value)(items)
+    return value

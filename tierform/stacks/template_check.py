@@ -1,0 +1,192 @@
+"""Second line behind tierform/constructs/literal.py: every live template in a synthesized
+stack must be one tierform's constructs write.
+
+What our constructs write inside `${…}`: references (`aws_s3_bucket.x.id`, `var.k`,
+`each.value.name`, a dynamic block's iterator such as `acl.value.x`, `data.t.n.attr`) and a
+few pure functions over them (`lookup(acl.value, "group_name", null)`, `can(regex(…))`).
+Never a directive (`%{…}`) and never a function that reads files or the machine. Anything
+else is config text that escaped the literal rule (a construct bug): synth refuses it, so it
+can never be planned. The `terraform` block is skipped: Terraform reads it literally.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+# Functions our constructs may emit: pure, no file, path or environment access.
+OWN_FUNCTIONS = frozenset(
+    {
+        "lookup",
+        "can",
+        "regex",
+        "tostring",
+        "tonumber",
+        "tolist",
+        "toset",
+        "tomap",
+        "jsonencode",
+        "merge",
+        "concat",
+        "coalesce",
+        "length",
+        "keys",
+        "values",
+        "contains",
+        "lower",
+        "upper",
+        "format",
+        "join",
+        "split",
+        "try",
+        "flatten",
+        "distinct",
+        "sort",
+    }
+)
+_REFERENCE_ROOTS = frozenset({"var", "local", "each", "count", "self", "data", "module", "path"})
+_KEYWORDS = frozenset({"null", "true", "false"})
+_TOKEN = re.compile(
+    r'\s+|(?P<ident>[A-Za-z_][A-Za-z0-9_-]*)|(?P<number>\d+(?:\.\d+)?)|(?P<string>")'
+    r"|(?P<punct>==|!=|>=|<=|&&|\|\||[.\[\](),?:!<>+\-*/%])"
+)
+
+
+def check_synthesized(outdir: Path) -> list[str]:
+    """`TIERFORM_GUARD_003` violations (`stacks/<s>/cdk.tf.json: json.path: problem`) of a
+    synthesized output folder; empty when every template is tierform's own."""
+    found = []
+    for stack_file in sorted(outdir.glob("stacks/*/cdk.tf.json")):
+        shown = stack_file.relative_to(outdir)
+        for path, problem in foreign_templates(json.loads(stack_file.read_text())):
+            found.append(
+                f"{shown}: {path}: TIERFORM_GUARD_003 config text reached Terraform as an "
+                f"expression ({problem}); config strings must be emitted through "
+                "tierform.constructs.literal"
+            )
+    return found
+
+
+def foreign_templates(stack_json: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    """(json path, problem) for each template in the stack that tierform does not write."""
+    roots = set(_REFERENCE_ROOTS) | set(stack_json.get("resource", {}))
+    roots |= set(_dynamic_iterators(stack_json))
+    for key, value in stack_json.items():
+        if key == "terraform":
+            continue
+        yield from _walk(value, key, roots)
+
+
+def _walk(value: Any, path: str, roots: set[str]) -> Iterator[tuple[str, str]]:
+    if isinstance(value, str):
+        for problem in template_problems(value, roots):
+            yield path, problem
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            for problem in template_problems(str(key), roots):
+                yield f"{path}.{key}", f"in a key: {problem}"
+            yield from _walk(item, f"{path}.{key}", roots)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _walk(item, f"{path}[{index}]", roots)
+
+
+def _dynamic_iterators(value: Any) -> Iterator[str]:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key == "dynamic" and isinstance(item, dict):
+                for label, block in item.items():
+                    yield block.get("iterator", label) if isinstance(block, dict) else label
+            yield from _dynamic_iterators(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _dynamic_iterators(item)
+
+
+def template_problems(text: str, roots: set[str]) -> list[str]:
+    """Problems with the live template sequences of one Terraform string."""
+    problems: list[str] = []
+    index = 0
+    while index < len(text):
+        if text.startswith(("$${", "%%{"), index):
+            index += 3
+            continue
+        if text.startswith("%{", index):
+            problems.append(f"template directive {_shorten(text[index:])}")
+            index += 2
+            continue
+        if text.startswith("${", index):
+            end = _expression_end(text, index + 2)
+            expression = text[index + 2 : end]
+            problem = _expression_problem(expression, roots)
+            if problem:
+                problems.append(f"{problem} in ${{{_shorten(expression)}}}")
+            index = end + 1
+            continue
+        index += 1
+    return problems
+
+
+def _expression_end(text: str, start: int) -> int:
+    """Index of the `}` closing the interpolation opened before `start` (quotes respected)."""
+    depth, index = 0, start
+    while index < len(text):
+        char = text[index]
+        if char == '"':
+            index = _string_end(text, index) + 1
+            continue
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            if depth == 0:
+                return index
+            depth -= 1
+        index += 1
+    return len(text)
+
+
+def _string_end(text: str, start: int) -> int:
+    index = start + 1
+    while index < len(text):
+        if text[index] == "\\":
+            index += 2
+            continue
+        if text[index] == '"':
+            return index
+        index += 1
+    return len(text)
+
+
+def _expression_problem(expression: str, roots: set[str]) -> str | None:
+    index, previous = 0, ""
+    while index < len(expression):
+        match = _TOKEN.match(expression, index)
+        if match is None:
+            return f"unexpected {expression[index]!r}"
+        if match["string"]:
+            end = _string_end(expression, index)
+            inner = expression[index + 1 : end]
+            nested = template_problems(inner, roots)
+            if nested:
+                return nested[0]
+            index, previous = end + 1, "string"
+            continue
+        token = match.group(0)
+        index = match.end()
+        if match["ident"] and previous != ".":
+            rest = expression[index:].lstrip()
+            if rest.startswith("("):
+                if token not in OWN_FUNCTIONS:
+                    return f"function {token}() is not one tierform writes"
+            elif token not in roots and token not in _KEYWORDS:
+                return f"reference {token!r} is not one tierform writes"
+        if not token.isspace():
+            previous = token
+    return None
+
+
+def _shorten(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
