@@ -65,6 +65,7 @@ lock: ## regenerate the hashed lock files (requirements/*.lock) from pyproject.t
 	$(LOCK_ENV) $(LOCK_VENV)/bin/pip-compile $(LOCK_FLAGS) --extra dev --extra release \
 		-o requirements/tierform.lock pyproject.toml requirements/build.txt
 	$(LOCK_ENV) $(LOCK_VENV)/bin/pip-compile $(LOCK_FLAGS) -o requirements/checkov.lock requirements/checkov.txt
+	$(LOCK_ENV) $(LOCK_VENV)/bin/pip-compile $(LOCK_FLAGS) -o requirements/light.lock requirements/light.txt
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
@@ -80,9 +81,9 @@ $(VENV)/.actionlint-installed: requirements/actionlint.txt $(VENV)/.installed
 # The deciding CI jobs (which tiers, which sandbox) need only the config layer: seconds to
 # install instead of minutes, so a ref that deploys nothing costs almost nothing.
 LIGHT_VENV := .venv-light
-$(LIGHT_VENV)/.installed: pyproject.toml requirements/light.txt
+$(LIGHT_VENV)/.installed: pyproject.toml requirements/light.lock
 	$(PYTHON) -m venv $(LIGHT_VENV)
-	$(LIGHT_VENV)/bin/pip install --quiet -r requirements/light.txt
+	$(LIGHT_VENV)/bin/pip install --quiet --require-hashes --no-deps -r requirements/light.lock
 	$(LIGHT_VENV)/bin/pip install --quiet --no-deps -e .
 	touch $@
 
@@ -120,7 +121,6 @@ deploy: $(DEPLOY_DEPS) ## synth TIER (default: local) and `cdktf deploy` it: inf
 	@status=0; $(CDKTF) deploy $(TIER) --auto-approve --skip-synth || status=$$?; \
 	$(PY) -m tierform.release record-deployment --tier $(TIER) \
 	  --outcome $$([ $$status = 0 ] && echo success || echo failure) || true; exit $$status
-	@$(TIERFORM) record-deployed --tier $(TIER)
 	@echo
 	@$(PY) -m tierform.release status --tier $(TIER) --hints
 

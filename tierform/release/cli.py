@@ -190,6 +190,55 @@ def deployed(tier: str = TierOption, root: Path | None = RootOption) -> None:
     _run("deployed", tier, root, action, locked=False)
 
 
+StatusDirOption = typer.Option(
+    None, "--status-dir", help="PR plans: write <tier>.status.json (failed) when refused"
+)
+
+
+@app.command("protection-check")
+def protection_check(
+    tier: str = TierOption,
+    root: Path | None = RootOption,
+    status_dir: Path | None = StatusDirOption,
+) -> None:
+    """Refuse (exit 2) a config that weakens what the tier's last successful deployment
+    recorded in its ledger (protection, kind, protected data stores), unless `retire:` names
+    it. CI runs it on a fresh runner before planning or applying a tier."""
+    from tierform.release.deployment import fetch_protection
+
+    report = Reporter("protection", tier)
+
+    def refuse(exc: ConfigError) -> typer.Exit:
+        print(exc, file=sys.stderr)
+        if status_dir is not None:  # the PR comment says why this tier has no plan
+            from tierform.gitops.plan_status import TierStatus, write_status
+
+            write_status(status_dir, TierStatus(tier, "failed", str(exc).splitlines()[0]))
+        return typer.Exit(EXIT_BAD_INPUT)
+
+    try:
+        ctx = load_context(tier, root)  # enforces this machine's record, if any
+        record = fetch_protection(ctx)
+        if record is not None:
+            load_context(tier, root)  # enforces the record just fetched from the ledger
+    except ConfigError as exc:
+        raise refuse(exc) from None
+    except CorruptRecord as exc:
+        report.fail(str(exc))
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+    except (ReleaseError, LedgerError) as exc:
+        report.fail(str(exc))
+        raise typer.Exit(1) from None
+    if record is None:
+        report.ok(f"no protected deployment of {tier!r} recorded in {ctx.ledger.location}")
+        return
+    state = "protected" if record.protected else "unprotected"
+    report.ok(
+        f"config keeps what {tier} deployed ({record.kind}, {state}, "
+        f"{len(record.data_stores)} data stores)"
+    )
+
+
 @app.command()
 def summary(
     github_summary: bool = typer.Option(

@@ -1,0 +1,83 @@
+"""What a tier deployed protected is remembered in its release ledger, so a fresh clone (a CI
+runner) refuses a config that lowers it: clone A records a successful deployment of a
+protected tier; clone B, with no `.tierform/`, shares only the ledger (a local store folder
+both point at) and runs `tierform release protection-check`."""
+
+from __future__ import annotations
+
+import json
+
+from support import copy_config, edit_yaml, run_tierform
+
+COMMIT = "0123456789abcdef0123456789abcdef01234567"
+
+
+def _clone(root, ledger_dir):
+    config = copy_config(root)
+
+    def protect_staging(d):
+        d["tiers"] = [
+            "local",
+            "dev",
+            {"name": "staging", "kind": "staging", "protected": True},
+            *d["tiers"][3:],
+        ]
+        d["promotion"]["tiers"]["staging"]["approval"] = True  # protected tiers need it
+
+    edit_yaml(config / "platform.yaml", protect_staging)
+    edit_yaml(
+        config / "tiers/staging.yaml",
+        lambda d: d.setdefault("release", {}).update(
+            store={"type": "local", "directory": str(ledger_dir)}
+        ),
+    )
+    return config
+
+
+def _check(root, *extra):
+    return run_tierform(
+        "release", "protection-check", "--tier", "staging", "--root", str(root), *extra, cwd=root
+    )
+
+
+def test_a_fresh_clone_refuses_what_lowers_a_deployed_tier(tmp_path):
+    ledger = tmp_path / "shared-ledger"
+    a, b = tmp_path / "a", tmp_path / "b"
+    _clone(a, ledger)
+    recorded = run_tierform(
+        "release", "record-deployment", "--tier", "staging", "--outcome", "success",
+        "--commit", COMMIT, "--root", str(a), cwd=a,
+    )  # fmt: skip
+    assert recorded.returncode == 0, recorded.stderr
+    last = json.loads((ledger / "staging" / "deployments" / "last-success.json").read_text())
+    assert last["protection"]["protected"] is True
+    assert "snowflake.databases.RAW" in last["protection"]["data_stores"]
+
+    config_b = _clone(b, ledger)
+    assert not (b / ".tierform").exists()
+    kept = _check(b)
+    assert kept.returncode == 0, kept.stdout + kept.stderr
+
+    # Dropping a data store the tier deployed protected: refused, in PR form too.
+    edit_yaml(config_b / "tiers/prod.yaml", lambda d: d["snowflake"]["databases"].pop("RAW"))
+    refused = _check(b, "--status-dir", str(b / "plans"))
+    assert refused.returncode == 2, refused.stdout + refused.stderr
+    assert "RAW" in refused.stderr and "Traceback" not in refused.stderr
+    status = json.loads((b / "plans" / "staging.status.json").read_text())
+    assert status["status"] == "failed" and "RAW" in status["error"]
+
+    # Lowering the protection itself: refused as well.
+    config_c = _clone(tmp_path / "c", ledger)
+    edit_yaml(
+        config_c / "platform.yaml", lambda d: d.update(tiers=[*d["tiers"][:2], "staging", "prod"])
+    )
+    lowered = _check(tmp_path / "c")
+    assert lowered.returncode == 2, lowered.stdout + lowered.stderr
+    assert "protected" in lowered.stderr
+
+
+def test_nothing_recorded_passes_and_says_so(tmp_path):
+    _clone(tmp_path / "a", tmp_path / "ledger")
+    result = _check(tmp_path / "a")
+    assert result.returncode == 0, result.stderr
+    assert "no protected deployment" in result.stdout + result.stderr
