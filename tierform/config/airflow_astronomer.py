@@ -63,7 +63,7 @@ class AstronomerAirflowSpec(FlavorSpec):
     @field_validator("runtime_version")
     @classmethod
     def _runtime(cls, value: str) -> str:
-        if not _RUNTIME.match(value):
+        if not _RUNTIME.fullmatch(value):
             raise ValueError(
                 f"{value!r} is not a valid Astro Runtime version (e.g. 13.1.0, or 3.0-1 for Airflow 3)"
             )

@@ -42,7 +42,7 @@ def quoted_version(value: Any) -> Any:
 
 
 def _check_mwaa_version(value: str) -> str:
-    if not _VERSION.match(value):
+    if not _VERSION.fullmatch(value):
         raise ValueError(
             f"{value!r} is not a valid Airflow version (expected MAJOR.MINOR.PATCH, e.g. 3.0.6)"
         )
@@ -57,7 +57,7 @@ def _prefixed(prefix: str, what: str):
     pattern = re.compile(rf"^{prefix}-[0-9a-f]{{8,17}}$")
 
     def check(value: str) -> str:
-        if not pattern.match(value):
+        if not pattern.fullmatch(value):
             raise ValueError(f"{value!r} is not a {what} id (expected {prefix}-<hex>)")
         return value
 
@@ -157,7 +157,7 @@ class MwaaAirflowSpec(FlavorSpec):
     @field_validator("region")
     @classmethod
     def _region(cls, value: str) -> str:
-        if not _REGION.match(value):
+        if not _REGION.fullmatch(value):
             raise ValueError(f"{value!r} is not an AWS region (e.g. eu-west-1)")
         return value
 

@@ -44,7 +44,7 @@ _HOST = re.compile(r"^https://[A-Za-z0-9.-]+(?::[0-9]+)?/?$")
 
 
 def _check_node_type(value: str) -> str:
-    if not _NODE_TYPE.match(value):
+    if not _NODE_TYPE.fullmatch(value):
         raise ValueError(
             f"{value!r} is not a node type id: expected e.g. i3.xlarge (AWS), "
             "Standard_DS3_v2 (Azure) or n2-highmem-4 (GCP)"
@@ -73,7 +73,7 @@ class WorkspaceSpec(Spec):
     @field_validator("host")
     @classmethod
     def _https_url(cls, host: str) -> str:
-        if not _HOST.match(host):
+        if not _HOST.fullmatch(host):
             raise ValueError(
                 f"{host!r} is not a workspace URL: expected https://<workspace host> "
                 "(e.g. https://dbc-1234abcd-5678.cloud.databricks.com)"
@@ -98,7 +98,7 @@ class GitSpec(Spec):
     @field_validator("commit")
     @classmethod
     def _sha(cls, commit: str | None) -> str | None:
-        if commit is not None and not _COMMIT.match(commit):
+        if commit is not None and not _COMMIT.fullmatch(commit):
             raise ValueError(f"{commit!r} is not a commit SHA (7 to 40 lower-case hex digits)")
         return commit
 

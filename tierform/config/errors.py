@@ -14,9 +14,12 @@ class ConfigIssue:
     message: str
 
     def __str__(self) -> str:
+        # Last line of defence: whatever a message quotes, a secret is never printed.
+        from tierform.config.secrets import mask_secrets
+
         if self.path:
-            return f"{self.file}: {self.path}: {self.message}"
-        return f"{self.file}: {self.message}"
+            return mask_secrets(f"{self.file}: {self.path}: {self.message}")
+        return mask_secrets(f"{self.file}: {self.message}")
 
 
 class ConfigError(Exception):

@@ -10,7 +10,7 @@ from pydantic import field_validator
 from tierform.config.base import Spec
 
 _PLACEHOLDERS = {"name", "tier", "TIER"}
-_RESULT = re.compile(r"^[A-Z][A-Z0-9_]*$")
+_RESULT = re.compile(r"[A-Z][A-Z0-9_]*")  # fullmatch: `$` would accept a trailing newline
 
 
 class NamingRule(Spec):
@@ -45,7 +45,7 @@ class NamingRule(Spec):
     def check_result(self, tier: str) -> str | None:
         """Problem with names this rule makes for `tier`, or None."""
         sample = self.apply("X", tier)
-        if not _RESULT.match(sample):
+        if not _RESULT.fullmatch(sample):
             return (
                 f"{self.pattern!r} makes names like {sample!r} for tier {tier!r}, which are not "
                 "valid unquoted identifiers (letters, digits, _)"

@@ -32,7 +32,7 @@ class DeveloperSpec(Spec):
     @field_validator("databricks_user")
     @classmethod
     def _email(cls, user: str | None) -> str | None:
-        if user is not None and not re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", user):
+        if user is not None and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", user):
             raise ValueError(f"{user!r} is not a Databricks user name (the user's email address)")
         return user
 

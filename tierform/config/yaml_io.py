@@ -1,13 +1,25 @@
-"""YAML reading that refuses what PyYAML would silently accept (duplicate keys)."""
+"""YAML reading that refuses what PyYAML would silently accept (duplicate keys) and what
+would hang or exhaust the machine: anything but a regular file (a FIFO blocks, /dev/zero
+never ends), files over MAX_FILE_BYTES, and alias trees that expand past MAX_NODES."""
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from tierform.config.error_format import shorten
 from tierform.config.errors import ConfigError, ConfigIssue
+
+
+# A config file is a few KiB; 1 MiB leaves room for a very large platform.
+MAX_FILE_BYTES = 1024 * 1024
+# Nodes of the document once every alias is expanded. The example tiers have a few hundred;
+# a 417-byte "billion laughs" has 10^9 and pins a CPU in whatever walks it afterwards.
+MAX_NODES = 100_000
 
 
 class _StrictLoader(yaml.SafeLoader):
@@ -15,13 +27,21 @@ class _StrictLoader(yaml.SafeLoader):
 
 
 def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
+    # Keys merged in with `<<: *anchor` may be overridden; a key written twice may not.
+    own = {id(k) for k, _ in node.value if k.tag != "tag:yaml.org,2002:merge"}
     loader.flatten_mapping(node)
     mapping: dict[Any, Any] = {}
+    written: set[Any] = set()
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=deep)
-        if key in mapping:
-            line = key_node.start_mark.line + 1
-            raise _DuplicateKey(key, line)
+        try:
+            hash(key)
+        except TypeError:
+            raise _UnhashableKey(key_node.start_mark.line + 1) from None
+        if id(key_node) in own:
+            if key in written:
+                raise _DuplicateKey(key, key_node.start_mark.line + 1)
+            written.add(key)
         mapping[key] = loader.construct_object(value_node, deep=deep)
     return mapping
 
@@ -31,27 +51,136 @@ class _DuplicateKey(Exception):
         self.key, self.line = key, line
 
 
+class _RecursiveAlias(Exception):
+    def __init__(self, line: int):
+        self.line = line
+
+
+class _UnhashableKey(Exception):
+    def __init__(self, line: int):
+        self.line = line
+
+
 _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def read_text_file(path: Path, display: str, limit: int = MAX_FILE_BYTES) -> str:
+    """The UTF-8 text of a regular file of at most `limit` bytes, else a ConfigError."""
+
+    def refuse(message: str) -> ConfigError:
+        return ConfigError([ConfigIssue(display, "", message)])
+
+    try:
+        info = os.stat(path)  # follows symlinks: a link to a regular file is fine
+    except FileNotFoundError:
+        raise refuse("file not found") from None
+    except OSError as exc:
+        raise refuse(f"cannot read file: {exc.strerror}") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise refuse("is a folder, expected a file")
+    if not stat.S_ISREG(info.st_mode):
+        raise refuse("is not a regular file (a device, FIFO or socket); refusing to read it")
+    if info.st_size > limit:
+        raise refuse(f"is {info.st_size} bytes, over the limit of {limit} bytes")
+    try:
+        # O_NONBLOCK: should the file be swapped for a FIFO after the check, open() still
+        # returns at once instead of waiting for a writer.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                raise refuse("is not a regular file; refusing to read it")
+            raw = handle.read(limit + 1)
+    except OSError as exc:
+        raise refuse(f"cannot read file: {exc.strerror}") from None
+    if len(raw) > limit:
+        raise refuse(f"is over the limit of {limit} bytes")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise refuse(f"line {line}: not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
+
+
+def _expanded_size(root: yaml.Node) -> int:
+    """Nodes of the document with every alias expanded, computed without expanding (each
+    node's size once, memoised); stops counting once past MAX_NODES."""
+    sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()
+
+    def size(node: yaml.Node) -> int:
+        known = sizes.get(id(node))
+        if known is not None:
+            return known
+        if id(node) in open_nodes:  # `a: &a [*a]`: an alias inside its own anchor
+            raise _RecursiveAlias(node.start_mark.line + 1)
+        open_nodes.add(id(node))
+        total = 1
+        if isinstance(node, yaml.SequenceNode):
+            for item in node.value:
+                total += size(item)
+                if total > MAX_NODES:
+                    break
+        elif isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                total += size(key) + size(value)
+                if total > MAX_NODES:
+                    break
+        open_nodes.discard(id(node))
+        sizes[id(node)] = total
+        return total
+
+    return size(root)
+
+
+def load_yaml_text(text: str, display: str) -> Any:
+    """Parse one YAML document with the strict loader; bad YAML is a ConfigError."""
+    loader = _StrictLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is not None and _expanded_size(node) > MAX_NODES:
+            raise ConfigError(
+                [
+                    ConfigIssue(
+                        display,
+                        "",
+                        f"expands to more than {MAX_NODES} values through YAML aliases "
+                        "(&anchor / *alias); write the values out or use fewer aliases",
+                    )
+                ]
+            )
+        return None if node is None else loader.construct_document(node)
+    finally:
+        loader.dispose()
 
 
 def read_yaml_mapping(path: Path, display: str) -> dict[str, Any]:
     """Read a YAML file whose top level must be a mapping; `display` is the name used in errors."""
+    text = read_text_file(path, display)
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError([ConfigIssue(display, "", "file not found")]) from None
-    except OSError as exc:
-        raise ConfigError([ConfigIssue(display, "", f"cannot read file: {exc.strerror}")]) from None
-    try:
-        data = yaml.load(text, Loader=_StrictLoader)
+        data = load_yaml_text(text, display)
+    except RecursionError:
+        raise ConfigError([ConfigIssue(display, "", "YAML nested too deeply")]) from None
     except _DuplicateKey as dup:
         raise ConfigError(
-            [ConfigIssue(display, "", f"line {dup.line}: duplicate key {dup.key!r}")]
+            [ConfigIssue(display, "", f"line {dup.line}: duplicate key {shorten(dup.key)}")]
+        ) from None
+    except _RecursiveAlias as bad:
+        raise ConfigError(
+            [ConfigIssue(display, "", f"line {bad.line}: an alias refers to its own anchor")]
+        ) from None
+    except _UnhashableKey as bad:
+        raise ConfigError(
+            [ConfigIssue(display, "", f"line {bad.line}: a mapping key must be a plain value")]
         ) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
+        problem = getattr(exc, "problem", None) or getattr(exc, "reason", None) or str(exc)
+        if isinstance(exc, yaml.reader.ReaderError):  # a NUL or another control character
+            code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+            where = f"character {exc.position}: "
+            problem = f"control character #x{code:04x} is not allowed in YAML"
+        problem = " ".join(str(problem).split())
         raise ConfigError(
             [ConfigIssue(display, "", f"YAML syntax error: {where}{problem}")]
         ) from None

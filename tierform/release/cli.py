@@ -105,4 +105,6 @@ def status(
 
 
 def main() -> None:
-    app()
+    from tierform.guard import run_guarded
+
+    run_guarded(app, "tierform.release")

@@ -1,0 +1,110 @@
+"""The one rule for paths in configuration: confined to the repository.
+
+Every path a config file names is relative to the repository root (config/'s parent), uses
+`/`, has no `..`, is not the root itself and does not lie in the config folder. Folders
+Tierform *generates* (the local DAGs folder, local state) must lie under `.tierform/`, the
+git-ignored work folder, and hold no tracked file: a publisher replaces what is there, so a
+typo must never point it at a checkout, `config/` or a folder outside the repository.
+Symlinks count by where they lead: a path whose existing part resolves outside its allowed
+area is refused like a `..`.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path, PurePosixPath
+
+WORKDIR = ".tierform"
+MAX_PATH_LENGTH = 1024
+
+
+def syntax_problem(value: str) -> str | None:
+    """What is wrong with `value` as a repository-relative path, from its text alone."""
+    if not value or not value.strip():
+        return "must not be empty"
+    if any(ord(c) < 32 for c in value) or "\\" in value:
+        return "must use / separators and no control characters (newline, tab, NUL…)"
+    pure = PurePosixPath(value)
+    if pure.is_absolute() or value.startswith("~"):
+        return "must be relative to the repository root, not absolute"
+    if ".." in pure.parts:
+        return "must not contain '..' (paths stay inside the repository)"
+    if str(pure) == ".":
+        return "must not be the repository root itself"
+    if len(value) > MAX_PATH_LENGTH or any(len(part.encode()) > 255 for part in pure.parts):
+        return f"must be at most {MAX_PATH_LENGTH} characters, 255 per folder name"
+    return None
+
+
+def syntax_checked(value: str) -> str:
+    """Field validator form of `syntax_problem`: the normalized path, or ValueError."""
+    problem = syntax_problem(value)
+    if problem:
+        from tierform.config.error_format import shorten
+
+        raise ValueError(f"{shorten(value)}: a repository path {problem} (e.g. examples/dbt)")
+    return str(PurePosixPath(value))
+
+
+def _inside(path: Path, area: Path) -> bool:
+    return path == area or area in path.parents
+
+
+def _resolved(root: Path, value: str) -> Path:
+    """Where `root/value` leads once the symlinks among its parts are followed; the last
+    part is kept as is (it may be a link a publisher owns)."""
+    pure = PurePosixPath(value)
+    parent = (root / Path(*pure.parts[:-1])).resolve() if len(pure.parts) > 1 else root.resolve()
+    return parent / pure.parts[-1]
+
+
+def confinement_problem(
+    value: str, root: Path, config_dir: Path | None = None, *, generated: bool = False
+) -> str | None:
+    """Why `value` (repository-relative) may not be used, or None.
+
+    `generated`: a folder Tierform writes or replaces, which must be under `.tierform/`.
+    """
+    problem = syntax_problem(value)
+    if problem:
+        return f"a repository path {problem}"
+    try:
+        return _confinement_problem(value, root, config_dir, generated)
+    except OSError as exc:  # a symlink loop, a permission problem on the way
+        return f"cannot be used: {exc.strerror or exc}"
+
+
+def _confinement_problem(
+    value: str, root: Path, config_dir: Path | None, generated: bool
+) -> str | None:
+    root = root.resolve()
+    where = _resolved(root, value)
+    if not _inside(where, root) or where == root:
+        return "leads outside the repository (through a symlink)"
+    if config_dir is not None:
+        config = config_dir.resolve()
+        if _inside(where, config) or _inside(config, where):
+            return "must not be (or contain) the configuration folder"
+    if generated:
+        workdir = (root / WORKDIR).resolve()
+        if not _inside(where, workdir) or where == workdir:
+            return f"a generated folder must be inside {WORKDIR}/ (e.g. {WORKDIR}/airflow/dags)"
+        if (root / ".git").exists() and tracked_files(root, str(where.relative_to(root))):
+            return "holds files tracked by git; a generated folder must not"
+    return None
+
+
+def tracked_files(root: Path, relative: str) -> list[str]:
+    """Files git tracks under `relative` (empty when git is unavailable)."""
+    try:
+        result = subprocess.run(
+            ["git", "ls-files", "-z", "--", relative],
+            cwd=root,
+            capture_output=True,
+            timeout=30,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return []
+    if result.returncode != 0:
+        return []
+    return [name for name in result.stdout.decode(errors="replace").split("\0") if name]
