@@ -204,7 +204,7 @@ def _repo_path_problem(value: str, repo_root: Path | None, *, notebook: bool) ->
     problem = (
         confinement_problem(value, repo_root)
         if repo_root is not None
-        else syntax_problem(value) and f"a repository path {syntax_problem(value)}"
+        else syntax_problem(value)
     )
     if problem:
         return f"{shorten(value)} {problem}"

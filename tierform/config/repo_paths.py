@@ -19,16 +19,18 @@ MAX_PATH_LENGTH = 1024
 
 
 def syntax_problem(value: str) -> str | None:
-    """What is wrong with `value` as a repository-relative path, from its text alone."""
+    """What is wrong with `value` as a repository-relative path, from its text alone
+    (a phrase starting with "must"), or None."""
+    inside = "must be a path inside the repository, relative to its root"
     if not value or not value.strip():
         return "must not be empty"
     if any(ord(c) < 32 for c in value) or "\\" in value:
-        return "must use / separators and no control characters (newline, tab, NUL…)"
+        return f"{inside}, with / separators and no control characters (newline, tab, NUL)"
     pure = PurePosixPath(value)
     if pure.is_absolute() or value.startswith("~"):
-        return "must be relative to the repository root, not absolute"
+        return f"{inside}, not absolute (e.g. examples/dbt)"
     if ".." in pure.parts:
-        return "must not contain '..' (paths stay inside the repository)"
+        return f"{inside}, without '..'"
     if str(pure) == ".":
         return "must not be the repository root itself"
     if len(value) > MAX_PATH_LENGTH or any(len(part.encode()) > 255 for part in pure.parts):
@@ -42,7 +44,7 @@ def syntax_checked(value: str) -> str:
     if problem:
         from tierform.config.error_format import shorten
 
-        raise ValueError(f"{shorten(value)}: a repository path {problem} (e.g. examples/dbt)")
+        raise ValueError(f"{shorten(value)} {problem}")
     return str(PurePosixPath(value))
 
 
@@ -67,11 +69,11 @@ def confinement_problem(
     """
     problem = syntax_problem(value)
     if problem:
-        return f"a repository path {problem}"
+        return problem
     try:
         return _confinement_problem(value, root, config_dir, generated)
     except OSError as exc:  # a symlink loop, a permission problem on the way
-        return f"cannot be used: {exc.strerror or exc}"
+        return f"must be a usable path ({exc.strerror or exc})"
 
 
 def _confinement_problem(
@@ -80,7 +82,7 @@ def _confinement_problem(
     root = root.resolve()
     where = _resolved(root, value)
     if not _inside(where, root) or where == root:
-        return "leads outside the repository (through a symlink)"
+        return "must stay inside the repository (a symlink on the way leads outside)"
     if config_dir is not None:
         config = config_dir.resolve()
         if _inside(where, config) or _inside(config, where):
@@ -88,9 +90,12 @@ def _confinement_problem(
     if generated:
         workdir = (root / WORKDIR).resolve()
         if not _inside(where, workdir) or where == workdir:
-            return f"a generated folder must be inside {WORKDIR}/ (e.g. {WORKDIR}/airflow/dags)"
+            return (
+                f"must be inside {WORKDIR}/, the git-ignored work folder: Tierform replaces "
+                f"what is there (e.g. {WORKDIR}/airflow/dags)"
+            )
         if (root / ".git").exists() and tracked_files(root, str(where.relative_to(root))):
-            return "holds files tracked by git; a generated folder must not"
+            return "must not hold files tracked by git (Tierform replaces what is there)"
     return None
 
 

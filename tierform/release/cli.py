@@ -47,7 +47,9 @@ def _run(step: str, tier: str, root: Path | None, action) -> None:
             ok = action(ctx, report)
     except ReleaseError as exc:
         report.fail(str(exc))
-        raise typer.Exit(1) from None
+        # 1: the release failed; 2 (exit_code) for input it refuses, e.g. a DAGs folder
+        # Tierform did not create.
+        raise typer.Exit(getattr(exc, "exit_code", 1)) from None
     if ok is False:
         raise typer.Exit(1)
 

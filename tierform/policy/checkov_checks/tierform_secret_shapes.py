@@ -157,15 +157,26 @@ def is_public_key(text: str) -> bool:
     return der is not None and der_key_kind(der) == "public"
 
 
+def _private_bodies(text: str) -> Iterator[tuple[int, int]]:
+    """Spans of bare base64 runs that decode to a private key. A run may end in ordinary
+    words ("MIIE… rotated monthly"): try it whole, then without its trailing words."""
+    for match in _BASE64_RUN.finditer(text):
+        words = list(re.finditer(r"\S+", match.group(0)))
+        for count in range(len(words), 0, -1):
+            end = match.start() + words[count - 1].end()
+            der = decode_key_body(text[match.start() : end])
+            if der is not None and der_key_kind(der) == "private":
+                yield match.start(), end
+                break
+
+
 def find_secret(text: str) -> str | None:
     """What secret `text` holds (e.g. "a GitHub token"), or None."""
     for pattern, what in SECRET_SHAPES:
         if pattern.search(text):
             return what
-    for match in _BASE64_RUN.finditer(text):
-        der = decode_key_body(match.group(0))
-        if der is not None and der_key_kind(der) == "private":
-            return "a private key body"
+    for _ in _private_bodies(text):
+        return "a private key body"
     return None
 
 
@@ -173,10 +184,7 @@ def secret_spans(text: str) -> Iterator[tuple[int, int]]:
     for pattern, _ in SECRET_SHAPES:
         for match in pattern.finditer(text):
             yield match.span()
-    for match in _BASE64_RUN.finditer(text):
-        der = decode_key_body(match.group(0))
-        if der is not None and der_key_kind(der) == "private":
-            yield match.span()
+    yield from _private_bodies(text)
 
 
 def mask_secrets(text: str) -> str:
