@@ -15,9 +15,7 @@ _EC = ec.generate_private_key(ec.SECP256R1())
 
 
 def _pem(key, fmt) -> str:
-    return key.private_bytes(
-        serialization.Encoding.PEM, fmt, serialization.NoEncryption()
-    ).decode()
+    return key.private_bytes(serialization.Encoding.PEM, fmt, serialization.NoEncryption()).decode()
 
 
 def _body(pem: str) -> str:
@@ -103,5 +101,5 @@ BAD_NAMES = {
     "too_long": "A" * 300,
     "quote": 'RAW"; DROP',
     "space": "RAW DATA",
-    "template": "${file(\"/proc/self/environ\")}",
+    "template": '${file("/proc/self/environ")}',
 }

@@ -5,6 +5,7 @@ check, a dbt node, a DAG import error); 2 bad input or the command could not do 
 3 a stale plan (apply-plan). Commands raise typed errors for what they expect; this guard
 catches what escapes them:
 
+- an error of ours carrying `exit_code` (1, 2 or 3) → its message, that code;
 - ConfigError (and other bad input that reached the top: an unreadable, non-UTF-8 or
   non-JSON file) → its message, exit 2;
 - anything else is a bug in Tierform: one line naming the exception, "this is a bug",
@@ -55,6 +56,10 @@ def run_guarded(entry: Callable[[], object], prog: str) -> None:
     except Exception as exc:  # noqa: BLE001 - this is the last line of defence
         if os.environ.get(DEBUG_VARIABLE):
             raise
+        code = getattr(exc, "exit_code", None)
+        if code in (1, 2, 3):  # our own typed errors say which exit code they mean
+            print(f"{prog}: {_line(exc, 2000)}", file=sys.stderr)
+            sys.exit(code)
         message = describe_bad_input(exc)
         if message is not None:
             print(f"{prog}: {message}", file=sys.stderr)

@@ -202,9 +202,7 @@ def _repo_path_problem(value: str, repo_root: Path | None, *, notebook: bool) ->
     """Why `value` is not a usable repository-relative path, or None."""
     # The shared rule (repo_paths.py); its text part alone when there is no repository.
     problem = (
-        confinement_problem(value, repo_root)
-        if repo_root is not None
-        else syntax_problem(value)
+        confinement_problem(value, repo_root) if repo_root is not None else syntax_problem(value)
     )
     if problem:
         return f"{shorten(value)} {problem}"

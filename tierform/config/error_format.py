@@ -140,7 +140,12 @@ def _looks_like_tag(step: str, current: dict) -> bool:
 
 
 def join_path(path: Sequence[str | int]) -> str:
-    return ".".join(str(part) for part in path)
+    # A key is shown as written unless it would break the one-line message (a newline,
+    # 300 characters, a pasted key): then quoted and shortened like a value.
+    return ".".join(
+        str(part) if str(part).isprintable() and len(str(part)) <= 60 else shorten(part)
+        for part in path
+    )
 
 
 def issues_from_validation(

@@ -31,7 +31,9 @@ def tier_path_problems(tier: TierSpec, root: Path, config_dir: Path) -> Iterator
 def release_path_problems(release, root: Path, config_dir: Path) -> Iterator[Problem]:
     """The platform's release folders (sources: tracked files are expected there)."""
     if release.dbt is not None:
-        yield from _source(["release", "dbt", "project_dir"], release.dbt.project_dir, root, config_dir)
+        yield from _source(
+            ["release", "dbt", "project_dir"], release.dbt.project_dir, root, config_dir
+        )
         if release.dbt.profiles_dir is not None:
             yield from _source(
                 ["release", "dbt", "profiles_dir"], release.dbt.profiles_dir, root, config_dir

@@ -121,13 +121,19 @@ def run_checkov(files: list[Path], context: dict[str, Any]) -> CheckovReport:
         raise CheckovUnavailable(
             f"checkov printed no JSON report: {_last_lines(proc.stderr or proc.stdout)}"
         ) from None
-    reports = raw if isinstance(raw, list) else [raw]
+    reports = [r for r in (raw if isinstance(raw, list) else [raw]) if isinstance(r, dict)]
     report = next((r for r in reports if r.get("check_type") == "terraform_json"), None)
     if report is None:
         # No terraform_json report at all: checkov found nothing it could read.
         summary = next((r for r in reports if "parsing_errors" in r), {"parsing_errors": 0})
         return CheckovReport(summary, [], [], [], raw, proc.stderr)
     results = report.get("results", {})
+    if not isinstance(results, dict) or not all(
+        isinstance(results.get(k, []), list)
+        and all(isinstance(i, dict) for i in results.get(k, []))
+        for k in ("passed_checks", "failed_checks")
+    ):
+        raise CheckovUnavailable("checkov's JSON report has an unexpected shape (results)")
     return CheckovReport(
         summary=report.get("summary", {}),
         passed=results.get("passed_checks", []),

@@ -60,7 +60,12 @@ def destructive_changes(path: Path) -> list[tuple[str, str, list[str]]]:
     ):
         raise BadPlan(f"{path}: not a `terraform show -json` plan (no resource_changes)")
     found = []
-    for change in plan.get("resource_changes") or []:
+    changes = plan.get("resource_changes") or []
+    if not isinstance(changes, list) or not all(
+        isinstance(c, dict) and isinstance(c.get("change") or {}, dict) for c in changes
+    ):
+        raise BadPlan(f"{path}: resource_changes is not a list of change objects")
+    for change in changes:
         if change.get("mode", "managed") != "managed":
             continue
         actions = list((change.get("change") or {}).get("actions") or [])

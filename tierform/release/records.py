@@ -10,6 +10,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from tierform.release.context import ReleaseError
+
 
 def now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -25,11 +27,30 @@ def write_json(path: Path, data: Any) -> None:
     os.replace(tmp, path)
 
 
+class CorruptRecord(ReleaseError):
+    """A record that exists but cannot be read: reported by name, exit 2 (bad input)."""
+
+    exit_code = 2
+
+
 def read_json(path: Path, default: Any = None) -> Any:
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return default
+    except (OSError, ValueError) as exc:  # a folder, unreadable, truncated or not UTF-8 JSON
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise CorruptRecord(_corrupt(path, reason)) from None
+    if not isinstance(data, dict):  # every record is a JSON object
+        raise CorruptRecord(_corrupt(path, "not a JSON object"))
+    return data
+
+
+def _corrupt(path: Path, reason: str) -> str:
+    return (
+        f"{path}: cannot read this release record ({reason}); restore it or move it away "
+        "(the release history it held is then forgotten)"
+    )
 
 
 def git_sha(root: Path) -> str | None:

@@ -41,7 +41,10 @@ SECRET_SHAPES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\bgithub_pat_[A-Za-z0-9_]{40,}"), "a GitHub token"),
     (re.compile(r"\bglpat-[A-Za-z0-9_-]{20,}"), "a GitLab token"),
     (re.compile(r"\bxox[abposre]-[A-Za-z0-9-]{10,}"), "a Slack token"),
-    (re.compile(r"hooks\.slack\.com/services/T[A-Za-z0-9]+/B[A-Za-z0-9]+/[A-Za-z0-9]+"), "a Slack webhook"),
+    (
+        re.compile(r"hooks\.slack\.com/services/T[A-Za-z0-9]+/B[A-Za-z0-9]+/[A-Za-z0-9]+"),
+        "a Slack webhook",
+    ),
     (re.compile(r"\bAIza[0-9A-Za-z_-]{35}"), "a Google API key"),
     (re.compile(r"\bya29\.[0-9A-Za-z_-]{20,}"), "a Google OAuth token"),
     (re.compile(r"\b[sr]k_(live|test)_[0-9A-Za-z]{16,}"), "a Stripe key"),
@@ -51,7 +54,10 @@ SECRET_SHAPES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\bsk-(proj-|ant-)?[A-Za-z0-9_-]{32,}"), "an API secret key"),
     (re.compile(r"(?i)AccountKey=[A-Za-z0-9/+]{40,}={0,2}"), "an Azure storage key"),
     (re.compile(r"\beyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\."), "a JWT"),
-    (re.compile(r"(?i)\bauthorization\s*[:=]\s*(bearer|basic|token)\s+\S{8,}"), "an authorization header"),
+    (
+        re.compile(r"(?i)\bauthorization\s*[:=]\s*(bearer|basic|token)\s+\S{8,}"),
+        "an authorization header",
+    ),
     (re.compile(r"(?i)\bbearer\s+[A-Za-z0-9._~+/-]{20,}=*"), "a bearer token"),
     # `password=…`, `"client_secret": "…"`, `export DB_TOKEN=…`
     (
@@ -135,7 +141,7 @@ def decode_key_body(text: str) -> bytes | None:
 
 
 def der_key_kind(der: bytes) -> str | None:
-    """"public" (SubjectPublicKeyInfo), "private" (PKCS#8, PKCS#1, SEC1) or None."""
+    """ "public" (SubjectPublicKeyInfo), "private" (PKCS#8, PKCS#1, SEC1) or None."""
     children = der_children(der)
     if not children:
         return None
