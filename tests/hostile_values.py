@@ -4,7 +4,6 @@ reading this file should not take them for leaks)."""
 
 from __future__ import annotations
 
-import base64
 import textwrap
 
 from cryptography.hazmat.primitives import serialization

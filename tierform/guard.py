@@ -53,7 +53,7 @@ def run_guarded(entry: Callable[[], object], prog: str) -> None:
     except KeyboardInterrupt:
         print(f"{prog}: interrupted", file=sys.stderr)
         sys.exit(130)
-    except Exception as exc:  # noqa: BLE001 - this is the last line of defence
+    except Exception as exc:  # the last line of defence
         if os.environ.get(DEBUG_VARIABLE):
             raise
         code = getattr(exc, "exit_code", None)

@@ -20,8 +20,8 @@ from tierform.config.path_checks import release_path_problems, tier_path_problem
 from tierform.config.platform import PlatformConfig, PlatformSpec
 from tierform.config.promotion import check_promotion
 from tierform.config.references import check_tier
-from tierform.config.secrets import secrets_in
 from tierform.config.release import check_release_paths, dbt_profile_targets
+from tierform.config.secrets import secrets_in
 from tierform.config.tier import TierSpec
 from tierform.config.yaml_io import read_yaml_mapping
 

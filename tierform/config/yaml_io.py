@@ -14,7 +14,6 @@ import yaml
 from tierform.config.error_format import shorten
 from tierform.config.errors import ConfigError, ConfigIssue
 
-
 # A config file is a few KiB; 1 MiB leaves room for a very large platform.
 MAX_FILE_BYTES = 1024 * 1024
 # Nodes of the document once every alias is expanded. The example tiers have a few hundred;
