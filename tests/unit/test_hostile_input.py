@@ -313,7 +313,8 @@ def test_example_config_holds_no_secret_shape():
 
 
 @pytest.mark.parametrize(
-    "content", ["[1]", "{", "\xff", "DIR", '{"releases": 5}'], ids=["list", "truncated", "binary", "folder", "wrong-type"]
+    "content", ["[1]", "{", "\xff", "DIR", "FIFO", '{"releases": 5}'],
+    ids=["list", "truncated", "binary", "folder", "fifo", "wrong-type"],
 )  # fmt: skip
 @pytest.mark.parametrize("command", ["status", "rollback"])
 def test_release_commands_report_corrupt_records(repo: Path, content: str, command: str):
@@ -321,6 +322,8 @@ def test_release_commands_report_corrupt_records(repo: Path, content: str, comma
     record.parent.mkdir(parents=True)
     if content == "DIR":
         record.mkdir()
+    elif content == "FIFO":
+        os.mkfifo(record)
     else:
         record.write_bytes(content.encode("latin-1"))
     result = run("tierform.release", command, "--tier", "local", cwd=repo)
@@ -333,15 +336,17 @@ def test_release_commands_report_corrupt_records(repo: Path, content: str, comma
 
 @pytest.mark.parametrize(
     "content",
-    ["[1]", '{"format_version": "1.2", "resource_changes": [', "\xff\xfe", "DIR",
+    ["[1]", '{"format_version": "1.2", "resource_changes": [', "\xff\xfe", "DIR", "FIFO",
      '{"resource_changes": "x"}', '{"resource_changes": [null]}'],
-    ids=["list", "truncated", "binary", "folder", "wrong-type", "null-change"],
+    ids=["list", "truncated", "binary", "folder", "fifo", "wrong-type", "null-change"],
 )  # fmt: skip
 @pytest.mark.parametrize("command", ["plan-summary", "policy"])
 def test_plan_readers_report_bad_plans(tmp_path: Path, content: str, command: str):
     plan = tmp_path / "local.json"
     if content == "DIR":
         plan.mkdir()
+    elif content == "FIFO":
+        os.mkfifo(plan)
     else:
         plan.write_bytes(content.encode("latin-1"))
     stack = tmp_path / "cdktf.out" / "stacks" / "local" / "cdk.tf.json"

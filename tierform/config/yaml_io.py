@@ -1,11 +1,9 @@
 """YAML reading that refuses what PyYAML would silently accept (duplicate keys) and what
-would hang or exhaust the machine: anything but a regular file (a FIFO blocks, /dev/zero
-never ends), files over MAX_FILE_BYTES, and alias trees that expand past MAX_NODES."""
+would hang or exhaust the machine: files input_files.py refuses (a FIFO, /dev/zero, over
+1 MiB, not UTF-8) and alias trees that expand past MAX_NODES."""
 
 from __future__ import annotations
 
-import os
-import stat
 from pathlib import Path
 from typing import Any
 
@@ -13,9 +11,10 @@ import yaml
 
 from tierform.config.error_format import shorten
 from tierform.config.errors import ConfigError, ConfigIssue
+from tierform.config.input_files import MAX_FILE_BYTES, read_text_file
 
-# A config file is a few KiB; 1 MiB leaves room for a very large platform.
-MAX_FILE_BYTES = 1024 * 1024
+__all__ = ["MAX_FILE_BYTES", "MAX_NODES", "load_yaml_text", "read_text_file", "read_yaml_mapping"]
+
 # Nodes of the document once every alias is expanded. The example tiers have a few hundred;
 # a 417-byte "billion laughs" has 10^9 and pins a CPU in whatever walks it afterwards.
 MAX_NODES = 100_000
@@ -61,43 +60,6 @@ class _UnhashableKey(Exception):
 
 
 _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-
-
-def read_text_file(path: Path, display: str, limit: int = MAX_FILE_BYTES) -> str:
-    """The UTF-8 text of a regular file of at most `limit` bytes, else a ConfigError."""
-
-    def refuse(message: str) -> ConfigError:
-        return ConfigError([ConfigIssue(display, "", message)])
-
-    try:
-        info = os.stat(path)  # follows symlinks: a link to a regular file is fine
-    except FileNotFoundError:
-        raise refuse("file not found") from None
-    except OSError as exc:
-        raise refuse(f"cannot read file: {exc.strerror}") from None
-    if stat.S_ISDIR(info.st_mode):
-        raise refuse("is a folder, expected a file")
-    if not stat.S_ISREG(info.st_mode):
-        raise refuse("is not a regular file (a device, FIFO or socket); refusing to read it")
-    if info.st_size > limit:
-        raise refuse(f"is {info.st_size} bytes, over the limit of {limit} bytes")
-    try:
-        # O_NONBLOCK: should the file be swapped for a FIFO after the check, open() still
-        # returns at once instead of waiting for a writer.
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-        with os.fdopen(fd, "rb") as handle:
-            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-                raise refuse("is not a regular file; refusing to read it")
-            raw = handle.read(limit + 1)
-    except OSError as exc:
-        raise refuse(f"cannot read file: {exc.strerror}") from None
-    if len(raw) > limit:
-        raise refuse(f"is over the limit of {limit} bytes")
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise refuse(f"line {line}: not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
 
 
 def _expanded_size(root: yaml.Node) -> int:

@@ -10,7 +10,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from tierform.config.errors import ConfigError
+from tierform.config.input_files import read_text_file
 from tierform.release.context import ReleaseError
+
+MAX_RECORD_BYTES = 16 * 1024 * 1024
 
 
 def now() -> str:
@@ -34,13 +38,14 @@ class CorruptRecord(ReleaseError):
 
 
 def read_json(path: Path, default: Any = None) -> Any:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
+    if not path.exists() and not path.is_symlink():
         return default
-    except (OSError, ValueError) as exc:  # a folder, unreadable, truncated or not UTF-8 JSON
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        raise CorruptRecord(_corrupt(path, reason)) from None
+    try:
+        data = json.loads(read_text_file(path, str(path), MAX_RECORD_BYTES))
+    except ConfigError as exc:  # a folder, a FIFO, too big, not UTF-8
+        raise CorruptRecord(_corrupt(path, exc.issues[0].message)) from None
+    except ValueError as exc:  # truncated, not JSON
+        raise CorruptRecord(_corrupt(path, str(exc))) from None
     if not isinstance(data, dict):  # every record is a JSON object
         raise CorruptRecord(_corrupt(path, "not a JSON object"))
     return data
