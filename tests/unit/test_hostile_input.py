@@ -376,3 +376,22 @@ def test_an_unexpected_error_is_one_line_and_exit_2(tmp_path: Path):
     with pytest.raises(SystemExit) as caught:
         run_guarded(boom, "tierform")
     assert caught.value.code == 2
+
+
+@pytest.mark.parametrize(
+    "content", ["[1]", "{", "DIR", "FIFO"], ids=["json", "text", "folder", "fifo"]
+)
+def test_apply_plan_refuses_what_is_not_a_saved_plan(tmp_path: Path, content: str):
+    stack = tmp_path / "cdktf.out" / "stacks" / "local" / "cdk.tf.json"
+    stack.parent.mkdir(parents=True)
+    stack.write_text(json.dumps({"resource": {"terraform_data": {"x": {"input": "a"}}}}))
+    plan = tmp_path / "local.tfplan"
+    if content == "DIR":
+        plan.mkdir()
+    elif content == "FIFO":
+        os.mkfifo(plan)
+    else:
+        plan.write_text(content)
+    result = run("tierform", "apply-plan", "--tier", "local", "--plan", str(plan), cwd=tmp_path)
+    assert_refused(result, "local.tfplan")
+    assert not (stack.parent / ".terraform").exists()  # refused before terraform ran

@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
+MAX_MESSAGE = 1000
+
+
 @dataclass(frozen=True)
 class ConfigIssue:
     """One problem in one file, at one field path (empty when it concerns the whole file)."""
@@ -17,9 +20,12 @@ class ConfigIssue:
         # Last line of defence: whatever a message quotes, a secret is never printed.
         from tierform.config.secrets import mask_secrets
 
+        message = self.message
+        if len(message) > MAX_MESSAGE:  # a value quoted whole (up to 1 MiB) is no message
+            message = message[: MAX_MESSAGE - 1] + "…"
         if self.path:
-            return mask_secrets(f"{self.file}: {self.path}: {self.message}")
-        return mask_secrets(f"{self.file}: {self.message}")
+            return mask_secrets(f"{self.file}: {self.path}: {message}")
+        return mask_secrets(f"{self.file}: {message}")
 
 
 class ConfigError(Exception):

@@ -94,7 +94,8 @@ def _confinement_problem(
                 f"must be inside {WORKDIR}/, the git-ignored work folder: Tierform replaces "
                 f"what is there (e.g. {WORKDIR}/airflow/dags)"
             )
-        if (root / ".git").exists() and tracked_files(root, str(where.relative_to(root))):
+        relative = str(where.relative_to(root))
+        if (root / ".git").exists() and where.exists() and tracked_files(root, relative):
             return "must not hold files tracked by git (Tierform replaces what is there)"
     return None
 
