@@ -19,12 +19,16 @@ class ConfigIssue:
         # Last line of defence: whatever a message quotes, a secret is never printed.
         from tierform.config.secrets import mask_secrets
 
-        message = self.message
+        # Mask first: a key cut short by the length limit would no longer be recognised.
+        message = mask_secrets(self.message)
+        # One line per problem, whatever a quoted value held.
+        message = " ".join(part for part in message.splitlines() if part.strip())
         if len(message) > MAX_MESSAGE:  # a value quoted whole (up to 1 MiB) is no message
             message = message[: MAX_MESSAGE - 1] + "…"
+        file = mask_secrets(self.file)  # a tier named like a token names its file too
         if self.path:
-            return mask_secrets(f"{self.file}: {self.path}: {message}")
-        return mask_secrets(f"{self.file}: {message}")
+            return f"{file}: {mask_secrets(self.path)}: {message}"
+        return f"{file}: {message}"
 
 
 class ConfigError(Exception):

@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from pydantic import BeforeValidator, Field, field_validator
 
 from tierform.config.base import Identifier, Spec, names_list_to_map
+from tierform.config.error_format import shorten
 from tierform.config.secrets import find_secret, is_public_key
 
 WarehouseSize = Literal[
@@ -84,7 +85,7 @@ class FunctionalRoleSpec(Spec):
     def _unique(cls, names: list[str]) -> list[str]:
         for name in names:
             if names.count(name) > 1:
-                raise ValueError(f"{name!r} is listed twice")
+                raise ValueError(f"{shorten(name)} is listed twice")
         return names
 
 

@@ -11,6 +11,7 @@ from tierform.config.airflow import AirflowSpec
 from tierform.config.backend import BackendSpec, LocalBackendSpec
 from tierform.config.base import Slug, Spec
 from tierform.config.databricks import DatabricksSpec
+from tierform.config.error_format import shorten
 from tierform.config.naming import NamingRule
 from tierform.config.release import TierReleaseSpec
 from tierform.config.snowflake import SnowflakeSpec
@@ -33,7 +34,9 @@ class DeveloperSpec(Spec):
     @classmethod
     def _email(cls, user: str | None) -> str | None:
         if user is not None and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", user):
-            raise ValueError(f"{user!r} is not a Databricks user name (the user's email address)")
+            raise ValueError(
+                f"{shorten(user)} is not a Databricks user name (the user's email address)"
+            )
         return user
 
 

@@ -87,7 +87,8 @@ SECRET_NAME = re.compile(
 )
 
 # A bare base64 body (no PEM header) long enough to be a key: checked by DER structure.
-_BASE64_RUN = re.compile(r"(?<![A-Za-z0-9+/=])MII[A-Za-z0-9+/\s]{60,}={0,2}")
+# Line breaks may be real or written as `\n` (a repr() of the value).
+_BASE64_RUN = re.compile(r"(?<![A-Za-z0-9+/=])MII(?:[A-Za-z0-9+/\s]|\\n){60,}={0,2}")
 
 
 def der_children(data: bytes) -> list[tuple[int, bytes]] | None:
@@ -131,7 +132,7 @@ def _der_content(data: bytes, at: int) -> tuple[bytes, int] | None:
 def decode_key_body(text: str) -> bytes | None:
     """The DER bytes of a PEM block or bare base64 key body, or None."""
     body = re.sub(r"-----(BEGIN|END) [A-Z0-9 ]+-----", "", text)
-    body = re.sub(r"\s+", "", body)
+    body = re.sub(r"\s+|\\n", "", body)
     if len(body) < 64:
         return None
     try:
