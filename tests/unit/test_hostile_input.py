@@ -4,6 +4,7 @@ traceback, never a moved folder, never a printed secret."""
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import subprocess
@@ -362,20 +363,38 @@ def test_plan_readers_report_bad_plans(tmp_path: Path, content: str, command: st
     assert "local.json" in out[-1] or "checkov" in out[-1], out
 
 
-def test_an_unexpected_error_is_one_line_and_exit_2(tmp_path: Path):
-    """A bug (here: checkov's report shaped unlike anything checkov prints) is one line
-    naming it as a bug, exit 2 — never 1, which reads as "a check failed"."""
+def test_a_crashing_gate_is_one_line_and_exit_2(tmp_path: Path):
+    """A bug inside the gate (simulated: its findings step raises) is one line naming it a
+    bug, exit 2 — never 1, which reads as "a check failed" — through the real CLI entry."""
     stack = tmp_path / "cdktf.out" / "stacks" / "local" / "cdk.tf.json"
     stack.parent.mkdir(parents=True)
     stack.write_text(json.dumps({"resource": {"terraform_data": {"x": {"input": "a"}}}}))
-    from tierform.guard import run_guarded
+    quiet = tmp_path / "quiet-checkov"  # an empty but well-formed report
+    report = {"check_type": "terraform_json", "results": {}, "summary": {"resource_count": 1}}
+    quiet.write_text(f"#!/bin/sh\necho '{json.dumps(report)}'\n")
+    quiet.chmod(0o755)
+    inject = (
+        "import sys, tierform.policy.gate as gate\n"
+        "def boom(*a, **k): raise KeyError('simulated bug')\n"
+        "gate.evaluate = boom\n"
+        "sys.argv = ['tierform', 'policy']\n"
+        "from tierform.cli import main; main()\n"
+    )
 
-    def boom():
-        raise KeyError("surprise")
+    def run_injected(**env: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-c", inject],
+            cwd=tmp_path,
+            env=tool_env(TIERFORM_CHECKOV=str(quiet), **env),
+            capture_output=True,
+            text=True,
+            timeout=HANG_GUARD,
+        )
 
-    with pytest.raises(SystemExit) as caught:
-        run_guarded(boom, "tierform")
-    assert caught.value.code == 2
+    result = run_injected()
+    assert_refused(result, "internal error: KeyError", "this is a bug")
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" in run_injected(TIERFORM_DEBUG="1").stderr  # for whoever fixes it
 
 
 @pytest.mark.parametrize(
@@ -395,3 +414,44 @@ def test_apply_plan_refuses_what_is_not_a_saved_plan(tmp_path: Path, content: st
     result = run("tierform", "apply-plan", "--tier", "local", "--plan", str(plan), cwd=tmp_path)
     assert_refused(result, "local.tfplan")
     assert not (stack.parent / ".terraform").exists()  # refused before terraform ran
+
+
+def _paths(node, prefix=(), depth=3):
+    if depth == 0:
+        return []
+    out = []
+    items = (
+        node.items()
+        if isinstance(node, dict)
+        else enumerate(node)
+        if isinstance(node, list)
+        else []
+    )
+    for key, value in items:
+        out.append((*prefix, key))
+        out += _paths(value, (*prefix, key), depth - 1)
+    return out
+
+
+@pytest.mark.parametrize("file", ["platform.yaml", "tiers/prod.yaml", "tiers/dev.yaml"])
+def test_wrong_types_at_every_level_are_config_errors(repo: Path, file: str):
+    """null where a mapping is expected, a list of lists where names are, a mapping with a
+    non-string key: every one is a ConfigError (exit 2), never another exception."""
+    path = repo / "config" / file
+    original = yaml.safe_load(path.read_text())
+    checked = 0
+    for where in _paths(original):
+        for value in (None, [[1]], {1: 2}, -1):
+            data = copy.deepcopy(original)
+            parent = data
+            for step in where[:-1]:
+                parent = parent[step]
+            parent[where[-1]] = value
+            path.write_text(yaml.safe_dump(data))
+            try:
+                load_platform(repo / "config")
+            except ConfigError as exc:
+                assert all(": " in line for line in str(exc).splitlines())
+            checked += 1
+    path.write_text(yaml.safe_dump(original))
+    assert checked > 20
