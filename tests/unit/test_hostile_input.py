@@ -455,3 +455,11 @@ def test_wrong_types_at_every_level_are_config_errors(repo: Path, file: str):
             checked += 1
     path.write_text(yaml.safe_dump(original))
     assert checked > 20
+
+
+def test_the_work_folder_itself_may_be_a_link(repo: Path, tmp_path_factory):
+    """.tierform/ on another disk is a user's choice: generated folders follow it."""
+    disk = tmp_path_factory.mktemp("bigdisk")
+    (repo / ".tierform").symlink_to(disk, target_is_directory=True)
+    assert confinement_problem(".tierform/airflow/local/dags", repo, generated=True) is None
+    assert "inside .tierform/" in (confinement_problem("dags", repo, generated=True) or "")

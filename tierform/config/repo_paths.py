@@ -81,20 +81,24 @@ def _confinement_problem(
 ) -> str | None:
     root = root.resolve()
     where = _resolved(root, value)
-    if not _inside(where, root) or where == root:
+    # .tierform/ itself may be a link (to a bigger disk, say): a generated folder is judged
+    # against where .tierform/ leads, a source folder against the repository.
+    workdir = (root / WORKDIR).resolve()
+    area = workdir if generated else root
+    written_inside = not generated or PurePosixPath(value).parts[0] == WORKDIR
+    if written_inside and (not _inside(where, area) or where == root):
         return "must stay inside the repository (a symlink on the way leads outside)"
     if config_dir is not None:
         config = config_dir.resolve()
         if _inside(where, config) or _inside(config, where):
             return "must not be (or contain) the configuration folder"
     if generated:
-        workdir = (root / WORKDIR).resolve()
         if not _inside(where, workdir) or where == workdir:
             return (
                 f"must be inside {WORKDIR}/, the git-ignored work folder: Tierform replaces "
                 f"what is there (e.g. {WORKDIR}/airflow/dags)"
             )
-        relative = str(where.relative_to(root))
+        relative = str(PurePosixPath(value))
         if (root / ".git").exists() and where.exists() and tracked_files(root, relative):
             return "must not hold files tracked by git (Tierform replaces what is there)"
     return None
