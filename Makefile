@@ -27,7 +27,7 @@ PLANS ?= plans
 PLAN_FLAGS ?=
 BASE ?= origin/main
 
-.PHONY: help setup lock synth deploy status rollback check tfcheck inputs promotion sandbox-stack policy test test-unit test-integration test-policy lint fmt bench clean \
+.PHONY: help setup lock synth deploy status rollback check tfcheck inputs promotion sandbox-stack policy test fuzz test-unit test-integration test-policy lint fmt bench clean \
 	actionlint plan apply-plan plan-summary drift diff ci-apply
 
 help: ## list the targets
@@ -132,6 +132,11 @@ rollback: $(VENV)/.installed ## re-activate TIER's previous DAG release (or TO=<
 
 test: setup ## run every test: unit, policy and integration (what CI runs)
 	$(PY) -m pytest $(PYTEST_FLAGS) tests
+
+# The hostile-input property test, longer: FUZZ_EXAMPLES hostile edits of every text field.
+FUZZ_EXAMPLES ?= 2000
+fuzz: $(VENV)/.installed ## hostile-input property test with FUZZ_EXAMPLES examples (default 2000)
+	TIERFORM_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest -p no:xdist -q tests/unit/test_hostile_property.py
 
 test-unit: setup ## fast tests only (synth, config): well under a minute
 	$(PY) -m pytest $(PYTEST_FLAGS) tests/unit

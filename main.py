@@ -1,8 +1,7 @@
 """cdktf app entry point (see cdktf.json): validate config/, synthesize every tier's stack."""
 
-import sys
-
+from tierform.guard import run_guarded
 from tierform.synth import main
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run_guarded(main, "tierform synth")

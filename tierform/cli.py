@@ -83,4 +83,6 @@ app.add_typer(release_app, name="release", help="Release steps: dbt build, DAG p
 
 
 def main() -> None:
-    app()
+    from tierform.guard import run_guarded
+
+    run_guarded(app, "tierform")

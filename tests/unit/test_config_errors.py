@@ -189,7 +189,7 @@ CASES = [
             ["databricks", "jobs", "NIGHTLY", "tasks", "INGEST_ORDERS", "notebook"],
             "../outside/notebook",
         ),
-        "databricks.jobs.NIGHTLY.tasks.INGEST_ORDERS.notebook: '../outside/notebook' must be a path relative to the repository root",
+        "databricks.jobs.NIGHTLY.tasks.INGEST_ORDERS.notebook: '../outside/notebook' must be a path inside the repository",
         id="databricks-path-outside-repo",
     ),
     pytest.param(

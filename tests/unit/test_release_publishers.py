@@ -36,12 +36,14 @@ def version(tmp_path: Path, name: str, files: dict[str, str]) -> Path:
 
 
 def test_local_publish_swaps_a_relative_symlink(tmp_path: Path):
-    target = DagTarget(kind="local", location="airflow/dags", environment_name="local-local")
+    target = DagTarget(
+        kind="local", location=".tierform/airflow/dags", environment_name="local-local"
+    )
     publisher = publisher_for(target, tmp_path)
     a = version(tmp_path, "a", {"one.py": "# a", "RELEASE.json": "{}"})
     b = version(tmp_path, "b", {"two.py": "# b", "RELEASE.json": "{}"})
     publisher.publish(a)
-    link = tmp_path / "airflow" / "dags"
+    link = tmp_path / ".tierform" / "airflow" / "dags"
     assert link.is_symlink() and not os.path.isabs(os.readlink(link))
     assert sorted(p.name for p in link.iterdir()) == ["RELEASE.json", "one.py"]
     publisher.publish(b)
@@ -50,14 +52,19 @@ def test_local_publish_swaps_a_relative_symlink(tmp_path: Path):
     assert [p.name for p in link.parent.iterdir()] == ["dags"]  # no swap leftovers
 
 
-def test_local_publish_sets_a_pre_existing_folder_aside(tmp_path: Path):
-    existing = tmp_path / "airflow" / "dags"
+def test_local_publish_refuses_a_folder_it_did_not_create(tmp_path: Path):
+    existing = tmp_path / ".tierform" / "airflow" / "dags"
     existing.mkdir(parents=True)
     (existing / "hand_made.py").write_text("# mine")
-    target = DagTarget(kind="local", location="airflow/dags", environment_name="local-local")
-    publisher_for(target, tmp_path).publish(version(tmp_path, "a", {"one.py": "# a"}))
-    aside = [p for p in existing.parent.iterdir() if p.name.startswith("dags.before-tierform-")]
-    assert len(aside) == 1 and (aside[0] / "hand_made.py").read_text() == "# mine"
+    target = DagTarget(
+        kind="local", location=".tierform/airflow/dags", environment_name="local-local"
+    )
+    with pytest.raises(ReleaseError, match="not created by Tierform") as caught:
+        publisher_for(target, tmp_path).publish(version(tmp_path, "a", {"one.py": "# a"}))
+    assert getattr(caught.value, "exit_code", 1) == 2
+    # Left exactly as it was: not moved, not replaced.
+    assert not existing.is_symlink() and (existing / "hand_made.py").read_text() == "# mine"
+    assert [p.name for p in existing.parent.iterdir()] == ["dags"]
 
 
 # --- s3 ------------------------------------------------------------------------------

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from tierform.config.airflow_astronomer import AstronomerAirflowSpec
 from tierform.config.airflow_flavor import FlavorSpec
 from tierform.config.airflow_mwaa import MwaaAirflowSpec
 from tierform.config.dag_target import DagTarget
+from tierform.config.repo_paths import syntax_checked
 
 LOCAL_WORKDIR = ".tierform"
 
@@ -35,8 +36,14 @@ class LocalAirflowSpec(FlavorSpec):
     flavor_name = "local"
 
     flavor: Literal["local"] = "local"
-    # Repository-relative; default .tierform/airflow/<tier>/dags
+    # Repository-relative, inside .tierform/ (see repo_paths.py); default
+    # .tierform/airflow/<tier>/dags. The publisher replaces what is there.
     dags_folder: str | None = None
+
+    @field_validator("dags_folder")
+    @classmethod
+    def _confined(cls, value: str | None) -> str | None:
+        return None if value is None else syntax_checked(value)
 
     def dag_target(self, tier: str) -> DagTarget:
         folder = self.dags_folder or f"{LOCAL_WORKDIR}/airflow/{tier}/dags"

@@ -11,6 +11,7 @@ from tierform.config.airflow_flavor import FlavorSpec
 from tierform.config.airflow_mwaa import quoted_version
 from tierform.config.base import Identifier, Spec
 from tierform.config.dag_target import DagTarget
+from tierform.config.error_format import shorten
 
 # Astro Runtime versions: 13.1.0 (Airflow 2 based) or 3.0-1 (Airflow 3 based).
 _RUNTIME = re.compile(r"^\d+\.\d+(\.\d+|-\d+)$")
@@ -63,9 +64,9 @@ class AstronomerAirflowSpec(FlavorSpec):
     @field_validator("runtime_version")
     @classmethod
     def _runtime(cls, value: str) -> str:
-        if not _RUNTIME.match(value):
+        if not _RUNTIME.fullmatch(value):
             raise ValueError(
-                f"{value!r} is not a valid Astro Runtime version (e.g. 13.1.0, or 3.0-1 for Airflow 3)"
+                f"{shorten(value)} is not a valid Astro Runtime version (e.g. 13.1.0, or 3.0-1 for Airflow 3)"
             )
         return value
 

@@ -43,7 +43,7 @@ def _check_mwaa(spec: MwaaAirflowSpec, tier: TierSpec, base: list[str | int]) ->
     elif spec.schedulers == 1:
         yield [*base, "schedulers"], f"{spec.environment_class} runs 2 to 5 schedulers"
     bucket = spec.bucket_name(tier.name)
-    if not _BUCKET.match(bucket) or ".." in bucket:
+    if not _BUCKET.fullmatch(bucket) or ".." in bucket:
         field = "bucket" if spec.bucket else "name"
         yield (
             [*base, field],

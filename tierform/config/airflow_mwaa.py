@@ -10,6 +10,7 @@ from pydantic import BeforeValidator, Field, field_validator
 from tierform.config.airflow_flavor import FlavorSpec
 from tierform.config.base import Identifier, Spec
 from tierform.config.dag_target import DagTarget
+from tierform.config.error_format import shorten
 
 # Airflow versions MWAA creates environments with (docs.aws.amazon.com/mwaa, airflow-versions;
 # 2.4.3–2.6.3 reached end of support on 2025-12-30). Extend when AWS adds one: an unknown
@@ -37,14 +38,14 @@ _REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d$")
 def quoted_version(value: Any) -> Any:
     """YAML reads `3.0` as a number: say to quote it rather than "expected a string"."""
     if isinstance(value, int | float) and not isinstance(value, bool):
-        raise ValueError(f'{value!r} was read as a number; quote the version, e.g. "3.0.6"')
+        raise ValueError(f'{shorten(value)} was read as a number; quote the version, e.g. "3.0.6"')
     return value
 
 
 def _check_mwaa_version(value: str) -> str:
-    if not _VERSION.match(value):
+    if not _VERSION.fullmatch(value):
         raise ValueError(
-            f"{value!r} is not a valid Airflow version (expected MAJOR.MINOR.PATCH, e.g. 3.0.6)"
+            f"{shorten(value)} is not a valid Airflow version (expected MAJOR.MINOR.PATCH, e.g. 3.0.6)"
         )
     if value not in MWAA_AIRFLOW_VERSIONS:
         raise ValueError(
@@ -57,8 +58,8 @@ def _prefixed(prefix: str, what: str):
     pattern = re.compile(rf"^{prefix}-[0-9a-f]{{8,17}}$")
 
     def check(value: str) -> str:
-        if not pattern.match(value):
-            raise ValueError(f"{value!r} is not a {what} id (expected {prefix}-<hex>)")
+        if not pattern.fullmatch(value):
+            raise ValueError(f"{shorten(value)} is not a {what} id (expected {prefix}-<hex>)")
         return value
 
     return check
@@ -103,7 +104,9 @@ class S3ObjectSpec(Spec):
     @classmethod
     def _relative(cls, path: str) -> str:
         if path.startswith("/") or path.startswith("s3://"):
-            raise ValueError(f"{path!r}: give the key inside the DAG bucket, e.g. requirements.txt")
+            raise ValueError(
+                f"{shorten(path)}: give the key inside the DAG bucket, e.g. requirements.txt"
+            )
         return path
 
 
@@ -157,15 +160,17 @@ class MwaaAirflowSpec(FlavorSpec):
     @field_validator("region")
     @classmethod
     def _region(cls, value: str) -> str:
-        if not _REGION.match(value):
-            raise ValueError(f"{value!r} is not an AWS region (e.g. eu-west-1)")
+        if not _REGION.fullmatch(value):
+            raise ValueError(f"{shorten(value)} is not an AWS region (e.g. eu-west-1)")
         return value
 
     @field_validator("dags_prefix")
     @classmethod
     def _prefix(cls, value: str) -> str:
         if not value or value != value.strip("/"):
-            raise ValueError(f"{value!r}: a folder name without leading or trailing '/', e.g. dags")
+            raise ValueError(
+                f"{shorten(value)}: a folder name without leading or trailing '/', e.g. dags"
+            )
         return value
 
     @field_validator("kms_key_arn")
@@ -173,7 +178,7 @@ class MwaaAirflowSpec(FlavorSpec):
     def _kms(cls, value: str | None) -> str | None:
         if value is not None and not value.startswith("arn:aws"):
             raise ValueError(
-                f"{value!r} is not a KMS key ARN (arn:aws:kms:<region>:<account>:key/…)"
+                f"{shorten(value)} is not a KMS key ARN (arn:aws:kms:<region>:<account>:key/…)"
             )
         return value
 

@@ -4,16 +4,23 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from tierform.config.base import Spec
+from tierform.config.repo_paths import syntax_checked
 
 
 class LocalBackendSpec(Spec):
     """State files in a git-ignored folder of the repository (the default; fine for `local`)."""
 
     type: Literal["local"] = "local"
+    # Inside .tierform/ (checked at load with the rule of repo_paths.py).
     directory: str = ".tierform/state"
+
+    @field_validator("directory")
+    @classmethod
+    def _confined(cls, value: str) -> str:
+        return syntax_checked(value)
 
 
 class S3BackendSpec(Spec):

@@ -9,6 +9,8 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BaseModel, ConfigDict, model_validator
 from pydantic_core import PydanticCustomError
 
+from tierform.config.error_format import shorten
+
 
 class Spec(BaseModel):
     """Strict (no "60" for 60), frozen, and unknown keys are named with a suggestion."""
@@ -32,14 +34,23 @@ class Spec(BaseModel):
         return data
 
 
-_IDENTIFIER = re.compile(r"^[A-Z][A-Z0-9_]*$")
+# Snowflake's unquoted identifiers: a letter or _, then letters, digits, _ or $, at most
+# 255 characters. Ours are the upper-case subset without $ (valid in Databricks too).
+# fullmatch, not `$`: in Python `$` also matches before a trailing newline ("RAW\n").
+_IDENTIFIER = re.compile(r"[A-Z][A-Z0-9_]*")
+MAX_IDENTIFIER_LENGTH = 255
 
 
 def _check_identifier(value: str) -> str:
-    if not _IDENTIFIER.match(value):
+    if not _IDENTIFIER.fullmatch(value):
         raise ValueError(
-            f"{value!r} is not a valid object name: use upper-case letters, digits and _, "
-            "starting with a letter (e.g. ANALYTICS)"
+            f"{shorten(value)} is not a valid object name: use upper-case letters, digits "
+            "and _, starting with a letter (e.g. ANALYTICS)"
+        )
+    if len(value) > MAX_IDENTIFIER_LENGTH:
+        raise ValueError(
+            f"{shorten(value)} is {len(value)} characters long; Snowflake names have at most "
+            f"{MAX_IDENTIFIER_LENGTH}"
         )
     return value
 
@@ -48,14 +59,14 @@ def _check_identifier(value: str) -> str:
 # upper-case anyway; requiring that here avoids two spellings of one object.
 Identifier = Annotated[str, AfterValidator(_check_identifier)]
 
-_SLUG = re.compile(r"^[a-z][a-z0-9_]*$")
+_SLUG = re.compile(r"[a-z][a-z0-9_]{0,62}")
 
 
 def _check_slug(value: str) -> str:
-    if not _SLUG.match(value):
+    if not _SLUG.fullmatch(value):
         raise ValueError(
-            f"{value!r} is not a valid name: use lower-case letters, digits and _, "
-            "starting with a letter (e.g. alice)"
+            f"{shorten(value)} is not a valid name: use lower-case letters, digits and _, "
+            "starting with a letter, at most 63 characters (e.g. alice)"
         )
     return value
 
@@ -69,8 +80,12 @@ def names_list_to_map(value: Any) -> Any:
     if isinstance(value, list):
         result: dict[Any, Any] = {}
         for item in value:
+            if not isinstance(item, str):
+                return value  # the dict's own validation says what is wrong with it
             if item in result:
-                raise PydanticCustomError("duplicate", "{name!r} is listed twice", {"name": item})
+                raise PydanticCustomError(
+                    "duplicate", "{name} is listed twice", {"name": shorten(item)}
+                )
             result[item] = {}
         return result
     return value

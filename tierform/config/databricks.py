@@ -13,6 +13,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BeforeValidator, Field, field_validator, model_validator
 
 from tierform.config.base import Identifier, Spec, names_list_to_map
+from tierform.config.error_format import shorten
 from tierform.config.snowflake import AccessLevel
 
 # What the git_source block accepts (Databricks Jobs API `git_provider`).
@@ -44,9 +45,9 @@ _HOST = re.compile(r"^https://[A-Za-z0-9.-]+(?::[0-9]+)?/?$")
 
 
 def _check_node_type(value: str) -> str:
-    if not _NODE_TYPE.match(value):
+    if not _NODE_TYPE.fullmatch(value):
         raise ValueError(
-            f"{value!r} is not a node type id: expected e.g. i3.xlarge (AWS), "
+            f"{shorten(value)} is not a node type id: expected e.g. i3.xlarge (AWS), "
             "Standard_DS3_v2 (Azure) or n2-highmem-4 (GCP)"
         )
     return value
@@ -58,7 +59,7 @@ NodeType = Annotated[str, AfterValidator(_check_node_type)]
 def _unique(names: list[str]) -> list[str]:
     for name in names:
         if names.count(name) > 1:
-            raise ValueError(f"{name!r} is listed twice")
+            raise ValueError(f"{shorten(name)} is listed twice")
     return names
 
 
@@ -73,9 +74,9 @@ class WorkspaceSpec(Spec):
     @field_validator("host")
     @classmethod
     def _https_url(cls, host: str) -> str:
-        if not _HOST.match(host):
+        if not _HOST.fullmatch(host):
             raise ValueError(
-                f"{host!r} is not a workspace URL: expected https://<workspace host> "
+                f"{shorten(host)} is not a workspace URL: expected https://<workspace host> "
                 "(e.g. https://dbc-1234abcd-5678.cloud.databricks.com)"
             )
         return host.rstrip("/")
@@ -98,8 +99,10 @@ class GitSpec(Spec):
     @field_validator("commit")
     @classmethod
     def _sha(cls, commit: str | None) -> str | None:
-        if commit is not None and not _COMMIT.match(commit):
-            raise ValueError(f"{commit!r} is not a commit SHA (7 to 40 lower-case hex digits)")
+        if commit is not None and not _COMMIT.fullmatch(commit):
+            raise ValueError(
+                f"{shorten(commit)} is not a commit SHA (7 to 40 lower-case hex digits)"
+            )
         return commit
 
     @model_validator(mode="after")
@@ -200,7 +203,9 @@ class DbtTaskSpec(Spec):
     def _dbt_commands(cls, commands: list[str]) -> list[str]:
         for command in commands:
             if not command.startswith("dbt "):
-                raise ValueError(f"{command!r} is not a dbt command (each must start with 'dbt ')")
+                raise ValueError(
+                    f"{shorten(command)} is not a dbt command (each must start with 'dbt ')"
+                )
         return commands
 
 

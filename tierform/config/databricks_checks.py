@@ -11,6 +11,8 @@ from pathlib import Path, PurePosixPath
 
 from tierform.config.databricks import DatabricksSpec, JobSpec
 from tierform.config.databricks_naming import sandbox_schema_logical
+from tierform.config.error_format import shorten
+from tierform.config.repo_paths import confinement_problem, syntax_problem
 from tierform.config.tier import TierSpec
 
 Problem = tuple[list[str | int], str]
@@ -198,9 +200,13 @@ def _check_job(
 
 def _repo_path_problem(value: str, repo_root: Path | None, *, notebook: bool) -> str | None:
     """Why `value` is not a usable repository-relative path, or None."""
+    # The shared rule (repo_paths.py); its text part alone when there is no repository.
+    problem = (
+        confinement_problem(value, repo_root) if repo_root is not None else syntax_problem(value)
+    )
+    if problem:
+        return f"{shorten(value)} {problem}"
     pure = PurePosixPath(value)
-    if pure.is_absolute() or ".." in pure.parts or "\\" in value:
-        return f"{value!r} must be a path relative to the repository root, without '..'"
     if repo_root is None:
         return None
     target = repo_root / pure

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import reprlib
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -10,13 +11,29 @@ from pydantic import ValidationError
 
 from tierform.config.errors import ConfigIssue
 from tierform.config.paths import child, is_missing
+from tierform.config.secrets import find_secret
 
 Loc = tuple[str | int, ...]
 
 
-def _short(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
+# Bounded at every level: a value built from YAML aliases can be exponentially large, and
+# repr() of it whole would pin a CPU (a 417-byte alias bomb took over 10 minutes).
+_REPR = reprlib.Repr()
+_REPR.maxlevel, _REPR.maxdict, _REPR.maxlist, _REPR.maxtuple, _REPR.maxset = 2, 4, 4, 4, 4
+_REPR.maxstring = _REPR.maxother = 60
+
+
+def shorten(value: Any, limit: int = 60) -> str:
+    """A value as messages show it: repr-like, at most `limit` characters, never a secret."""
+    if isinstance(value, str) and (what := find_secret(value)):
+        return f"<{what}, not shown>"
+    text = _REPR.repr(value)
+    if find_secret(text):
+        return "<a value holding a secret, not shown>"
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+_short = shorten
 
 
 def _type_name(value: Any) -> str:
@@ -123,7 +140,12 @@ def _looks_like_tag(step: str, current: dict) -> bool:
 
 
 def join_path(path: Sequence[str | int]) -> str:
-    return ".".join(str(part) for part in path)
+    # A key is shown as written unless it would break the one-line message (a newline,
+    # 300 characters, a pasted key): then quoted and shortened like a value.
+    return ".".join(
+        str(part) if str(part).isprintable() and len(str(part)) <= 60 else shorten(part)
+        for part in path
+    )
 
 
 def issues_from_validation(

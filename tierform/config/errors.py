@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+MAX_MESSAGE = 1000
+
 
 @dataclass(frozen=True)
 class ConfigIssue:
@@ -14,9 +16,19 @@ class ConfigIssue:
     message: str
 
     def __str__(self) -> str:
+        # Last line of defence: whatever a message quotes, a secret is never printed.
+        from tierform.config.secrets import mask_secrets
+
+        # Mask first: a key cut short by the length limit would no longer be recognised.
+        message = mask_secrets(self.message)
+        # One line per problem, whatever a quoted value held.
+        message = " ".join(part for part in message.splitlines() if part.strip())
+        if len(message) > MAX_MESSAGE:  # a value quoted whole (up to 1 MiB) is no message
+            message = message[: MAX_MESSAGE - 1] + "…"
+        file = mask_secrets(self.file)  # a tier named like a token names its file too
         if self.path:
-            return f"{self.file}: {self.path}: {self.message}"
-        return f"{self.file}: {self.message}"
+            return f"{file}: {mask_secrets(self.path)}: {message}"
+        return f"{file}: {message}"
 
 
 class ConfigError(Exception):

@@ -13,14 +13,17 @@ from typing import Any
 from pydantic import ValidationError
 
 from tierform.config import deployed
-from tierform.config.error_format import issues_from_validation, join_path
+from tierform.config.error_format import issues_from_validation, join_path, shorten
 from tierform.config.errors import ConfigError, ConfigIssue
 from tierform.config.merge import NOT_INHERITED, Layer, deep_merge, file_for
+from tierform.config.name_limits import check_name_lengths
+from tierform.config.path_checks import release_path_problems, tier_path_problems
 from tierform.config.platform import PlatformConfig, PlatformSpec
 from tierform.config.promotion import check_promotion
 from tierform.config.references import check_tier
 from tierform.config.release import check_release_paths, dbt_profile_targets
 from tierform.config.release_store import check_shared_local_dags, check_store
+from tierform.config.secrets import secrets_in
 from tierform.config.tier import TierSpec
 from tierform.config.tier_declaration import contradictions
 from tierform.config.yaml_io import read_yaml_mapping
@@ -42,11 +45,16 @@ def load_platform(config_dir: str | Path = "config") -> PlatformConfig:
     platform_file = config_dir / "platform.yaml"
     platform_display = display_path(platform_file)
     raw_platform = read_yaml_mapping(platform_file, platform_display)
+    issues: list[ConfigIssue] = [
+        ConfigIssue(platform_display, join_path(path), message)
+        for path, message in secrets_in(raw_platform)
+    ]
     try:
         platform = PlatformSpec.model_validate(raw_platform)
     except ValidationError as exc:
         raise ConfigError(
-            _entries_as_tiers(
+            issues
+            + _entries_as_tiers(
                 issues_from_validation(
                     exc,
                     {**raw_platform, "tier_entries": raw_platform.get("tiers")},
@@ -55,10 +63,10 @@ def load_platform(config_dir: str | Path = "config") -> PlatformConfig:
             )
         ) from None
 
-    issues: list[ConfigIssue] = []
     repo_root = config_dir.absolute().parent
     dbt_targets: dict[str, str] | None = {}
-    for path, message in check_release_paths(platform.release, repo_root):
+    confined = list(release_path_problems(platform.release, repo_root, config_dir))
+    for path, message in confined or check_release_paths(platform.release, repo_root):
         issues.append(ConfigIssue(platform_display, join_path(path), message))
         dbt_targets = None
     if dbt_targets is not None and platform.release.dbt is not None:
@@ -72,7 +80,9 @@ def load_platform(config_dir: str | Path = "config") -> PlatformConfig:
         if chain is None:
             continue
         platform_layer = Layer(platform_display, {"naming": raw_platform.get("naming", {})})
-        tier = _validate_tier(name, chain, platform_layer, platform, issues, repo_root)
+        tier = _validate_tier(
+            name, chain, platform_layer, platform, issues, repo_root, config_dir=config_dir
+        )
         if tier is not None and dbt_targets is not None:
             issues.extend(_check_dbt_target(tier, chain, platform, dbt_targets))
         if tier is not None:
@@ -163,7 +173,7 @@ def _read_tier_files(
     for name in platform.tiers:
         path = tiers_dir / f"{name}.yaml"
         shown = display_path(path)
-        if not path.exists():
+        if not path.exists() and not path.is_symlink():
             issues.append(
                 ConfigIssue(
                     shown, "", f"file not found (tier {name!r} is listed in {platform_display})"
@@ -175,6 +185,9 @@ def _read_tier_files(
         except ConfigError as exc:
             issues.extend(exc.issues)
             continue
+        issues.extend(
+            ConfigIssue(shown, join_path(path), message) for path, message in secrets_in(data)
+        )
         if "name" in data:
             issues.append(
                 ConfigIssue(
@@ -217,13 +230,15 @@ def _chain(
             return chain
         if not isinstance(parent, str):
             issues.append(
-                ConfigIssue(layer.file, "extends", f"expected a tier name, got {parent!r}")
+                ConfigIssue(layer.file, "extends", f"expected a tier name, got {shorten(parent)}")
             )
             return None
         if parent not in order:
             issues.append(
                 ConfigIssue(
-                    layer.file, "extends", f"{parent!r} is not a tier (tiers: {', '.join(order)})"
+                    layer.file,
+                    "extends",
+                    f"{shorten(parent)} is not a tier (tiers: {', '.join(order)})",
                 )
             )
             return None
@@ -254,6 +269,8 @@ def _validate_tier(
     platform: PlatformSpec,
     issues: list[ConfigIssue],
     repo_root: Path | None = None,
+    *,
+    config_dir: Path | None = None,
 ) -> TierSpec | None:
     data = _merged(chain)
     data["name"] = name
@@ -283,7 +300,10 @@ def _validate_tier(
             ConfigIssue(file_for(layers, ["naming", "pattern"]), "naming.pattern", naming_problem)
         )
         found = True
-    for path, message in check_tier(tier, repo_root):
+    problems = list(check_tier(tier, repo_root)) + list(check_name_lengths(tier))
+    if repo_root is not None and config_dir is not None:
+        problems += tier_path_problems(tier, repo_root, config_dir)
+    for path, message in problems:
         issues.append(ConfigIssue(file_for(layers, path), join_path(path), message))
         found = True
     return None if found else tier

@@ -8,9 +8,10 @@ import string
 from pydantic import field_validator
 
 from tierform.config.base import Spec
+from tierform.config.error_format import shorten
 
 _PLACEHOLDERS = {"name", "tier", "TIER"}
-_RESULT = re.compile(r"^[A-Z][A-Z0-9_]*$")
+_RESULT = re.compile(r"[A-Z][A-Z0-9_]*")  # fullmatch: `$` would accept a trailing newline
 
 
 class NamingRule(Spec):
@@ -28,15 +29,15 @@ class NamingRule(Spec):
         try:
             fields = {f for _, f, _, _ in string.Formatter().parse(pattern) if f is not None}
         except ValueError as exc:
-            raise ValueError(f"{pattern!r} is not a valid pattern: {exc}") from None
+            raise ValueError(f"{shorten(pattern)} is not a valid pattern: {exc}") from None
         unknown = fields - _PLACEHOLDERS
         if unknown:
             raise ValueError(
-                f"unknown placeholder {{{sorted(unknown)[0]}}} in {pattern!r}; "
+                f"unknown placeholder {{{sorted(unknown)[0]}}} in {shorten(pattern)}; "
                 "use {name}, {tier} or {TIER}"
             )
         if "name" not in fields:
-            raise ValueError(f"{pattern!r} must contain {{name}}")
+            raise ValueError(f"{shorten(pattern)} must contain {{name}}")
         return pattern
 
     def apply(self, name: str, tier: str) -> str:
@@ -45,9 +46,9 @@ class NamingRule(Spec):
     def check_result(self, tier: str) -> str | None:
         """Problem with names this rule makes for `tier`, or None."""
         sample = self.apply("X", tier)
-        if not _RESULT.match(sample):
+        if not _RESULT.fullmatch(sample):
             return (
-                f"{self.pattern!r} makes names like {sample!r} for tier {tier!r}, which are not "
+                f"{shorten(self.pattern)} makes names like {shorten(sample)} for tier {tier!r}, which are not "
                 "valid unquoted identifiers (letters, digits, _)"
             )
         return None

@@ -10,6 +10,7 @@ from pydantic import Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from tierform.config.base import Slug, Spec
+from tierform.config.error_format import shorten
 from tierform.config.naming import NamingRule
 from tierform.config.promotion import PromotionSpec
 from tierform.config.release import DagsStep, DbtStep, ReleaseSpec
@@ -58,7 +59,7 @@ class PlatformSpec(Spec):
     def _unique(cls, tiers: list[str]) -> list[str]:
         for tier in tiers:
             if tiers.count(tier) > 1:
-                raise ValueError(f"{tier!r} is listed twice")
+                raise ValueError(f"{shorten(tier)} is listed twice")
         return tiers
 
 

@@ -13,6 +13,7 @@ from typing import Literal
 from pydantic import Field, field_validator, model_validator
 
 from tierform.config.base import Slug, Spec
+from tierform.config.error_format import shorten
 
 Problem = tuple[list[str | int], str]
 
@@ -66,7 +67,7 @@ class PromotionRule(Spec):
         for pattern in [*self.branches, *self.tags]:
             if not pattern.strip() or pattern.startswith("refs/"):
                 raise ValueError(
-                    f"{pattern!r}: write a branch or tag name pattern (e.g. main, v*), not a full ref"
+                    f"{shorten(pattern)}: write a branch or tag name pattern (e.g. main, v*), not a full ref"
                 )
             if pattern.startswith("^"):
                 try:

@@ -10,24 +10,20 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import Field, field_validator
 
 from tierform.config.base import Spec
+from tierform.config.errors import ConfigError
 from tierform.config.release_store import StoreSpec
+from tierform.config.repo_paths import syntax_checked
+from tierform.config.yaml_io import read_yaml_mapping
 
 
 def _repo_relative(value: str) -> str:
-    path = PurePosixPath(value)
-    if path.is_absolute() or ".." in path.parts or "\\" in value:
-        raise ValueError(
-            f"{value!r} must be a path inside the repository, relative to its root "
-            "(e.g. examples/dbt), with / separators and no '..'"
-        )
-    return str(path)
+    return syntax_checked(value)  # the whole rule (symlinks, config/) is applied at load
 
 
 class DbtProjectSpec(Spec):
@@ -119,7 +115,8 @@ def dbt_profile_targets(repo_root: Path, spec: DbtProjectSpec) -> tuple[str, dic
         raise ValueError(f"{spec.project_dir}/dbt_project.yml names no `profile:`")
     profiles_file = repo_root / spec.profiles_folder / "profiles.yml"
     profiles = _read_yaml(profiles_file)
-    outputs = (profiles.get(profile) or {}).get("outputs") if isinstance(profiles, dict) else None
+    entry = profiles.get(profile) if isinstance(profiles, dict) else None
+    outputs = entry.get("outputs") if isinstance(entry, dict) else None
     if not isinstance(outputs, dict):
         raise ValueError(f"{spec.profiles_folder}/profiles.yml has no profile {profile!r}")
     return profile, {
@@ -130,13 +127,14 @@ def dbt_profile_targets(repo_root: Path, spec: DbtProjectSpec) -> tuple[str, dic
 
 
 def _read_yaml(path: Path) -> Any:
+    # The same limits as config files (regular file, size cap, bounded aliases, UTF-8).
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ValueError(f"{path.name} not found") from None
-    except yaml.YAMLError as exc:
-        raise ValueError(f"{path.name} is not valid YAML: {exc}") from None
-    return data if isinstance(data, dict) else {}
+        return read_yaml_mapping(path, path.name)
+    except ConfigError as exc:
+        issue = exc.issues[0]
+        if issue.message.startswith("expected a mapping"):
+            return {}
+        raise ValueError(f"{path.name}: {issue.message}") from None
 
 
 # (field path, message), as in references.py

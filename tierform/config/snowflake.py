@@ -7,6 +7,8 @@ from typing import Annotated, Literal
 from pydantic import BeforeValidator, Field, field_validator
 
 from tierform.config.base import Identifier, Spec, names_list_to_map
+from tierform.config.error_format import shorten
+from tierform.config.secrets import find_secret, is_public_key
 from tierform.config.snowflake_roles import ProviderRolesSpec
 
 WarehouseSize = Literal[
@@ -84,7 +86,7 @@ class FunctionalRoleSpec(Spec):
     def _unique(cls, names: list[str]) -> list[str]:
         for name in names:
             if names.count(name) > 1:
-                raise ValueError(f"{name!r} is listed twice")
+                raise ValueError(f"{shorten(name)} is listed twice")
         return names
 
 
@@ -101,8 +103,17 @@ class ServiceUserSpec(Spec):
     @field_validator("rsa_public_key")
     @classmethod
     def _public_only(cls, key: str | None) -> str | None:
-        if key is not None and "PRIVATE" in key.upper():
-            raise ValueError("this looks like a private key; put only the RSA public key here")
+        if key is None:
+            return key
+        if find_secret(key) or "PRIVATE" in key.upper():
+            raise ValueError(
+                "this looks like a private key (not shown); put only the RSA public key here"
+            )
+        if not is_public_key(key):
+            raise ValueError(
+                "not an RSA public key: expected the base64 body of a PEM `PUBLIC KEY` "
+                "(SubjectPublicKeyInfo), with or without its BEGIN/END lines"
+            )
         return key
 
 

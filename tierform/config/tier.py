@@ -11,6 +11,7 @@ from tierform.config.airflow import AirflowSpec
 from tierform.config.backend import BackendSpec, LocalBackendSpec
 from tierform.config.base import Slug, Spec
 from tierform.config.databricks import DatabricksSpec
+from tierform.config.error_format import shorten
 from tierform.config.naming import NamingRule
 from tierform.config.protection import RetireSpec
 from tierform.config.release import TierReleaseSpec
@@ -33,8 +34,10 @@ class DeveloperSpec(Spec):
     @field_validator("databricks_user")
     @classmethod
     def _email(cls, user: str | None) -> str | None:
-        if user is not None and not re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", user):
-            raise ValueError(f"{user!r} is not a Databricks user name (the user's email address)")
+        if user is not None and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", user):
+            raise ValueError(
+                f"{shorten(user)} is not a Databricks user name (the user's email address)"
+            )
         return user
 
 

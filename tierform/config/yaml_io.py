@@ -1,4 +1,6 @@
-"""YAML reading that refuses what PyYAML would silently accept (duplicate keys)."""
+"""YAML reading that refuses what PyYAML would silently accept (duplicate keys) and what
+would hang or exhaust the machine: files input_files.py refuses (a FIFO, /dev/zero, over
+1 MiB, not UTF-8) and alias trees that expand past MAX_NODES."""
 
 from __future__ import annotations
 
@@ -7,7 +9,15 @@ from typing import Any
 
 import yaml
 
+from tierform.config.error_format import shorten
 from tierform.config.errors import ConfigError, ConfigIssue
+from tierform.config.input_files import MAX_FILE_BYTES, read_text_file
+
+__all__ = ["MAX_FILE_BYTES", "MAX_NODES", "load_yaml_text", "read_text_file", "read_yaml_mapping"]
+
+# Nodes of the document once every alias is expanded. The example tiers have a few hundred;
+# a 417-byte "billion laughs" has 10^9 and pins a CPU in whatever walks it afterwards.
+MAX_NODES = 100_000
 
 
 class _StrictLoader(yaml.SafeLoader):
@@ -15,13 +25,21 @@ class _StrictLoader(yaml.SafeLoader):
 
 
 def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
+    # Keys merged in with `<<: *anchor` may be overridden; a key written twice may not.
+    own = {id(k) for k, _ in node.value if k.tag != "tag:yaml.org,2002:merge"}
     loader.flatten_mapping(node)
     mapping: dict[Any, Any] = {}
+    written: set[Any] = set()
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=deep)
-        if key in mapping:
-            line = key_node.start_mark.line + 1
-            raise _DuplicateKey(key, line)
+        try:
+            hash(key)
+        except TypeError:
+            raise _UnhashableKey(key_node.start_mark.line + 1) from None
+        if id(key_node) in own:
+            if key in written:
+                raise _DuplicateKey(key, key_node.start_mark.line + 1)
+            written.add(key)
         mapping[key] = loader.construct_object(value_node, deep=deep)
     return mapping
 
@@ -31,27 +49,99 @@ class _DuplicateKey(Exception):
         self.key, self.line = key, line
 
 
+class _RecursiveAlias(Exception):
+    def __init__(self, line: int):
+        self.line = line
+
+
+class _UnhashableKey(Exception):
+    def __init__(self, line: int):
+        self.line = line
+
+
 _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def _expanded_size(root: yaml.Node) -> int:
+    """Nodes of the document with every alias expanded, computed without expanding (each
+    node's size once, memoised); stops counting once past MAX_NODES."""
+    sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()
+
+    def size(node: yaml.Node) -> int:
+        known = sizes.get(id(node))
+        if known is not None:
+            return known
+        if id(node) in open_nodes:  # `a: &a [*a]`: an alias inside its own anchor
+            raise _RecursiveAlias(node.start_mark.line + 1)
+        open_nodes.add(id(node))
+        total = 1
+        if isinstance(node, yaml.SequenceNode):
+            for item in node.value:
+                total += size(item)
+                if total > MAX_NODES:
+                    break
+        elif isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                total += size(key) + size(value)
+                if total > MAX_NODES:
+                    break
+        open_nodes.discard(id(node))
+        sizes[id(node)] = total
+        return total
+
+    return size(root)
+
+
+def load_yaml_text(text: str, display: str) -> Any:
+    """Parse one YAML document with the strict loader; bad YAML is a ConfigError."""
+    loader = _StrictLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is not None and _expanded_size(node) > MAX_NODES:
+            raise ConfigError(
+                [
+                    ConfigIssue(
+                        display,
+                        "",
+                        f"expands to more than {MAX_NODES} values through YAML aliases "
+                        "(&anchor / *alias); write the values out or use fewer aliases",
+                    )
+                ]
+            )
+        return None if node is None else loader.construct_document(node)
+    finally:
+        loader.dispose()
 
 
 def read_yaml_mapping(path: Path, display: str) -> dict[str, Any]:
     """Read a YAML file whose top level must be a mapping; `display` is the name used in errors."""
+    text = read_text_file(path, display)
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError([ConfigIssue(display, "", "file not found")]) from None
-    except OSError as exc:
-        raise ConfigError([ConfigIssue(display, "", f"cannot read file: {exc.strerror}")]) from None
-    try:
-        data = yaml.load(text, Loader=_StrictLoader)
+        data = load_yaml_text(text, display)
+    except RecursionError:
+        raise ConfigError([ConfigIssue(display, "", "YAML nested too deeply")]) from None
     except _DuplicateKey as dup:
         raise ConfigError(
-            [ConfigIssue(display, "", f"line {dup.line}: duplicate key {dup.key!r}")]
+            [ConfigIssue(display, "", f"line {dup.line}: duplicate key {shorten(dup.key)}")]
+        ) from None
+    except _RecursiveAlias as bad:
+        raise ConfigError(
+            [ConfigIssue(display, "", f"line {bad.line}: an alias refers to its own anchor")]
+        ) from None
+    except _UnhashableKey as bad:
+        raise ConfigError(
+            [ConfigIssue(display, "", f"line {bad.line}: a mapping key must be a plain value")]
         ) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
+        problem = getattr(exc, "problem", None) or getattr(exc, "reason", None) or str(exc)
+        if isinstance(exc, yaml.reader.ReaderError):  # a NUL or another control character
+            code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+            where = f"character {exc.position}: "
+            problem = f"control character #x{code:04x} is not allowed in YAML"
+        problem = " ".join(str(problem).split())
         raise ConfigError(
             [ConfigIssue(display, "", f"YAML syntax error: {where}{problem}")]
         ) from None

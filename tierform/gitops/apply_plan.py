@@ -23,10 +23,22 @@ class StalePlanError(TerraformError):
     pass
 
 
+class BadPlanFile(TerraformError):
+    """Not a saved plan at all (missing, a folder or FIFO, not Terraform's zip): exit 2."""
+
+    exit_code = 2
+
+
 def apply_plan(stack: str, plan_file: Path, *, outdir: Path = DEFAULT_OUTDIR) -> None:
     folder = terraform.stack_dir(stack, outdir)
     if not plan_file.is_file():
-        raise TerraformError(f"{plan_file}: plan file not found")
+        raise BadPlanFile(f"{plan_file}: plan file not found")
+    with plan_file.open("rb") as handle:  # a saved plan is a zip archive
+        if handle.read(4) != b"PK\x03\x04":
+            raise BadPlanFile(
+                f"{plan_file}: not a saved Terraform plan (`tierform plan` or "
+                "`terraform plan -out=FILE` writes one; the .json is for reading)"
+            )
     terraform.init(folder)
     result = terraform.run_tee(
         folder, "apply", "-input=false", "-no-color", str(plan_file.resolve())
@@ -60,5 +72,5 @@ def apply_plan_command(
         raise typer.Exit(EXIT_STALE) from None
     except TerraformError as exc:
         print(f"tierform apply-plan: {exc}", file=sys.stderr)
-        raise typer.Exit(1) from None
+        raise typer.Exit(getattr(exc, "exit_code", 1)) from None
     print(f"tierform apply-plan: applied {plan} to {tier}", file=sys.stderr)

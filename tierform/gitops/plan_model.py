@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tierform.config.errors import ConfigError
+from tierform.config.input_files import read_text_file
 from tierform.gitops.attribute_diff import AttributeChange, changed_attributes
 
 # Terraform's action lists, mapped to one word. A replace is delete+create in either order
@@ -30,6 +32,9 @@ RELEASE_TYPE = "terraform_data"
 # Release steps (dbt build, DAG publish) are terraform_data resources with these names
 # (terraform_data.release_dbt, terraform_data.release_dags): a stable contract of the stacks.
 RELEASE_PREFIX = "release_"
+
+# Plan JSON of a large platform runs to hundreds of MB; a FIFO or /dev/zero must not hang.
+MAX_PLAN_BYTES = 1024 * 1024 * 1024
 
 
 class PlanFormatError(ValueError):
@@ -81,9 +86,9 @@ class Plan:
 def load_plan(path: str | Path) -> Plan:
     path = Path(path)
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise PlanFormatError(f"{path}: file not found") from None
+        data = json.loads(read_text_file(path, str(path), MAX_PLAN_BYTES))
+    except ConfigError as exc:  # missing, a folder, a FIFO, too big, not UTF-8
+        raise PlanFormatError(str(exc)) from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise PlanFormatError(
             f"{path}: not JSON ({exc}); pass the output of `terraform show -json PLANFILE`"

@@ -22,6 +22,20 @@ CHECKS_DIR = Path(__file__).parent / "checkov_checks"
 _PACKAGE_ROOT = Path(__file__).resolve().parents[2]
 
 
+TIMEOUT_VARIABLE = "TIERFORM_CHECKOV_TIMEOUT"
+DEFAULT_TIMEOUT_SECONDS = 900.0
+
+
+def checkov_timeout() -> float:
+    """Seconds checkov may run: $TIERFORM_CHECKOV_TIMEOUT, else 900."""
+    raw = os.environ.get(TIMEOUT_VARIABLE, "")
+    try:
+        value = float(raw) if raw.strip() else DEFAULT_TIMEOUT_SECONDS
+    except ValueError:
+        return DEFAULT_TIMEOUT_SECONDS
+    return value if value > 0 else DEFAULT_TIMEOUT_SECONDS
+
+
 class CheckovUnavailable(Exception):
     """checkov could not be found or did not produce a report."""
 
@@ -82,9 +96,17 @@ def run_checkov(files: list[Path], context: dict[str, Any]) -> CheckovReport:
     env[CONTEXT_VARIABLE] = json.dumps(context)
     env.setdefault("LOG_LEVEL", "WARNING")
     try:
-        proc = subprocess.run(command, capture_output=True, text=True, env=env, timeout=900)
+        proc = subprocess.run(
+            command, capture_output=True, text=True, env=env, timeout=checkov_timeout()
+        )
     except OSError as exc:
         raise CheckovUnavailable(f"cannot run checkov ({command[0]}): {exc}") from None
+    except subprocess.TimeoutExpired as exc:
+        # Fail closed and say so: an unfinished gate vouches for nothing (exit 2, not 1).
+        raise CheckovUnavailable(
+            f"checkov did not finish within {exc.timeout:g} s ({TIMEOUT_VARIABLE} sets the "
+            "limit); split the stacks or profile the checks"
+        ) from None
     # checkov exits 1 when a check failed; anything else (or no JSON) is a broken run.
     if proc.returncode not in (0, 1):
         raise CheckovUnavailable(
@@ -99,13 +121,19 @@ def run_checkov(files: list[Path], context: dict[str, Any]) -> CheckovReport:
         raise CheckovUnavailable(
             f"checkov printed no JSON report: {_last_lines(proc.stderr or proc.stdout)}"
         ) from None
-    reports = raw if isinstance(raw, list) else [raw]
+    reports = [r for r in (raw if isinstance(raw, list) else [raw]) if isinstance(r, dict)]
     report = next((r for r in reports if r.get("check_type") == "terraform_json"), None)
     if report is None:
         # No terraform_json report at all: checkov found nothing it could read.
         summary = next((r for r in reports if "parsing_errors" in r), {"parsing_errors": 0})
         return CheckovReport(summary, [], [], [], raw, proc.stderr)
     results = report.get("results", {})
+    if not isinstance(results, dict) or not all(
+        isinstance(results.get(k, []), list)
+        and all(isinstance(i, dict) for i in results.get(k, []))
+        for k in ("passed_checks", "failed_checks")
+    ):
+        raise CheckovUnavailable("checkov's JSON report has an unexpected shape (results)")
     return CheckovReport(
         summary=report.get("summary", {}),
         passed=results.get("passed_checks", []),

@@ -11,6 +11,10 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from tierform.config.errors import ConfigError
+from tierform.config.input_files import read_text_file
+from tierform.gitops.plan_model import MAX_PLAN_BYTES
+
 PROTECTED_TYPES = {
     "snowflake_database": "Snowflake database",
     "snowflake_schema": "Snowflake schema",
@@ -52,7 +56,9 @@ def guess_stack(plan: PlanFile, known: set[str]) -> str | None:
 def destructive_changes(path: Path) -> list[tuple[str, str, list[str]]]:
     """(address, type, actions) of every protected-type resource the plan deletes/replaces."""
     try:
-        plan = json.loads(path.read_text(encoding="utf-8"))
+        plan = json.loads(read_text_file(path, str(path), MAX_PLAN_BYTES))
+    except ConfigError as exc:  # a folder, a FIFO, too big, not UTF-8
+        raise BadPlan(str(exc)) from None
     except (OSError, ValueError) as exc:
         raise BadPlan(f"{path}: not a readable JSON plan ({exc})") from None
     if not isinstance(plan, dict) or (
@@ -60,7 +66,12 @@ def destructive_changes(path: Path) -> list[tuple[str, str, list[str]]]:
     ):
         raise BadPlan(f"{path}: not a `terraform show -json` plan (no resource_changes)")
     found = []
-    for change in plan.get("resource_changes") or []:
+    changes = plan.get("resource_changes") or []
+    if not isinstance(changes, list) or not all(
+        isinstance(c, dict) and isinstance(c.get("change") or {}, dict) for c in changes
+    ):
+        raise BadPlan(f"{path}: resource_changes is not a list of change objects")
+    for change in changes:
         if change.get("mode", "managed") != "managed":
             continue
         actions = list((change.get("change") or {}).get("actions") or [])

@@ -63,7 +63,9 @@ def _run(
         raise typer.Exit(EXIT_BAD_INPUT) from None
     except (ReleaseError, LedgerError) as exc:
         report.fail(str(exc))
-        raise typer.Exit(1) from None
+        # 1: the release failed; 2 (exit_code) for input it refuses, e.g. a DAGs folder
+        # Tierform did not create.
+        raise typer.Exit(getattr(exc, "exit_code", 1)) from None
     if ok is False:
         raise typer.Exit(1)
 
@@ -296,4 +298,6 @@ def status(
 
 
 def main() -> None:
-    app()
+    from tierform.guard import run_guarded
+
+    run_guarded(app, "tierform.release")

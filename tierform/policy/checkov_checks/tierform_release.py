@@ -6,24 +6,10 @@ from __future__ import annotations
 import re
 
 from tierform_checklib import CheckCategories, InstanceCheck, is_reference, strings
+from tierform_secret_shapes import SECRET_NAME, find_secret
 
-# Values that are secrets whatever they are called.
-SECRET_VALUES = [
-    (re.compile(r"-----BEGIN [A-Z ]*(PRIVATE KEY|CERTIFICATE)-----"), "key material"),
-    (re.compile(r"\bAKIA[0-9A-Z]{16}\b"), "an AWS access key id"),
-    (re.compile(r"\bdapi[0-9a-f]{32}\b"), "a Databricks token"),
-    (re.compile(r"\bgh[pousr]_[A-Za-z0-9]{30,}\b"), "a GitHub token"),
-    (re.compile(r"\bxox[abprs]-[A-Za-z0-9-]{10,}"), "a Slack token"),
-    (re.compile(r"\beyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\."), "a JWT"),
-    (
-        re.compile(r"(?i)(password|passwd|pwd|secret|token|api[_-]?key)\s*[=:]\s*[^\s$]{4,}"),
-        "an inline credential",
-    ),
-    (re.compile(r"://[^/\s:@]+:[^/\s@]+@"), "credentials in a URL"),
-]
-# Keys whose literal value is a secret (a reference to a variable is fine: the value then
-# comes from the environment at apply time).
-SECRET_KEYS = re.compile(r"(?i)(password|passwd|secret|token|private_key|api_key|access_key)")
+# What a secret looks like (key material, vendor tokens, key bodies, secrets passed as
+# flags) and which names hold one: one definition, shared with config validation.
 # A content hash may sit under any name: 64 hex digits are never a credential we hand out.
 HASH = re.compile(r"^[0-9a-f]{32,128}$")
 
@@ -48,14 +34,13 @@ class ReleaseNoSecrets(InstanceCheck):
     def problems(self, block, tier):
         found = []
         for path, value in strings(_scanned(block)):
-            for pattern, what in SECRET_VALUES:
-                if pattern.search(value):
-                    found.append(f"{path} holds {what}")
-                    break
+            what = find_secret(value)
+            if what:
+                found.append(f"{path} holds {what}")
             else:
                 leaf = path.rsplit(".", 1)[-1]
                 if (
-                    SECRET_KEYS.search(leaf)
+                    SECRET_NAME.search(leaf)
                     and value
                     and not is_reference(value)
                     and not HASH.match(value)

@@ -1,0 +1,50 @@
+"""Every path of a tier and of the platform file, judged by the one rule in repo_paths.py."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from tierform.config.airflow import LocalAirflowSpec
+from tierform.config.backend import LocalBackendSpec
+from tierform.config.repo_paths import confinement_problem
+from tierform.config.tier import TierSpec
+
+# (field path, message), as in references.py
+Problem = tuple[list[str | int], str]
+
+
+def tier_path_problems(tier: TierSpec, root: Path, config_dir: Path) -> Iterator[Problem]:
+    generated: list[tuple[list[str | int], str]] = []
+    if isinstance(tier.airflow, LocalAirflowSpec):
+        folder = tier.airflow.dag_target(tier.name).location
+        generated.append((["airflow", "dags_folder"], folder))
+    if isinstance(tier.backend, LocalBackendSpec):
+        generated.append((["backend", "directory"], tier.backend.directory))
+    for path, value in generated:
+        problem = confinement_problem(value, root, config_dir, generated=True)
+        if problem:
+            yield path, f"{value!r} {problem}"
+    # Databricks notebook and dbt paths: databricks_checks.py applies the same rule.
+
+
+def release_path_problems(release, root: Path, config_dir: Path) -> Iterator[Problem]:
+    """The platform's release folders (sources: tracked files are expected there)."""
+    if release.dbt is not None:
+        yield from _source(
+            ["release", "dbt", "project_dir"], release.dbt.project_dir, root, config_dir
+        )
+        if release.dbt.profiles_dir is not None:
+            yield from _source(
+                ["release", "dbt", "profiles_dir"], release.dbt.profiles_dir, root, config_dir
+            )
+    if release.dags is not None:
+        yield from _source(["release", "dags", "folder"], release.dags.folder, root, config_dir)
+
+
+def _source(path: list[str | int], value: str, root: Path, config_dir: Path) -> Iterator[Problem]:
+    problem = confinement_problem(value, root, config_dir)
+    if problem:
+        from tierform.config.error_format import shorten
+
+        yield path, f"{shorten(value)} {problem}"
