@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from pydantic import Field, field_validator
 
 from tierform.config.base import Spec
+from tierform.config.buckets import GcsBucketName, S3BucketName
 from tierform.config.repo_paths import syntax_checked
 
 
@@ -27,7 +28,7 @@ class S3BackendSpec(Spec):
     """S3 with Terraform's native lock file (`use_lockfile`, Terraform ≥ 1.10): no DynamoDB."""
 
     type: Literal["s3"]
-    bucket: str = Field(min_length=1)
+    bucket: S3BucketName
     region: str = Field(min_length=1)
     key_prefix: str = "tierform"
     encrypt: bool = True
@@ -36,7 +37,7 @@ class S3BackendSpec(Spec):
 
 class GcsBackendSpec(Spec):
     type: Literal["gcs"]
-    bucket: str = Field(min_length=1)
+    bucket: GcsBucketName
     prefix: str = "tierform"
 
 

@@ -22,6 +22,7 @@ from tierform.config.backend import (
     S3BackendSpec,
 )
 from tierform.config.base import Spec
+from tierform.config.buckets import GcsBucketName, S3BucketName
 
 LOCAL_LEDGER_DIR = ".tierform/ledger"
 # A lease outlives a missed heartbeat or two (the holder renews it every lease/4), and a
@@ -44,7 +45,7 @@ class S3StoreSpec(_StoreBase):
     """An S3 bucket (or any S3 API: boto3 honours AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL)."""
 
     type: Literal["s3"]
-    bucket: str = Field(min_length=3, max_length=63, pattern=r"^[a-z0-9][a-z0-9.-]*[a-z0-9]$")
+    bucket: S3BucketName
     prefix: str = "releases"
     region: str | None = None
 
@@ -56,7 +57,7 @@ class S3StoreSpec(_StoreBase):
 
 class GcsStoreSpec(_StoreBase):
     type: Literal["gcs"]
-    bucket: str = Field(min_length=3, max_length=222, pattern=r"^[a-z0-9][a-z0-9._-]*[a-z0-9]$")
+    bucket: GcsBucketName
     prefix: str = "releases"
 
     @field_validator("prefix")

@@ -7,10 +7,13 @@ import os
 import tempfile
 from pathlib import Path
 
-from tierform.ledger.errors import LedgerError
+from tierform.ledger.errors import CorruptRecord, LedgerError
 
 # Temp files of writes in progress; never listed (a key may itself start with a dot).
 TMP_PREFIX = ".tierform-tmp-"
+# The largest object read back (a big dbt project's manifest is tens of MB): a record
+# replaced by something huge must not exhaust memory.
+MAX_OBJECT_BYTES = 512 * 1024 * 1024
 
 
 class LocalStore:
@@ -26,8 +29,14 @@ class LocalStore:
     def get(self, key: str) -> bytes | None:
         path = self._path(key)
         try:
-            if not path.is_file():
+            if not path.exists() and not path.is_symlink():
                 return None
+            # A folder, FIFO or device where an object belongs is damage, not absence
+            # (absence would mean "no releases yet"); a FIFO would also block the read.
+            if not path.is_file():
+                raise CorruptRecord(str(path), "is not a regular file")
+            if path.stat().st_size > MAX_OBJECT_BYTES:
+                raise CorruptRecord(str(path), f"is larger than {MAX_OBJECT_BYTES} bytes")
             return path.read_bytes()
         except OSError as exc:
             raise LedgerError(f"cannot read {path}: {exc.strerror}") from None
