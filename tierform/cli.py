@@ -3,12 +3,11 @@ module that does one thing. Commands register here with one line each."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import typer
 
-from tierform.config import EXIT_BAD_INPUT, ConfigError, PlatformConfig, load_platform
+from tierform.command_io import load_or_exit
 from tierform.gitops.apply_plan import apply_plan_command
 from tierform.gitops.apply_tier import apply_command
 from tierform.gitops.approval_check import approval_check_command
@@ -35,15 +34,6 @@ app = typer.Typer(
 )
 
 ConfigDirOption = typer.Option(Path("config"), "--config", help="configuration folder")
-
-
-def load_or_exit(config: Path) -> PlatformConfig:
-    """The validated config, or every problem on stderr and exit code 2."""
-    try:
-        return load_platform(config)
-    except ConfigError as exc:
-        print(exc, file=sys.stderr)
-        raise typer.Exit(EXIT_BAD_INPUT) from None
 
 
 @app.command()

@@ -100,7 +100,7 @@ def apply_command(
     ] = False,
 ) -> None:
     """Apply TIER as its promotion rule says: `cdktf deploy`, or exactly the reviewed plan."""
-    from tierform.cli import load_or_exit
+    from tierform.command_io import load_or_exit
 
     platform = load_or_exit(config)
     if tier not in platform.stack_names:

@@ -110,7 +110,7 @@ def diff_command(
     ] = True,
 ) -> None:
     """`cdktf diff TIER`; keeps its plan and exports it for the policy gate and PR comment."""
-    from tierform.cli import load_or_exit
+    from tierform.command_io import load_or_exit
 
     platform = load_or_exit(config)
     if tier not in platform.stack_names:

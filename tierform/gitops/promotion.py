@@ -8,13 +8,13 @@ live once, in config/platform.yaml `promotion:`. Output is JSON (and, with
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
+from tierform.command_io import append_github_file
 from tierform.config import EXIT_BAD_INPUT, ConfigError, PlatformConfig, load_platform
 from tierform.config.promotion import apply_mode, ref_matches
 
@@ -112,9 +112,4 @@ def promotion_command(
         raise typer.Exit(EXIT_BAD_INPUT) from None
     print(json.dumps(decision, indent=2))
     if github_output:
-        target = os.environ.get("GITHUB_OUTPUT")
-        if not target:
-            print("tierform promotion: --github-output needs $GITHUB_OUTPUT", file=sys.stderr)
-            raise typer.Exit(EXIT_BAD_INPUT)
-        with open(target, "a", encoding="utf-8") as fh:
-            fh.write(github_outputs(decision))
+        append_github_file("GITHUB_OUTPUT", github_outputs(decision), "promotion")

@@ -16,7 +16,8 @@ from typing import Annotated
 
 import typer
 
-from tierform.config import EXIT_BAD_INPUT, ConfigError, PlatformConfig, load_platform
+from tierform.command_io import load_or_exit, tier_or_exit
+from tierform.config import EXIT_BAD_INPUT, PlatformConfig
 from tierform.ledger import CorruptRecord, LedgerError, deployments, tier_ledger
 
 COMMIT = re.compile(r"^[0-9a-f]{40}$")
@@ -66,17 +67,8 @@ def promotion_check_command(
             file=sys.stderr,
         )
         raise typer.Exit(EXIT_BAD_INPUT)
-    try:
-        platform = load_platform(config)
-    except ConfigError as exc:
-        print(exc, file=sys.stderr)
-        raise typer.Exit(EXIT_BAD_INPUT) from None
-    if tier not in platform.tiers:
-        print(
-            f"tierform promotion-check: --tier {tier!r} is not a tier (tiers: {', '.join(platform.tiers)})",
-            file=sys.stderr,
-        )
-        raise typer.Exit(EXIT_BAD_INPUT)
+    platform = load_or_exit(config)
+    tier_or_exit(platform, tier, "promotion-check")
     try:
         lines = check(platform, tier, commit)
     except Refused as exc:

@@ -4,12 +4,12 @@ is (kind, protection, data stores), so a later config that weakens it is refused
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import typer
 
-from tierform.config import EXIT_BAD_INPUT, ConfigError, deployed, load_platform
+from tierform.command_io import load_or_exit, tier_or_exit
+from tierform.config import deployed
 
 _TIER = typer.Option(..., "--tier", help="the tier that was just deployed")
 _CONFIG = typer.Option(Path("config"), "--config", help="configuration folder")
@@ -17,17 +17,8 @@ _CONFIG = typer.Option(Path("config"), "--config", help="configuration folder")
 
 def record_deployed_command(tier: str = _TIER, config: Path = _CONFIG) -> None:
     """Record the tier's kind, protection and data stores as deployed (after an apply)."""
-    try:
-        platform = load_platform(config)
-    except ConfigError as exc:
-        print(exc, file=sys.stderr)
-        raise typer.Exit(EXIT_BAD_INPUT) from None
-    if tier not in platform.tiers:
-        print(
-            f"--tier: {tier!r} is not a tier (tiers: {', '.join(platform.tiers)})", file=sys.stderr
-        )
-        raise typer.Exit(EXIT_BAD_INPUT)
-    record = deployed.DeployedProtection.of(platform.tier(tier))
+    platform = load_or_exit(config)
+    record = deployed.DeployedProtection.of(tier_or_exit(platform, tier, "record-deployed"))
     path = deployed.save(deployed.default_dir(platform.repo_root), record)
     state = "protected" if record.protected else "unprotected"
     print(

@@ -8,13 +8,13 @@ environment its credentials live in (the tier's apply environment).
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from tierform.command_io import append_github_file
 from tierform.config import EXIT_BAD_INPUT, ConfigError, load_platform
 
 
@@ -46,9 +46,8 @@ def sandbox_stack_command(
         f"(GitHub environment {environment!r})"
     )
     if github_output:
-        target = os.environ.get("GITHUB_OUTPUT")
-        if not target:
-            print("--github-output: GITHUB_OUTPUT is not set", file=sys.stderr)
-            raise typer.Exit(EXIT_BAD_INPUT)
-        with open(target, "a", encoding="utf-8") as handle:
-            handle.write(f"stack={stack}\ntier={found.tier.name}\nenvironment={environment}\n")
+        append_github_file(
+            "GITHUB_OUTPUT",
+            f"stack={stack}\ntier={found.tier.name}\nenvironment={environment}\n",
+            "sandbox-stack",
+        )
