@@ -3,9 +3,6 @@ exit code 2 with messages — never a traceback, never a partial cdktf.out."""
 
 from __future__ import annotations
 
-import contextlib
-import io
-import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -14,9 +11,7 @@ from typing import Any
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from support import EXAMPLE_CONFIG, copy_examples, tree_snapshot
-
-from tierform.synth import main
+from support import EXAMPLE_CONFIG, copy_examples, run_synth_in_process, tree_snapshot
 
 FILES = ["platform.yaml", *(f"tiers/{t}.yaml" for t in ("local", "dev", "staging", "prod"))]
 
@@ -90,23 +85,13 @@ def test_mutated_config_never_tracebacks_or_half_writes(mutation):
         outdir.mkdir()
         (outdir / "sentinel").write_text("previous synth")
         before = tree_snapshot(outdir)
-        stderr = io.StringIO()
-        env = {"TIERFORM_CONFIG": str(config), "CDKTF_OUTDIR": str(outdir), "TIERFORM_TIERS": ""}
-        saved = {k: os.environ.get(k) for k in env}
-        os.environ.update(env)
-        try:
-            with contextlib.redirect_stderr(stderr):
-                code = main()  # any exception here fails the test: that is a traceback
-        finally:
-            for k, v in saved.items():
-                if v is None:
-                    os.environ.pop(k, None)
-                else:
-                    os.environ[k] = v
+        # tierform.synth.main() in this process: an exception fails the test (a traceback).
+        result = run_synth_in_process(config, outdir)
+        code = result.returncode
         assert code in (0, 2)
         if code == 2:
             assert tree_snapshot(outdir) == before
-            lines = [line for line in stderr.getvalue().splitlines() if line.strip()]
+            lines = [line for line in result.stderr.splitlines() if line.strip()]
             assert lines and all(": " in line for line in lines)
         else:
             assert (outdir / "manifest.json").is_file()

@@ -5,8 +5,6 @@ secret printed, cdktf.out untouched. `make fuzz` runs many more examples
 
 from __future__ import annotations
 
-import contextlib
-import io
 import os
 import shutil
 import tempfile
@@ -17,9 +15,7 @@ import yaml
 from hostile_values import BAD_NAMES, SECRETS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from support import EXAMPLE_CONFIG, copy_examples, tree_snapshot
-
-from tierform.synth import main
+from support import EXAMPLE_CONFIG, copy_examples, run_synth_in_process, tree_snapshot
 
 FILES = ["platform.yaml", *(f"tiers/{t}.yaml" for t in ("local", "dev", "staging", "prod"))]
 EXAMPLES = int(os.environ.get("TIERFORM_FUZZ_EXAMPLES", "25"))
@@ -88,23 +84,13 @@ def test_hostile_text_is_refused_everywhere(edit):
         outdir.mkdir()
         (outdir / "sentinel").write_text("previous synth")
         before = tree_snapshot(outdir)
-        stderr = io.StringIO()
-        env = {"TIERFORM_CONFIG": str(config), "CDKTF_OUTDIR": str(outdir), "TIERFORM_TIERS": ""}
-        saved = {k: os.environ.get(k) for k in env}
-        os.environ.update(env)
-        try:
-            with contextlib.redirect_stderr(stderr):
-                code = main()  # an exception here fails the test: that is a traceback
-        finally:
-            for k, v in saved.items():
-                if v is None:
-                    os.environ.pop(k, None)
-                else:
-                    os.environ[k] = v
-        assert code == 2, (file, path, stderr.getvalue())
+        # tierform.synth.main() in this process: an exception fails the test (a traceback).
+        result = run_synth_in_process(config, outdir)
+        code = result.returncode
+        assert code == 2, (file, path, result.stderr)
         assert tree_snapshot(outdir) == before
-        lines = [line for line in stderr.getvalue().splitlines() if line.strip()]
+        lines = [line for line in result.stderr.splitlines() if line.strip()]
         assert lines and all(": " in line for line in lines)
         for part in value.splitlines():
             if len(part) >= 12 and value in SECRETS.values():
-                assert part not in stderr.getvalue()
+                assert part not in result.stderr
