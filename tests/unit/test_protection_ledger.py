@@ -81,3 +81,26 @@ def test_nothing_recorded_passes_and_says_so(tmp_path):
     result = _check(tmp_path / "a")
     assert result.returncode == 0, result.stderr
     assert "no protected deployment" in result.stdout + result.stderr
+
+
+def test_drift_takes_the_commit_the_tier_last_deployed(tmp_path):
+    """drift.yml exports the ledger's deployed commit for the plan (`--github-env NAME`)."""
+    ledger = tmp_path / "ledger"
+    a = tmp_path / "a"
+    _clone(a, ledger)
+    env_file = tmp_path / "github_env"
+    env_file.write_text("")
+    args = ("release", "deployed", "--tier", "staging", "--root", str(a))
+    export = ("--github-env", "TF_VAR_databricks_git_commit")
+    none = run_tierform(*args, *export, cwd=a, GITHUB_ENV=str(env_file))
+    assert none.returncode == 0 and "::notice::no successful deployment" in none.stdout
+    assert env_file.read_text() == ""  # the job keeps its own value
+    recorded = run_tierform(
+        "release", "record-deployment", "--tier", "staging", "--outcome", "success",
+        "--commit", COMMIT, "--root", str(a), cwd=a,
+    )  # fmt: skip
+    assert recorded.returncode == 0, recorded.stderr
+    assert run_tierform(*args, cwd=a).stdout.strip() == COMMIT
+    exported = run_tierform(*args, *export, cwd=a, GITHUB_ENV=str(env_file))
+    assert exported.returncode == 0, exported.stderr
+    assert env_file.read_text() == f"TF_VAR_databricks_git_commit={COMMIT}\n"

@@ -175,18 +175,40 @@ def record_deployment(
     _run("deployment", tier, root, action, locked=False)
 
 
+GithubEnvOption = typer.Option(
+    None, "--github-env", help="append NAME=<commit> to $GITHUB_ENV (CI)", metavar="NAME"
+)
+
+
 @app.command()
-def deployed(tier: str = TierOption, root: Path | None = RootOption) -> None:
-    """Print the commit the tier last deployed successfully (exit 1 when none is recorded)."""
+def deployed(
+    tier: str = TierOption,
+    root: Path | None = RootOption,
+    github_env: str | None = GithubEnvOption,
+) -> None:
+    """Print the commit the tier last deployed successfully (exit 1 when none is recorded).
+    With --github-env NAME (a CI job), append NAME=<commit> to $GITHUB_ENV instead; none
+    recorded is then a notice, exit 0, and the job keeps its own value of NAME."""
+    from tierform.command_io import append_github_file
     from tierform.ledger.deployments import last_success
 
     def action(ctx, report):
         entry = last_success(ctx.ledger)
         if entry is None:
-            report.fail(
+            message = (
                 f"no successful deployment of tier {tier!r} is recorded in {ctx.ledger.location}"
             )
+            if github_env:
+                print(f"::notice::{message}; {github_env} keeps the job's value")
+                return True
+            report.fail(message)
             return False
+        if github_env:
+            append_github_file(
+                "GITHUB_ENV", f"{github_env}={entry['commit']}\n", "release deployed"
+            )
+            print(f"{github_env}={entry['commit']} (last deployment of {tier})")
+            return True
         print(entry["commit"])
 
     _run("deployed", tier, root, action, locked=False)
