@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import sys
 from pathlib import Path
 
 from tierform.config.release import DbtStep
@@ -33,8 +34,11 @@ def access_levels() -> dict[str, tuple[str, ...]]:
     path = Path(__file__).parents[2] / "constructs" / "snowflake" / "privileges.py"
     spec = importlib.util.spec_from_file_location("_tierform_privileges", path)
     assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = sys.modules.get(spec.name)
+    if module is None:
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[spec.name] = module  # dataclasses look their module up while defined
+        spec.loader.exec_module(module)
     return {level: p.schemas for level, p in module.ACCESS_LEVELS.items()}
 
 
