@@ -88,7 +88,13 @@ class _BrokenPublisher:
 
     mode = "blue_green"
 
+    def __init__(self, ledger):
+        self.ledger, self.seen = ledger, None
+
     def publish(self, report):
+        from tierform.ledger import dbt_records
+
+        self.seen = dbt_records.read_publish(self.ledger, "local")  # during the swap
         raise OSError("No space left on device")
 
     def shadow_location(self) -> str:
@@ -109,9 +115,12 @@ def test_a_failed_publish_fails_the_release_and_keeps_the_live_version(tmp_path:
     live = {"run_id": "r1", "content_sha256": "a" * 64, "location": "live"}
     dbt_records.write_publish(ctx.ledger, "local", {"mode": "blue_green", "live": live})
     version = {"run_id": "r2", "content_sha256": "b" * 64, "git_sha": None, "success": True}
-    published, entry = conclude(ctx, _report(), step, _BrokenPublisher(), version)
+    broken = _BrokenPublisher(ctx.ledger)
+    published, entry = conclude(ctx, _report(), step, broken, version)
+    assert broken.seen["publishing"]["run_id"] == "r2"  # the intent, recorded before the swap
     assert published is False
     assert entry == {"mode": "blue_green", "published": False, "error": "No space left on device"}
     state = dbt_records.read_publish(ctx.ledger, "local")
     assert state["live"] == live
     assert state["shadow"]["run_id"] == "r2" and state["shadow"]["success"] is False
+    assert state["publishing"] is None

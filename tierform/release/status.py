@@ -145,6 +145,11 @@ def _publish_lines(dbt: dict) -> list[str]:
             f"         {label}: {what} {version['run_id']} (content "
             f"{version['content_sha256'][:12]}) in {version.get('location') or '?'}"
         )
+    if state.get("publishing"):
+        lines.append(
+            f"         INTERRUPTED publish of build {state['publishing']['run_id']}: the live "
+            "version may be either; the next release settles it"
+        )
     return lines
 
 

@@ -86,11 +86,14 @@ def conclude(
     state = dbt_records.read_publish(ledger, target) or {"live": None, "previous": None}
     state = {**state, "mode": BLUE_GREEN}
     if version["success"]:
+        # Said before the swap: a release killed during it leaves a record `status` shows.
+        dbt_records.write_publish(ledger, target, {**state, "publishing": version})
         try:
             where = publisher.publish(report)
         except (OSError, ReleaseError) as exc:
             report.fail(f"publishing the shadow failed, the live data is unchanged: {exc}")
             state["shadow"] = {**version, "success": False, "location": publisher.shadow_location()}
+            state["publishing"] = None
             dbt_records.write_publish(ledger, target, state)
             return False, {"mode": BLUE_GREEN, "published": False, "error": str(exc)}
         previous = state.get("live")
@@ -98,6 +101,7 @@ def conclude(
             live={**version, "published_at": now(), "location": where["live"]},
             previous={**previous, "location": where["previous"]} if previous else None,
             shadow=None,
+            publishing=None,
         )
         dbt_records.write_publish(ledger, target, state)
         report.ok(
