@@ -102,6 +102,7 @@ class PlatformConfig:
             target=target,
             adapter=self.dbt_targets.get(target, "unknown"),
             slim=switch.slim,
+            publish=switch.publish,
         )
 
     def dags_step(self, tier: TierSpec) -> DagsStep | None:

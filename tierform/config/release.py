@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field, field_validator
 
@@ -70,6 +70,9 @@ class TierDbtRelease(Spec):
     # The Snowflake service user (logical name, under snowflake.service_users) dbt runs as;
     # default: the one named DBT. Its key comes from SNOWFLAKE_<USER>_PRIVATE_KEY.
     service_user: str | None = Field(default=None, pattern=r"^[A-Z][A-Z0-9_]*$")
+    # blue_green: build and test in a shadow of the warehouse, publish it only when everything
+    # passed (tierform/release/dbt_publish/); in_place: dbt builds over the live data.
+    publish: Literal["blue_green", "in_place"] = "blue_green"
 
 
 class TierDagsRelease(Spec):
@@ -92,6 +95,7 @@ class DbtStep:
     target: str
     adapter: str
     slim: bool
+    publish: str = "blue_green"
 
 
 @dataclass(frozen=True)

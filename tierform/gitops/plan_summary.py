@@ -52,6 +52,7 @@ class TierPlan:
     plan: Plan | None  # None: no plan JSON (the plan failed)
     models: ModelSelection | None = None
     status: TierStatus | None = None  # from <tier>.status.json, when there is one
+    publish: str | None = None  # how the dbt step publishes (blue/green or in place)
 
     @property
     def error(self) -> str | None:
@@ -231,6 +232,8 @@ def _release_lines(
     lines.append("")
     if t.models is not None and any("dbt" in s.address for s in steps):
         lines += _model_lines(t.models, limit)
+    if t.publish is not None and any("dbt" in s.address for s in steps):
+        lines += [f"**dbt publish:** {t.publish}", ""]
     if dags is not None and any("dag" in s.address for s in steps):
         lines += _dag_lines(dags, limit)
     return lines
@@ -415,6 +418,13 @@ class DbtSource:
     target: str
 
 
+def _publish_text(platform: PlatformConfig | None, tier: str) -> str | None:
+    from tierform.release.dbt_publish import describe_mode
+
+    step = platform.dbt_step(platform.tiers[tier]) if platform and tier in platform.tiers else None
+    return describe_mode(step) if step is not None else None
+
+
 def dbt_source(
     tier: str,
     platform: PlatformConfig | None,
@@ -518,6 +528,7 @@ def plan_summary(
             )
             if source is None:
                 continue
+            t.publish = _publish_text(platform, t.tier)
             problem, where = None, None
             if dbt_state_root is not None:
                 state = last_success_dir(t.tier, dbt_state_root)

@@ -3,6 +3,8 @@
   dbt/<target>/runs/<run id>/manifest.json, run_results.json, release.json   one per build
   dbt/<target>/last.json            the latest result (what `status` shows)
   dbt/<target>/last-success.json    pointer to the run `--slim` and the PR model list defer to
+  dbt/<target>/publish.json         blue/green: which build is live, the rollback target, the
+                                    shadow kept for inspection (tierform/release/dbt_publish/)
 
 Artifacts first, the run's release.json after them, the pointers last: a killed build never
 leaves a pointer to a run whose manifest is missing.
@@ -76,11 +78,38 @@ def fetch_last_success(ledger: TierLedger, target: str, dest: Path) -> dict | No
     return pointer
 
 
+def read_publish(ledger: TierLedger, target: str) -> dict | None:
+    """The blue/green publish state: {mode, live, previous, shadow} (each a version or None)."""
+    state = ledger.read_json(f"{_base(target)}/publish.json")
+    if state is not None and not isinstance(state.get("live"), dict | None):
+        raise CorruptRecord(ledger.url(f"{_base(target)}/publish.json"), "has no live", ledger.tier)
+    return state
+
+
+def write_publish(ledger: TierLedger, target: str, state: dict) -> None:
+    ledger.write_json(f"{_base(target)}/publish.json", state)
+
+
+def run_record(ledger: TierLedger, target: str, run_id: str) -> dict | None:
+    if not RUN_ID.match(run_id):
+        return None
+    return ledger.read_json(f"{_base(target)}/runs/{run_id}/release.json")
+
+
+def set_last_success(ledger: TierLedger, target: str, record: dict) -> None:
+    """After a data rollback: deferral follows the build that is live again."""
+    ledger.write_json(f"{_base(target)}/last-success.json", record)
+
+
 def _prune(ledger: TierLedger, target: str) -> None:
-    """Keep the newest KEEP_RUNS runs and always the one last-success points at."""
+    """Keep the newest KEEP_RUNS runs and always the one last-success points at, and the
+    live and rollback versions of a blue/green tier."""
     runs = sorted({k.split("/")[3] for k in ledger.list(f"{_base(target)}/runs")})
     success = ledger.read_json(f"{_base(target)}/last-success.json") or {}
+    publish = ledger.read_json(f"{_base(target)}/publish.json") or {}
+    versions = [publish.get(k) for k in ("live", "previous")]
     keep = set(runs[-KEEP_RUNS:]) | {success.get("run_id")}
+    keep |= {v.get("run_id") for v in versions if isinstance(v, dict)}
     for run_id in runs:
         if run_id not in keep:
             for key in ledger.list(f"{_base(target)}/runs/{run_id}"):

@@ -107,12 +107,36 @@ def rollback(
     to: str | None = typer.Option(
         None, "--to", help="release id to activate (default: the previous)"
     ),
+    step: str = typer.Option(
+        "dags",
+        "--step",
+        help="dags: the DAG release (default); dbt: swap the blue/green data back",
+    ),
     root: Path | None = RootOption,
 ) -> None:
-    """Re-activate the DAG release before the active one (or the one --to names)."""
+    """Re-activate the DAG release before the active one (or the one --to names); with
+    `--step dbt`, make the previous published dbt build live again."""
     from tierform.release.dag_release import dag_target
     from tierform.release.dag_release import rollback as do_rollback
 
+    if step not in ("dags", "dbt"):
+        print(f"--step {step!r}: expected dags or dbt", file=sys.stderr)
+        raise typer.Exit(EXIT_BAD_INPUT)
+    if step == "dbt":
+        if to is not None:
+            print("--to applies to --step dags only", file=sys.stderr)
+            raise typer.Exit(EXIT_BAD_INPUT)
+        from tierform.release.dbt_build import dbt_step
+        from tierform.release.dbt_publish import rollback as dbt_rollback
+
+        _run(
+            "rollback",
+            tier,
+            root,
+            lambda ctx, report: dbt_rollback(ctx, report, dbt_step(ctx)),
+            precheck=dbt_step,
+        )
+        return
     _run(
         "rollback",
         tier,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from tierform.ledger import dbt_records
 from tierform.release.content import content_sha256
 from tierform.release.context import ReleaseContext, ReleaseError
 from tierform.release.dbt_identity import IdentityError, dbt_identity
+from tierform.release.dbt_publish import conclude, publish_mode, publisher_for
 from tierform.release.records import git_sha, now
 from tierform.release.report import Reporter, use_rich
 
@@ -67,11 +69,21 @@ def release_dbt(ctx: ReleaseContext, report: Reporter, *, slim: bool | None = No
     )
     common = ["--project-dir", str(project), "--profiles-dir", str(ctx.path(step.profiles_dir))]
     common += ["--target-path", str(run_dir / "target"), "--log-path", str(run_dir / "logs")]
+    publisher = publisher_for(ctx, step, report)
+    with _shadow_environment(
+        publisher, report, [*profile_args(ctx, step), "--target", step.target], run_dir
+    ):
+        return _build(ctx, report, step, project, content, run_dir, slim, common, publisher)
+
+
+def _build(ctx, report, step, project, content, run_dir, slim, common, publisher) -> DbtOutcome:
     if _declares_packages(project):
         report.info("dbt deps (the project declares packages)")
         deps = _invoke(["deps", *common])
         if not deps.success:
-            return _finish(ctx, report, step, DbtOutcome(False, content, run_dir, error=_why(deps)))
+            return _finish(
+                ctx, report, step, DbtOutcome(False, content, run_dir, error=_why(deps)), publisher
+            )
     args = ["build", "--target", step.target, *common]
     if slim:
         state = state_dir(ctx)
@@ -92,7 +104,36 @@ def release_dbt(ctx: ReleaseContext, report: Reporter, *, slim: bool | None = No
     if not result.success and not outcome.failures:
         outcome.error = _why(result)
     report.info(f"dbt finished in {time.monotonic() - started:.1f} s")
-    return _finish(ctx, report, step, outcome)
+    return _finish(ctx, report, step, outcome, publisher)
+
+
+def profile_args(ctx: ReleaseContext, step: DbtStep) -> list[str]:
+    return [
+        "--project-dir",
+        str(ctx.path(step.project_dir)),
+        "--profiles-dir",
+        str(ctx.path(step.profiles_dir)),
+    ]
+
+
+@contextmanager
+def _shadow_environment(publisher, report: Reporter, dbt_args: list[str], run_dir: Path):
+    """Blue/green: the build runs against the shadow (its environment set here, restored
+    after, so nothing later in this process mistakes the shadow for the live data)."""
+    if publisher is None:
+        yield
+        return
+    overrides = publisher.prepare(report, dbt_args, run_dir)
+    saved = {name: os.environ.get(name) for name in overrides}
+    os.environ.update(overrides)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def _prepare_environment(ctx: ReleaseContext, step: DbtStep) -> None:
@@ -165,7 +206,7 @@ def _summarize(run_result) -> tuple[dict[str, int], list[dict[str, str]]]:
 
 
 def _finish(
-    ctx: ReleaseContext, report: Reporter, step: DbtStep, outcome: DbtOutcome
+    ctx: ReleaseContext, report: Reporter, step: DbtStep, outcome: DbtOutcome, publisher=None
 ) -> DbtOutcome:
     run_dir = outcome.run_dir
     artifacts = {
@@ -186,6 +227,19 @@ def _finish(
         "error": outcome.error,
     }
     run_id = f"{finished.replace('-', '').replace(':', '')}-{outcome.content_sha256[:12]}"
+    if publisher is not None:
+        version = {
+            "run_id": run_id,
+            "content_sha256": outcome.content_sha256,
+            "git_sha": record["git_sha"],
+            "success": outcome.success,
+        }
+        published, record["publish"] = conclude(ctx, report, step, publisher, version)
+        if outcome.success and not published:
+            outcome.success = record["success"] = False
+            outcome.error = record["error"] = record["publish"].get("error")
+    else:
+        record["publish"] = {"mode": publish_mode(step)[0]}
     dbt_records.record_run(ctx.ledger, step.target, run_id, artifacts, record)
     record["run_dir"] = ctx.ledger.url(f"dbt/{step.target}/runs/{run_id}")
     summary = ", ".join(f"{n} {s}" for s, n in sorted(outcome.counts.items())) or "no nodes ran"

@@ -10,6 +10,7 @@ from tierform.ledger import dag_records, deployments
 from tierform.ledger.lease import LOCK
 from tierform.release.context import ReleaseContext
 from tierform.release.dbt_build import last_result
+from tierform.release.dbt_publish import describe_mode, publish_mode
 
 
 def tier_status(ctx: ReleaseContext) -> dict:
@@ -33,6 +34,9 @@ def tier_status(ctx: ReleaseContext) -> dict:
             "target": dbt_step.target,
             "last_run": last_result(ctx, dbt_step.target),
             "last_success": dbt_records.last_success(ledger, dbt_step.target),
+            "publish_mode": publish_mode(dbt_step)[0],
+            "publish_text": describe_mode(dbt_step),
+            "published": dbt_records.read_publish(ledger, dbt_step.target),
             "duckdb_file": _duckdb_file(ctx, dbt_step.target)
             if dbt_step.adapter == "duckdb"
             else None,
@@ -96,6 +100,7 @@ def render(status: dict) -> list[str]:
                 f"         last success: content {dbt['last_success']['content_sha256'][:12]} "
                 f"at {dbt['last_success']['finished_at']}"
             )
+        lines += _publish_lines(dbt)
         if dbt["duckdb_file"]:
             lines.append(f"         DuckDB file: {dbt['duckdb_file']}")
     dags = status["dags"]
@@ -124,6 +129,26 @@ def render(status: dict) -> list[str]:
         lines.append(
             f"         {len(dags['releases'])} release(s) kept ({', '.join(dags['releases'])}); "
             + (f"`rollback` would re-activate {back}" if back else "nothing to roll back to")
+        )
+    return lines
+
+
+def _publish_lines(dbt: dict) -> list[str]:
+    lines = [f"         publish: {dbt.get('publish_text') or dbt.get('publish_mode')}"]
+    state = dbt.get("published") or {}
+    for key, label in (("live", "live"), ("previous", "rollback target"), ("shadow", "shadow")):
+        version = state.get(key)
+        if not version:
+            continue
+        what = "failed build kept for inspection" if key == "shadow" else "build"
+        lines.append(
+            f"         {label}: {what} {version['run_id']} (content "
+            f"{version['content_sha256'][:12]}) in {version.get('location') or '?'}"
+        )
+    if state.get("publishing"):
+        lines.append(
+            f"         INTERRUPTED publish of build {state['publishing']['run_id']}: the live "
+            "version may be either; the next release settles it"
         )
     return lines
 

@@ -2,13 +2,17 @@
     - on the shared tiers (dev, staging, prod) in the schema of that name (MARTS), the
       schemas declared in config/tiers/*.yaml;
     - everywhere else (local DuckDB, a developer's sandbox) under the target's schema as a
-      prefix (main_marts, DEV_ALICE_MARTS), so developers never collide. -#}
+      prefix (main_marts, DEV_ALICE_MARTS), so developers never collide.
+    TIERFORM_SCHEMA_SUFFIX: a blue/green release on Snowflake builds into zero-copy clones
+    named <schema>__SHADOW and swaps them in after every test passed (README, "Blue/green dbt
+    releases"); unset, the suffix is empty. -#}
 {% macro generate_schema_name(custom_schema_name, node) -%}
+    {%- set suffix = env_var('TIERFORM_SCHEMA_SUFFIX', '') -%}
     {%- if custom_schema_name is none -%}
-        {{ target.schema }}
+        {{ target.schema }}{{ suffix }}
     {%- elif target.name in ['dev', 'staging', 'prod'] -%}
-        {{ custom_schema_name | trim | upper }}
+        {{ custom_schema_name | trim | upper }}{{ suffix }}
     {%- else -%}
-        {{ target.schema }}_{{ custom_schema_name | trim }}
+        {{ target.schema }}_{{ custom_schema_name | trim }}{{ suffix }}
     {%- endif -%}
 {%- endmacro %}
