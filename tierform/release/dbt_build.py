@@ -79,7 +79,10 @@ def release_dbt(ctx: ReleaseContext, report: Reporter, *, slim: bool | None = No
 def _build(ctx, report, step, project, content, run_dir, slim, common, publisher) -> DbtOutcome:
     if _declares_packages(project):
         report.info("dbt deps (the project declares packages)")
-        deps = _invoke(["deps", *common])
+        # `dbt deps` takes no --target-path/--log-path (it fails on them): only where the
+        # project and profiles are. Packages install into the project's packages folder,
+        # which the release's content hash ignores.
+        deps = _invoke(["deps", *profile_args(ctx, step)])
         if not deps.success:
             return _finish(
                 ctx, report, step, DbtOutcome(False, content, run_dir, error=_why(deps)), publisher
