@@ -124,3 +124,24 @@ def test_a_failed_publish_fails_the_release_and_keeps_the_live_version(tmp_path:
     assert state["live"] == live
     assert state["shadow"]["run_id"] == "r2" and state["shadow"]["success"] is False
     assert state["publishing"] is None
+
+
+def test_nothing_built_on_a_machine_without_a_warehouse_publishes_an_empty_one(files):
+    """A slim run with no change on a fresh clone: dbt never opens the shadow."""
+    import duckdb
+
+    files.prepare(_report(), [], files.root)
+    where = files.publish(_report())
+    assert where["previous"] is None
+    with duckdb.connect(str(files.live), read_only=True) as db:
+        assert db.execute("select count(*) from duckdb_tables()").fetchall() == [(0,)]
+
+
+def test_a_lost_shadow_copy_of_a_live_file_is_an_error(files):
+    files.live.parent.mkdir(parents=True)
+    files.live.write_bytes(b"v1")
+    files.prepare(_report(), [], files.root)
+    files.shadow.unlink()
+    with pytest.raises(ReleaseError, match="is missing"):
+        files.publish(_report())
+    assert files.live.read_bytes() == b"v1"

@@ -66,7 +66,12 @@ class DuckDBFilePublisher:
 
     def publish(self, report: Reporter) -> dict:
         if not self.shadow.exists():
-            raise ReleaseError(f"the shadow {self.shadow_location()} is missing")
+            if self.live.exists():  # prepare copied it: its loss is damage, not a no-op
+                raise ReleaseError(f"the shadow {self.shadow_location()} is missing")
+            # dbt had nothing to build and never opened the file (a slim run with no change
+            # on a machine with no warehouse yet): an empty database is the faithful result.
+            _create_empty_database(self.shadow)
+            report.info(f"dbt wrote nothing: publishing an empty {self.shadow_location()}")
         self._checkpoint(self.shadow)
         self.previous.parent.mkdir(parents=True, exist_ok=True)
         had_live = self.live.exists()
@@ -115,3 +120,10 @@ def _keep(source: Path, dest: Path) -> None:
     except OSError:
         shutil.copyfile(source, partial)
     os.replace(partial, dest)
+
+
+def _create_empty_database(path: Path) -> None:
+    import duckdb  # dbt-duckdb's dependency; imported only on this rare path
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    duckdb.connect(str(path)).close()
