@@ -126,6 +126,24 @@ def synth_platform(config_dir: Path, outdir: Path, **env: str) -> Path:
     return outdir
 
 
+def shared_synth(name: str, tmp_path_factory) -> Path:
+    """Every stack of platform `name` (a PLATFORMS key), synthesized once per test run and
+    shared by all xdist workers: a full synth costs seconds of CPU (the provider imports),
+    and many tests only read its output. Read-only: a test that edits files must copy."""
+    import fcntl
+
+    shared = tmp_path_factory.getbasetemp().parent / "shared-synth"
+    shared.mkdir(parents=True, exist_ok=True)
+    outdir = shared / name / "cdktf.out"
+    with (shared / f"{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # the first worker synthesizes, the others wait
+        if not (shared / name / "done").is_file():
+            shutil.rmtree(shared / name, ignore_errors=True)
+            synth_platform(PLATFORMS[name], outdir)
+            (shared / name / "done").write_text("ok")
+    return outdir
+
+
 def run_tierform(*args: str, cwd: Path | None = None, **env: str) -> subprocess.CompletedProcess:
     """`python -m tierform ARGS` as a subprocess, with the project's tool environment."""
     return subprocess.run(

@@ -10,7 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from support import HELIX_CONFIG, PLATFORMS, REPO, run_tierform, synth_platform
+from support import HELIX_CONFIG, PLATFORMS, REPO, run_tierform, shared_synth
 
 pytestmark = pytest.mark.integration
 
@@ -19,8 +19,7 @@ pytestmark = pytest.mark.integration
 def platform_out(request, tmp_path_factory) -> Path:
     if shutil.which("terraform") is None:
         pytest.fail("terraform is not on PATH; Tierform needs Terraform >= 1.5")
-    outdir = tmp_path_factory.mktemp(request.param) / "cdktf.out"
-    return synth_platform(PLATFORMS[request.param], outdir)
+    return shared_synth(request.param, tmp_path_factory)
 
 
 def _stacks(outdir: Path) -> list[str]:

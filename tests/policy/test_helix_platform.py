@@ -4,11 +4,11 @@ names, one account per tier, Astronomer and MWAA, a shared catalog, gcs/cloud ba
 from __future__ import annotations
 
 from policy_support import run_policy, verdicts
-from support import HELIX_CONFIG, synth_platform
+from support import HELIX_CONFIG, shared_synth
 
 
-def test_helix_passes_the_gate(tmp_path):
-    outdir = synth_platform(HELIX_CONFIG, tmp_path / "cdktf.out")
+def test_helix_passes_the_gate(tmp_path, tmp_path_factory):
+    outdir = shared_synth("helix", tmp_path_factory)
     results = tmp_path / "results"
     result = run_policy(
         "--outdir", str(outdir), "--config", str(HELIX_CONFIG), "--results", str(results)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from support import EXAMPLE_CONFIG, run_synth, stack_json, tree_snapshot
+from support import EXAMPLE_CONFIG, run_synth, run_synth_in_process, stack_json, tree_snapshot
 
 from tierform.config import load_platform
 from tierform.synth import count_resources
@@ -148,3 +148,12 @@ def test_terraform_init_state_survives_resynth(tmp_path):
     marker.write_text("init")
     assert run_synth(EXAMPLE_CONFIG, outdir, TIERFORM_TIERS="local").returncode == 0
     assert marker.read_text() == "init"
+
+
+def test_synth_creates_the_parents_of_its_output_folder(tmp_path):
+    """CDKTF_OUTDIR may name a folder whose parents do not exist yet (a fresh runner's
+    build/tf/cdktf.out): synth makes them, as the cdktf CLI does, instead of an internal error."""
+    outdir = tmp_path / "build" / "tf" / "cdktf.out"
+    result = run_synth_in_process(EXAMPLE_CONFIG, outdir, TIERFORM_TIERS="local")
+    assert result.returncode == 0, result.stderr
+    assert (outdir / "stacks" / "local" / "cdk.tf.json").is_file()

@@ -5,9 +5,10 @@ identity mapping (the tier's own dbt service user) is checked here too."""
 from __future__ import annotations
 
 import json
+import shutil
 
 import pytest
-from support import EXAMPLE_CONFIG, HELIX_CONFIG, run_tierform, synth_platform
+from support import EXAMPLE_CONFIG, HELIX_CONFIG, run_tierform, shared_synth
 
 from tierform.config import load_platform
 from tierform.gitops.inputs import github_env_lines
@@ -18,9 +19,7 @@ KEY = "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END P
 
 @pytest.fixture(scope="module")
 def example_out(tmp_path_factory):
-    return synth_platform(
-        EXAMPLE_CONFIG, tmp_path_factory.mktemp("ex") / "cdktf.out", TIERFORM_TIERS="prod"
-    )
+    return shared_synth("example", tmp_path_factory)
 
 
 def _inputs(outdir, *args, **env):
@@ -99,10 +98,12 @@ def test_missing_inputs_fail_at_once_one_line_each_writing_nothing(example_out, 
     assert "Traceback" not in result.stderr
 
 
-def test_bad_usage_exits_2(example_out):
+def test_bad_usage_exits_2(example_out, tmp_path):
     assert _inputs(example_out, "--tier", "nope").returncode == 2
     assert _inputs(example_out, "--tier", "prod", "--job", "deploy").returncode == 2
-    unsynthesized = _inputs(example_out, "--tier", "dev")
+    prod_only = tmp_path / "cdktf.out"
+    shutil.copytree(example_out / "stacks" / "prod", prod_only / "stacks" / "prod")
+    unsynthesized = _inputs(prod_only, "--tier", "dev")
     assert unsynthesized.returncode == 2 and "not synthesized" in unsynthesized.stderr
 
 

@@ -6,14 +6,14 @@ from __future__ import annotations
 import json
 
 import pytest
-from support import PLATFORMS, synth_platform
+from support import PLATFORMS, shared_synth
 
 from tierform.gitops.tf_references import expressions, undeclared
 
 
 @pytest.mark.parametrize("name", sorted(PLATFORMS))
-def test_every_synthesized_stack_resolves(name, tmp_path):
-    outdir = synth_platform(PLATFORMS[name], tmp_path / "cdktf.out")
+def test_every_synthesized_stack_resolves(name, tmp_path_factory):
+    outdir = shared_synth(name, tmp_path_factory)
     for path in sorted((outdir / "stacks").glob("*/cdk.tf.json")):
         assert undeclared(json.loads(path.read_text())) == [], path.parent.name
 

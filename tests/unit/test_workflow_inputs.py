@@ -9,7 +9,7 @@ import copy
 
 import pytest
 import yaml
-from support import PLATFORMS, REPO, stack_json, synth_platform
+from support import PLATFORMS, REPO, shared_synth, stack_json
 from workflow_inputs import TIER_ENV, TIER_JOBS, unsupplied
 
 from tierform.config import load_platform
@@ -27,8 +27,7 @@ def platforms(tmp_path_factory):
     """(platform, outdir) per platform, every stack synthesized for real."""
     built = {}
     for name, config in PLATFORMS.items():
-        outdir = synth_platform(config, tmp_path_factory.mktemp(name) / "cdktf.out")
-        built[name] = (load_platform(config), config, outdir)
+        built[name] = (load_platform(config), config, shared_synth(name, tmp_path_factory))
     return built
 
 

@@ -59,6 +59,9 @@ def synthesize_atomically(
     ENOENT); the CLI removes them a moment later.
     """
     outdir = outdir.absolute()
+    # `CDKTF_OUTDIR=build/tf/cdktf.out` on a fresh runner: the cdktf CLI creates the
+    # parents of its output folder, so must we (the temp folder is made beside it).
+    outdir.parent.mkdir(parents=True, exist_ok=True)
     tmp = outdir.with_name(f".{outdir.name}.tmp-{os.getpid()}")
     old = outdir.with_name(f".{outdir.name}.old-{os.getpid()}")
     shutil.rmtree(tmp, ignore_errors=True)
