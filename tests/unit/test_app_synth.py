@@ -81,10 +81,10 @@ def test_no_machine_path_in_output(example_out):
 
 def test_subset_selection_synthesizes_only_those_stacks(tmp_path):
     outdir = tmp_path / "out"
-    result = run_synth(EXAMPLE_CONFIG, outdir, TIERFORM_TIERS="prod,local")
+    result = run_synth_in_process(EXAMPLE_CONFIG, outdir, TIERFORM_TIERS="prod,local")
     assert result.returncode == 0, result.stderr
     assert sorted(p.name for p in (outdir / "stacks").iterdir()) == ["local", "prod"]
-    result = run_synth(EXAMPLE_CONFIG, outdir, TIERFORM_TIERS="dev")
+    result = run_synth_in_process(EXAMPLE_CONFIG, outdir, TIERFORM_TIERS="dev")
     assert sorted(p.name for p in (outdir / "stacks").iterdir()) == ["dev", "dev-alice", "dev-bob"]
 
 
@@ -122,7 +122,7 @@ def test_failed_synth_leaves_previous_output(tmp_path, monkeypatch):
     from tierform.stacks import app as app_module
 
     outdir = tmp_path / "cdktf.out"
-    assert run_synth(EXAMPLE_CONFIG, outdir, TIERFORM_TIERS="local").returncode == 0
+    assert run_synth_in_process(EXAMPLE_CONFIG, outdir, TIERFORM_TIERS="local").returncode == 0
     (outdir / "stacks" / "local" / ".terraform").mkdir()
     before = tree_snapshot(outdir)
 
@@ -142,11 +142,11 @@ def test_failed_synth_leaves_previous_output(tmp_path, monkeypatch):
 
 def test_terraform_init_state_survives_resynth(tmp_path):
     outdir = tmp_path / "cdktf.out"
-    assert run_synth(EXAMPLE_CONFIG, outdir, TIERFORM_TIERS="local").returncode == 0
+    assert run_synth_in_process(EXAMPLE_CONFIG, outdir, TIERFORM_TIERS="local").returncode == 0
     marker = outdir / "stacks" / "local" / ".terraform" / "marker"
     marker.parent.mkdir()
     marker.write_text("init")
-    assert run_synth(EXAMPLE_CONFIG, outdir, TIERFORM_TIERS="local").returncode == 0
+    assert run_synth_in_process(EXAMPLE_CONFIG, outdir, TIERFORM_TIERS="local").returncode == 0
     assert marker.read_text() == "init"
 
 

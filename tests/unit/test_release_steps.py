@@ -8,7 +8,15 @@ import re
 
 import cdktf
 import pytest
-from support import EXAMPLE_CONFIG, REPO, copy_config, edit_yaml, run_synth, stack_json
+from support import (
+    EXAMPLE_CONFIG,
+    REPO,
+    copy_config,
+    edit_yaml,
+    run_synth,
+    run_synth_in_process,
+    stack_json,
+)
 
 from tierform.config import load_platform
 from tierform.constructs.release import release_command
@@ -118,7 +126,7 @@ def test_switching_a_step_off_removes_it(tmp_path):
         config / "tiers" / "local.yaml", lambda d: d.update(release={"dags": {"enabled": False}})
     )
     outdir = tmp_path / "out"
-    result = run_synth(config, outdir, TIERFORM_TIERS="local")
+    result = run_synth_in_process(config, outdir, TIERFORM_TIERS="local")
     assert result.returncode == 0, result.stderr
     assert set(steps(stack_json(outdir, "local"))) == {"release_dbt"}
 
@@ -127,7 +135,7 @@ def test_platform_without_release_section_has_no_steps(tmp_path):
     config = copy_config(tmp_path)
     edit_yaml(config / "platform.yaml", lambda d: d.pop("release"))
     outdir = tmp_path / "out"
-    result = run_synth(config, outdir, TIERFORM_TIERS="local,prod")
+    result = run_synth_in_process(config, outdir, TIERFORM_TIERS="local,prod")
     assert result.returncode == 0, result.stderr
     assert steps(stack_json(outdir, "local")) == {}
     assert steps(stack_json(outdir, "prod")) == {}
@@ -139,7 +147,7 @@ def test_dbt_target_can_be_named_per_tier(tmp_path):
         config / "tiers" / "staging.yaml", lambda d: d.update(release={"dbt": {"target": "prod"}})
     )
     outdir = tmp_path / "out"
-    assert run_synth(config, outdir, TIERFORM_TIERS="staging").returncode == 0
+    assert run_synth_in_process(config, outdir, TIERFORM_TIERS="staging").returncode == 0
     assert (
         steps(stack_json(outdir, "staging"))["release_dbt"]["triggers_replace"]["target"] == "prod"
     )

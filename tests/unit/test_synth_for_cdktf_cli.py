@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 
-from support import EXAMPLE_CONFIG, run_synth
+from support import EXAMPLE_CONFIG, run_synth_in_process
 
 from tierform.gitops.cdktf_cli import cli_env, first_error_line
 from tierform.synth import CDKTF_CLI_SYNTH_VARIABLE
@@ -23,12 +23,12 @@ def _manifest(outdir):
 
 def test_subset_synth_under_the_cli_leaves_dropped_folders_for_the_cli_to_remove(tmp_path):
     outdir = tmp_path / "cdktf.out"
-    assert run_synth(EXAMPLE_CONFIG, outdir).returncode == 0
+    assert run_synth_in_process(EXAMPLE_CONFIG, outdir).returncode == 0
     everything = _stacks(outdir)
     assert "dev" in everything
     (outdir / "stacks" / "local" / "plan").write_bytes(b"saved by cdktf diff")
     cli = {CDKTF_CLI_SYNTH_VARIABLE: "true"}
-    result = run_synth(EXAMPLE_CONFIG, outdir, TIERFORM_TIERS="local", **cli)
+    result = run_synth_in_process(EXAMPLE_CONFIG, outdir, TIERFORM_TIERS="local", **cli)
     assert result.returncode == 0, result.stderr
     assert _stacks(outdir) == everything  # the CLI lstat()s and removes these itself
     assert _manifest(outdir) == ["local"]
@@ -38,9 +38,9 @@ def test_subset_synth_under_the_cli_leaves_dropped_folders_for_the_cli_to_remove
 
 def test_subset_synth_without_the_cli_drops_other_stacks_and_keeps_the_plan(tmp_path):
     outdir = tmp_path / "cdktf.out"
-    assert run_synth(EXAMPLE_CONFIG, outdir, TIERFORM_TIERS="local,dev").returncode == 0
+    assert run_synth_in_process(EXAMPLE_CONFIG, outdir, TIERFORM_TIERS="local,dev").returncode == 0
     (outdir / "stacks" / "local" / "plan").write_bytes(b"plan")
-    assert run_synth(EXAMPLE_CONFIG, outdir, TIERFORM_TIERS="local").returncode == 0
+    assert run_synth_in_process(EXAMPLE_CONFIG, outdir, TIERFORM_TIERS="local").returncode == 0
     assert _stacks(outdir) == ["local"]
     assert (outdir / "stacks" / "local" / "plan").read_bytes() == b"plan"
 
