@@ -1,6 +1,9 @@
 -- One row per order with what was paid for it.
 with payments as (
-    select order_id, sum(amount) as amount_paid, count(*) as payment_count
+    select
+        order_id,
+        sum(amount) as amount_paid,
+        count(*) as payment_count
     from {{ ref('stg_payments') }}
     group by order_id
 )
@@ -13,4 +16,4 @@ select
     coalesce(p.amount_paid, 0) as amount_paid,
     coalesce(p.payment_count, 0) as payment_count
 from {{ ref('stg_orders') }} as o
-left join payments as p on p.order_id = o.order_id
+left join payments as p on o.order_id = p.order_id
