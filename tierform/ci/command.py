@@ -88,7 +88,9 @@ def run_command(
         + (f"failed: {', '.join(failed)}" if failed else "every check passed")
         + f" ({wall:.1f} s)"
     )
-    return 1 if failed else 0
+    if failed:
+        raise typer.Exit(1)
+    return 0
 
 
 def _post_statuses(tier: str, outcomes) -> None:
