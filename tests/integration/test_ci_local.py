@@ -91,10 +91,14 @@ def test_ci_run_builds_the_change_into_a_pr_environment_and_reports_it(deployed:
     mart.write_text(
         mart.read_text().replace("    o.status,\n", "    o.status,\n    1 as source_system,\n")
     )
-    staging_yml = project / "models" / "staging" / "schema.yml"
-    good_yml = staging_yml.read_text()
-    staging_yml.write_text(
-        good_yml.replace("values: [card, bank_transfer, voucher]", "values: [card]")
+    # Break a test of the leaf model (a failing test of a parent skips its children).
+    marts_yml = project / "models" / "marts" / "schema.yml"
+    good_yml = marts_yml.read_text()
+    lifetime = "      - name: lifetime_value\n        data_tests: [not_null]"
+    assert lifetime in good_yml
+    broken = "data_tests: [not_null, {accepted_values: {arguments: {values: [0], quote: false}}}]"
+    marts_yml.write_text(
+        good_yml.replace(lifetime, "      - name: lifetime_value\n        " + broken)
     )
     dag = repo.root / "examples" / "dags" / "pr_full_moon.py"
     dag.write_text(TIMETABLE_DAG)
@@ -110,15 +114,14 @@ def test_ci_run_builds_the_change_into_a_pr_environment_and_reports_it(deployed:
     assert checks["sql-lint"]["status"] == "pass", checks["sql-lint"]
     assert checks["dbt"]["status"] == "fail"
     # The failing test is named with its file.
-    failed = "accepted_values_stg_payments_payment_method__card"
-    assert (
-        failed in checks["dbt"]["markdown"]
-        and "models/staging/schema.yml" in checks["dbt"]["markdown"]
-    )
+    markdown = checks["dbt"]["markdown"]
+    assert "accepted_values_dim_customers_lifetime_value" in markdown, markdown
+    assert "models/marts/schema.yml" in markdown
     # Exactly the changed model, its children and the changed test ran; the rest deferred.
     built = run_results(repo)
     models = {k for k in built if k.startswith("model.")}
     assert models == {"model.northwind.fct_orders", "model.northwind.dim_customers"}, built
+    assert all(built[m] == "success" for m in models), built
     assert not any(k.startswith("seed.") for k in built)
     assert any(k.startswith("unit_test.northwind.fct_orders") for k in built)  # unit tests run
     compiled = (
@@ -145,7 +148,7 @@ def test_ci_run_builds_the_change_into_a_pr_environment_and_reports_it(deployed:
         )
     }
 
-    staging_yml.write_text(good_yml)
+    marts_yml.write_text(good_yml)
     dag.unlink()
     git(repo, "commit", "-qam", "fix")
     second = ci(

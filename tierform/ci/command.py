@@ -13,7 +13,6 @@ from typing import Annotated
 import typer
 
 from tierform.ci import report
-from tierform.ci.checks import CHECKS, CiRun
 from tierform.ci.errors import CiInputError
 from tierform.config import ConfigError
 from tierform.release.context import ReleaseContext, load_context
@@ -56,6 +55,9 @@ def run_command(
     root: Root = None,
 ) -> int:
     """Run every check against TIER for pull request PR; exit 1 when one fails."""
+    # Imported here: `tierform` must start on the light install (no dbt) for other commands.
+    from tierform.ci.checks import CHECKS, CiRun
+
     ctx = _context(tier, root)
     started = time.monotonic()
     run = CiRun(ctx, pr, None if everything else (base or _default_base()), full_build=full)
@@ -134,17 +136,28 @@ def sweep_command(
 
 
 @app.command("targets")
-def targets_command(root: Root = None) -> None:
+def targets_command(
+    root: Root = None,
+    github_output: Annotated[
+        bool,
+        typer.Option("--github-output", help="append targets=, has_targets= to $GITHUB_OUTPUT"),
+    ] = False,
+) -> None:
     """The target tiers (config `ci.targets`) as a JSON list, for the workflow's matrix."""
     import json
 
+    from tierform.command_io import append_github_file
     from tierform.release.context import load_root_platform
 
     try:
         _, platform = load_root_platform(root)
     except ConfigError as exc:
         raise CiInputError(str(exc)) from None
-    print(json.dumps(platform.platform.ci.targets))
+    targets = json.dumps(platform.platform.ci.targets)
+    print(targets)
+    if github_output:
+        has = "true" if platform.platform.ci.targets else "false"
+        append_github_file("GITHUB_OUTPUT", f"targets={targets}\nhas_targets={has}\n", "ci targets")
 
 
 @app.command("comment")

@@ -146,7 +146,8 @@ def _build(ctx, step, project, dbt_args, scratch, state, pointer, where) -> DbtC
     counts, failures = dbt_build.summarize_results(result.result)
     run = DbtCiRun(CheckOutcome(CHECK, "skip", "", ""), full_build=pointer is None)
     run.dbt_args = dbt_args
-    run.nodes_built = sum(counts.values())
+    # Selected but skipped (a parent's test failed) is not built.
+    run.nodes_built = sum(n for status, n in counts.items() if status != "skipped")
     run.nodes_in_project = _nodes_in(target / "manifest.json")
     run.models = _built_models(result.result, target / "manifest.json", state / "manifest.json")
     failed = not result.success
