@@ -257,3 +257,33 @@ def test_sweep_tears_down_only_prs_closed_long_ago(tmp_path, monkeypatch):
         "PR 2: closed 2026-11-30T00:00:00Z, kept (less than 7 day(s) ago)",
         "PR 3: open, kept",
     ]
+
+
+# --- workflows ----------------------------------------------------------------------------
+
+
+def _workflow(name: str) -> dict:
+    import yaml
+    from support import REPO
+
+    return yaml.safe_load((REPO / ".github" / "workflows" / name).read_text())
+
+
+def test_pr_runs_data_ci_per_target_tier_and_closed_prs_are_torn_down():
+    pr = _workflow("pr.yml")["jobs"]
+    assert pr["data-ci"]["strategy"]["matrix"]["tier"] == (
+        "${{ fromJSON(needs.data-ci-targets.outputs.targets) }}"
+    )
+    runs = [s.get("run", "") for s in pr["data-ci"]["steps"]]
+    assert any(
+        r.startswith(".venv/bin/python -m tierform ci run") and "--statuses" in r for r in runs
+    )
+    assert pr["data-ci"]["permissions"]["statuses"] == "write"
+    assert pr["data-ci-comment"]["if"].startswith("always()")
+    closed = _workflow("pr-closed.yml")
+    assert closed[True]["pull_request"]["types"] == ["closed"]  # YAML reads `on:` as True
+    steps = closed["jobs"]["teardown"]["steps"]
+    assert any("make ci-teardown" in s.get("run", "") for s in steps)
+    sweep_wf = _workflow("data-ci-sweep.yml")
+    assert "schedule" in sweep_wf[True]
+    assert any("make ci-sweep" in s.get("run", "") for s in sweep_wf["jobs"]["sweep"]["steps"])
