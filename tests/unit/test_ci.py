@@ -287,3 +287,14 @@ def test_pr_runs_data_ci_per_target_tier_and_closed_prs_are_torn_down():
     sweep_wf = _workflow("data-ci-sweep.yml")
     assert "schedule" in sweep_wf[True]
     assert any("make ci-sweep" in s.get("run", "") for s in sweep_wf["jobs"]["sweep"]["steps"])
+
+
+def test_a_damaged_pr_record_is_one_line_exit_2(tmp_path):
+    copy_config(tmp_path)
+    record = tmp_path / ".tierform" / "ledger" / "local" / "ci" / "pr" / "7.json"
+    record.parent.mkdir(parents=True)
+    record.write_text("{not json")
+    result = run_tierform("ci", "teardown", "--tier", "local", "--pr", "7", "--root", str(tmp_path))
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.count("\n") == 1 and "7.json is not valid JSON" in result.stderr
+    assert record.exists()  # nothing is dropped on the strength of a damaged record

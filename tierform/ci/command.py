@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -29,6 +30,20 @@ Tier = Annotated[str, typer.Option("--tier", help="target tier: the one the PR d
 Pr = Annotated[int, typer.Option("--pr", min=1, help="pull request number")]
 Root = Annotated[Path | None, typer.Option("--root", help="repository root (default: cwd)")]
 Repo = Annotated[str, typer.Option("--repo", envvar="GITHUB_REPOSITORY", help="owner/name")]
+
+
+@contextmanager
+def _could_not_run():
+    """What stops a check from running at all (a ledger out of reach or damaged, dbt's
+    identity missing, GitHub refusing) is exit 2 with its one line, never "a check failed"."""
+    from tierform.gitops.github import GitHubError
+    from tierform.ledger import LedgerError
+    from tierform.release.context import ReleaseError
+
+    try:
+        yield
+    except (LedgerError, ReleaseError, GitHubError) as exc:
+        raise CiInputError(str(exc)) from None
 
 
 def _context(tier: str, root: Path | None) -> ReleaseContext:
@@ -62,11 +77,11 @@ def run_command(
     started = time.monotonic()
     run = CiRun(ctx, pr, None if everything else (base or _default_base()), full_build=full)
     outcomes = []
-    for name, check in CHECKS:
-        outcome = check(run)
+    for _name, check in CHECKS:
+        with _could_not_run():
+            outcome = check(run)
         outcomes.append(outcome)
         print(report.console_lines(tier, [outcome])[0], flush=True)
-        del name
     wall = time.monotonic() - started
     if os.environ.get("GITHUB_ACTIONS") == "true":
         for o in outcomes:
@@ -83,7 +98,8 @@ def run_command(
         with open(summary_file, "a", encoding="utf-8") as handle:
             handle.write(report.tier_section(tier, outcomes) + "\n")
     if statuses:
-        _post_statuses(tier, outcomes)
+        with _could_not_run():
+            _post_statuses(tier, outcomes)
     failed = [o.check for o in outcomes if o.failed]
     print(
         f"tierform ci [{tier}] PR {pr}: "
@@ -116,7 +132,8 @@ def teardown_command(tier: Tier, pr: Pr, root: Root = None) -> None:
     """Drop PR's environment on TIER: what run recorded, nothing else (idempotent)."""
     from tierform.ci.teardown import teardown
 
-    print(f"tierform ci teardown: {teardown(_context(tier, root), pr)}")
+    with _could_not_run():
+        print(f"tierform ci teardown: {teardown(_context(tier, root), pr)}")
 
 
 @app.command("sweep")
@@ -131,8 +148,9 @@ def sweep_command(
 
     ctx = _context(tier, root)
     age = ctx.platform.platform.ci.sweep_after_days if days is None else days
-    for line in sweep(ctx, repo, age):
-        print(f"tierform ci sweep: {line}")
+    with _could_not_run():
+        for line in sweep(ctx, repo, age):
+            print(f"tierform ci sweep: {line}")
 
 
 @app.command("targets")
