@@ -111,9 +111,11 @@ def _outcome(impacts: list[ModelImpact], share: float, tier: str) -> CheckOutcom
             f"{cell(', '.join(m.retyped))} | {'' if m.rows_tier is None else m.rows_tier} | "
             f"{m.rows_pr} | {flag} |"
         )
-    changed = [m for m in impacts if m.added or m.removed or m.retyped]
+    new = [m for m in impacts if m.new]
+    changed = [m for m in impacts if not m.new and (m.added or m.removed or m.retyped)]
     flagged = [m for m in impacts if m.flagged]
     summary = f"{len(impacts)} model(s): {len(changed)} with column changes"
+    summary += f", {len(new)} new on {tier}" if new else ""
     summary += f", {len(flagged)} with a row count moved > {share:.0%}"
     # Impact informs the review; it fails nothing (a removed column may be the point).
     return CheckOutcome(CHECK, "pass", summary, "\n".join(rows))
