@@ -123,7 +123,7 @@ def test_ci_run_builds_the_change_into_a_pr_environment_and_reports_it(deployed:
     assert models == {"model.northwind.fct_orders", "model.northwind.dim_customers"}, built
     assert all(built[m] == "success" for m in models), built
     assert not any(k.startswith("seed.") for k in built)
-    assert any(k.startswith("unit_test.northwind.fct_orders") for k in built)  # unit tests run
+    assert any(k.startswith("unit_test.northwind.dim_customers") for k in built)  # unit tests run
     compiled = (
         repo.root / ".tierform/pr/7/target/run/northwind/models/marts/fct_orders.sql"
     ).read_text()

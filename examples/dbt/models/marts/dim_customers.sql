@@ -20,4 +20,4 @@ select
     o.last_ordered_on,
     coalesce(o.lifetime_value, 0) as lifetime_value
 from {{ ref('stg_customers') }} as c
-left join orders as o on c.customer_id = o.customer_id
+left join orders as o on o.customer_id = c.customer_id

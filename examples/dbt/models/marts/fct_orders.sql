@@ -16,4 +16,4 @@ select
     coalesce(p.amount_paid, 0) as amount_paid,
     coalesce(p.payment_count, 0) as payment_count
 from {{ ref('stg_orders') }} as o
-left join payments as p on o.order_id = p.order_id
+left join payments as p on p.order_id = o.order_id
