@@ -148,6 +148,7 @@ def test_snowflake_pr_environment_is_recorded_before_the_build_and_torn_down(tmp
     fake = FakeDbt(monkeypatch)
     ctx = _dev_context(tmp_path)
     run = dbt_check.run_dbt_check(ctx, 7)
+    assert schemas.PREFIX_VARIABLE not in __import__("os").environ  # not left for later builds
     assert fake.statements == [
         "CREATE SCHEMA IF NOT EXISTS ANALYTICS_DEV.PR_7_MARTS",
         "CREATE SCHEMA IF NOT EXISTS ANALYTICS_DEV.PR_7_STAGING",

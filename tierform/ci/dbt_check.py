@@ -6,6 +6,7 @@ when the tier has none yet."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -55,6 +56,14 @@ def dbt_step_or_fail(ctx: ReleaseContext) -> DbtStep:
 
 
 def run_dbt_check(ctx: ReleaseContext, pr: int, *, full: bool = False) -> DbtCiRun:
+    try:
+        return _run(ctx, pr, full)
+    finally:
+        # The PR prefix is this build's only: nothing later in the process builds under it.
+        os.environ.pop(schemas.PREFIX_VARIABLE, None)
+
+
+def _run(ctx: ReleaseContext, pr: int, full: bool) -> DbtCiRun:
     step = dbt_step_or_fail(ctx)
     scratch = duckdb_file.scratch_dir(ctx.root, pr)
     state = scratch / "state"
@@ -80,8 +89,6 @@ def run_dbt_check(ctx: ReleaseContext, pr: int, *, full: bool = False) -> DbtCiR
             pointer = None  # nothing of the tier's to read: deferral would point at nothing
             where = f"{setup.database.relative_to(ctx.root)} (the tier has no warehouse yet)"
     elif step.adapter in ("snowflake", "databricks"):
-        import os
-
         os.environ[schemas.PREFIX_VARIABLE] = schemas.prefix(pr, step.adapter)
         dbt_args = [*profile_args, str(ctx.path(step.profiles_dir)), *common_tail]
         names = _parse_schemas(dbt_args, scratch, pr, step.adapter)
