@@ -8,6 +8,7 @@ tests/integration/test_ci_local.py."""
 from __future__ import annotations
 
 import json
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from types import SimpleNamespace
@@ -299,3 +300,25 @@ def test_a_damaged_pr_record_is_one_line_exit_2(tmp_path):
     assert result.returncode == 2, result.stderr
     assert result.stderr.count("\n") == 1 and "7.json is not valid JSON" in result.stderr
     assert record.exists()  # nothing is dropped on the strength of a damaged record
+
+
+def test_databricks_pr_schemas_live_in_the_tier_catalog(tmp_path, monkeypatch):
+    """The example has no Databricks dbt target: the tier's step is replaced by one."""
+    from tierform.config.release import DbtStep
+
+    fake = FakeDbt(monkeypatch)
+    ctx = _dev_context(tmp_path)
+    step = DbtStep("examples/dbt", "examples/dbt", "dev", "databricks", slim=False)
+    monkeypatch.setattr(dbt_check, "dbt_step_or_fail", lambda c: step)
+    monkeypatch.setattr(sys.modules["tierform.ci.teardown"], "dbt_step_or_fail", lambda c: step)
+    dbt_check.run_dbt_check(ctx, 12)
+    assert fake.statements == [
+        "CREATE SCHEMA IF NOT EXISTS analytics_dev.pr_12_marts",
+        "CREATE SCHEMA IF NOT EXISTS analytics_dev.pr_12_staging",
+    ]
+    fake.statements.clear()
+    teardown(ctx, 12)
+    assert fake.statements == [
+        "DROP SCHEMA IF EXISTS analytics_dev.pr_12_marts CASCADE",
+        "DROP SCHEMA IF EXISTS analytics_dev.pr_12_staging CASCADE",
+    ]
