@@ -28,7 +28,7 @@ PLAN_FLAGS ?=
 BASE ?= origin/main
 
 .PHONY: help setup lock synth deploy status rollback check tfcheck inputs promotion sandbox-stack policy test fuzz test-unit test-integration test-policy lint fmt bench clean \
-	actionlint plan apply-plan plan-summary drift diff ci-apply
+	actionlint plan apply-plan plan-summary drift diff ci-apply ci-targets ci-run ci-teardown ci-sweep ci-comment
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -98,6 +98,25 @@ check: synth ## synthesize, check every stack is valid Terraform, then run the p
 
 promotion: $(LIGHT_VENV)/.installed ## tiers EVENT (push|pull_request|schedule) and REF plan and deploy (light install)
 	$(LIGHT_VENV)/bin/python -m tierform promotion --event $(EVENT) $(if $(REF),--ref "$(REF)") $(if $(GITHUB_OUTPUT),--github-output)
+
+# Data CI of pull requests (README "Data CI on pull requests"): the target tiers, then per
+# target a run into a PR environment, its teardown, and the scheduled sweep.
+ci-targets: $(LIGHT_VENV)/.installed ## data CI target tiers (config ci.targets) as JSON (light install)
+	$(LIGHT_VENV)/bin/python -m tierform ci targets $(if $(GITHUB_OUTPUT),--github-output)
+
+PR ?=
+CI_FLAGS ?=
+ci-run: $(VENV)/.installed ## data CI of pull request PR against TIER: SQL lint, DAG checks, slim dbt build (CI_FLAGS=--all)
+	$(TIERFORM) ci run --tier $(TIER) --pr $(PR) $(CI_FLAGS)
+
+ci-teardown: $(VENV)/.installed ## drop pull request PR's environment on TIER (idempotent)
+	$(TIERFORM) ci teardown --tier $(TIER) --pr $(PR)
+
+ci-sweep: $(VENV)/.installed ## drop TIER's PR environments of pull requests closed long ago
+	$(TIERFORM) ci sweep --tier $(TIER)
+
+ci-comment: $(LIGHT_VENV)/.installed ## post/update PR's "Data CI" comment from data-ci/<tier>.json (light install)
+	$(LIGHT_VENV)/bin/python -m tierform ci comment --results data-ci --pr $(PR)
 
 sandbox-stack: $(LIGHT_VENV)/.installed ## accept only a declared sandbox STACK (exit 2 otherwise; light install)
 	$(LIGHT_VENV)/bin/python -m tierform sandbox-stack --stack "$(STACK)" $(if $(GITHUB_OUTPUT),--github-output)

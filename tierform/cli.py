@@ -7,6 +7,7 @@ from pathlib import Path
 
 import typer
 
+from tierform.ci.command import app as ci_app
 from tierform.command_io import load_or_exit
 from tierform.gitops.apply_plan import apply_plan_command
 from tierform.gitops.apply_tier import apply_command
@@ -70,6 +71,9 @@ app.command("sandbox-stack")(sandbox_stack_command)
 app.command("record-deployed")(record_deployed_command)
 app.command()(policy)
 app.add_typer(release_app, name="release", help="Release steps: dbt build, DAG publish, status.")
+app.add_typer(
+    ci_app, name="ci", help="Data CI of a pull request: lint, DAG checks, slim dbt build."
+)
 
 
 def main() -> None:

@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from tierform.config import deployed
+from tierform.config.ci import check_ci
 from tierform.config.error_format import issues_from_validation, join_path, shorten
 from tierform.config.errors import ConfigError, ConfigIssue
 from tierform.config.merge import NOT_INHERITED, Layer, deep_merge, file_for
@@ -92,6 +93,9 @@ def load_platform(config_dir: str | Path = "config") -> PlatformConfig:
             tiers[name] = tier
     protected = {name for name, tier in tiers.items() if tier.is_protected}
     for path, message in check_promotion(platform.promotion, platform.tiers, protected):
+        issues.append(ConfigIssue(platform_display, join_path(path), message))
+    with_dbt = {n for n, t in tiers.items() if platform.release.dbt and t.release.dbt.enabled}
+    for path, message in check_ci(platform.ci, platform.tiers, with_dbt, set(tiers)):
         issues.append(ConfigIssue(platform_display, join_path(path), message))
     if issues:
         # A mistake in prod.yaml shows up in every tier that extends prod: say it once.

@@ -10,6 +10,7 @@ from pydantic import Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from tierform.config.base import Slug, Spec
+from tierform.config.ci import CiSpec
 from tierform.config.error_format import shorten
 from tierform.config.naming import NamingRule
 from tierform.config.promotion import PromotionSpec
@@ -30,6 +31,8 @@ class PlatformSpec(Spec):
     promotion: PromotionSpec = Field(default_factory=PromotionSpec)
     # What the tiers release after their infrastructure (dbt project, DAGs folder).
     release: ReleaseSpec = Field(default_factory=ReleaseSpec)
+    # Pull requests' data CI: target tiers, data-impact threshold (tierform/config/ci.py).
+    ci: CiSpec = Field(default_factory=CiSpec)
     # The `tiers:` entries as written (a name, or {name, kind, protected}): filled from
     # `tiers` (tierform/config/tier_declaration.py); errors are reported under `tiers`.
     tier_entries: list[TierEntry] = Field(default_factory=list)

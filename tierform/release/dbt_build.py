@@ -189,6 +189,12 @@ def _why(result) -> str:
     return str(result.exception) if result.exception else "dbt reported a failure"
 
 
+def summarize_results(run_result) -> tuple[dict[str, int], list[dict[str, str]]]:
+    """({status: count}, the failed nodes with file and message) of a dbt result; the
+    release and PR CI (tierform/ci/dbt_check.py) report dbt the same way."""
+    return _summarize(run_result)
+
+
 def _summarize(run_result) -> tuple[dict[str, int], list[dict[str, str]]]:
     counts: dict[str, int] = {}
     failures: list[dict[str, str]] = []

@@ -1,6 +1,9 @@
 -- One row per order with what was paid for it.
 with payments as (
-    select order_id, sum(amount) as amount_paid, count(*) as payment_count
+    select
+        order_id,
+        sum(amount) as amount_paid,
+        count(*) as payment_count
     from {{ ref('stg_payments') }}
     group by order_id
 )
