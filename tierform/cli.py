@@ -22,6 +22,7 @@ from tierform.gitops.promotion_check import promotion_check_command
 from tierform.gitops.record_deployed import record_deployed_command
 from tierform.gitops.sandbox_check import sandbox_stack_command
 from tierform.gitops.tfcheck import tfcheck_command
+from tierform.local_airflow.command import app as airflow_app
 from tierform.policy.command import policy
 from tierform.release.cli import app as release_app
 
@@ -70,6 +71,7 @@ app.command("sandbox-stack")(sandbox_stack_command)
 app.command("record-deployed")(record_deployed_command)
 app.command()(policy)
 app.add_typer(release_app, name="release", help="Release steps: dbt build, DAG publish, status.")
+app.add_typer(airflow_app, name="airflow", help="A real Airflow on this machine for a local tier.")
 
 
 def main() -> None:
