@@ -10,13 +10,14 @@ SIGKILL, to each component's process group) whether the test passed or failed.
 from __future__ import annotations
 
 import json
+import subprocess
 import time
 import urllib.error
 import urllib.request
 
 import pytest
 from object_servers import free_port
-from release_support import RepoCopy, make_repo_copy
+from release_support import make_repo_copy
 
 pytestmark = pytest.mark.integration
 
@@ -66,36 +67,39 @@ def _until(what: str, check, timeout: float, every: float = 1.0):
 
 
 @pytest.fixture
-def released(tmp_path) -> RepoCopy:
-    """The local tier after `make deploy`'s release steps (dbt, then DAGs); the marts are
-    then dropped, so only the Airflow run can bring them back."""
+def airflow(tmp_path):
+    """The local tier after `make deploy`'s release steps (DAGs, dbt) with `make airflow`
+    running on it. Airflow starts while the dbt step runs (it only needs the published DAGs
+    folder): the two overlap, which keeps the test short. The marts are then dropped, so
+    only the Airflow run can bring them back."""
     repo = make_repo_copy(tmp_path)
-    for step in ("dbt", "dags"):
-        result = repo.release_cli(step, "--tier", "local", timeout=300)
-        assert result.returncode == 0, result.stdout + result.stderr
-    import duckdb
-
-    with duckdb.connect(str(repo.duckdb_file)) as con:
-        con.sql("drop schema main_marts cascade")
-    return repo
-
-
-@pytest.fixture
-def airflow(released: RepoCopy):
+    python = str(repo.root / ".venv" / "bin" / "python")
     port = free_port()
-    python = str(released.root / ".venv" / "bin" / "python")
-
-    def stop():
-        return released.run(python, "-m", "tierform", "airflow", "stop", timeout=60)
-
+    dags = repo.release_cli("dags", "--tier", "local", timeout=300)
+    assert dags.returncode == 0, dags.stdout + dags.stderr
+    starting = subprocess.Popen(
+        [python, "-m", "tierform", "airflow", "start", "--port", str(port)],
+        cwd=repo.root,
+        env=repo.env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
-        started = released.run(
-            python, "-m", "tierform", "airflow", "start", "--port", str(port), timeout=240
-        )
-        assert started.returncode == 0, started.stdout + started.stderr
-        yield released, f"http://127.0.0.1:{port}", started.stdout
+        dbt = repo.release_cli("dbt", "--tier", "local", timeout=300)
+        assert dbt.returncode == 0, dbt.stdout + dbt.stderr
+        import duckdb
+
+        with duckdb.connect(str(repo.duckdb_file)) as con:
+            con.sql("drop schema main_marts cascade")
+        printed, _ = starting.communicate(timeout=240)
+        assert starting.returncode == 0, printed
+        yield repo, f"http://127.0.0.1:{port}", printed
     finally:
-        stopped = stop()
+        if starting.poll() is None:
+            starting.kill()
+            starting.wait()
+        stopped = repo.run(python, "-m", "tierform", "airflow", "stop", timeout=60)
         assert stopped.returncode == 0, stopped.stderr
 
 

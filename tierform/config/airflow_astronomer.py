@@ -36,14 +36,14 @@ EnvName = Annotated[str, Field(pattern=_ENV_NAME)]
 
 class DeploymentVariableSpec(Spec):
     """One environment variable of the deployment. Its value is never in config (nor in
-    Terraform state): `from` names the CI secret or variable the release step reads it
-    from (default: the same name); `secret: true` stores it as an Astro secret (write-only)."""
+    Terraform state): `value_from` names the CI secret or variable the release step reads
+    it from (default: the same name); `secret: true` stores it as an Astro secret."""
 
-    from_env: EnvName | None = Field(default=None, alias="from")
+    value_from: EnvName | None = None
     secret: bool = False
 
     def source(self, name: str) -> str:
-        return self.from_env or name
+        return self.value_from or name
 
 
 class AstronomerAirflowSpec(FlavorSpec):
