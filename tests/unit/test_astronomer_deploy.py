@@ -331,3 +331,23 @@ def test_token_and_variable_sources_are_derived_inputs_of_the_apply_job(helix):
     assert inputs[("ASTRO_API_TOKEN", "secret")] == ("apply",)
     assert inputs[("HELIX_UAT_AIRFLOW_KEY", "secret")] == ("apply",)
     assert inputs[("HELIX_UAT_WAREHOUSE", "variable")] == ("apply",)
+
+
+def test_the_dag_step_re_runs_when_the_image_inputs_change_and_never_holds_values(
+    helix, monkeypatch
+):
+    from tierform.release.triggers import tier_triggers
+
+    def triggers() -> dict:
+        platform = load_platform(helix / "config")
+        return tier_triggers(platform, platform.tiers["uat"]).dags
+
+    monkeypatch.setenv("HELIX_UAT_AIRFLOW_KEY", SECRET_VALUE)
+    first = triggers()
+    assert SECRET_VALUE not in json.dumps(first)
+    monkeypatch.setenv("HELIX_UAT_AIRFLOW_KEY", "another value")
+    assert triggers() == first  # values are CI's business, not the plan's
+    (helix / "airflow-requirements.txt").write_text("dbt-snowflake~=1.11.0\nrequests\n")
+    changed = triggers()
+    assert changed["astronomer_sha256"] != first["astronomer_sha256"]
+    assert changed["content_sha256"] == first["content_sha256"]  # the DAGs did not change
