@@ -351,3 +351,65 @@ def test_the_dag_step_re_runs_when_the_image_inputs_change_and_never_holds_value
     changed = triggers()
     assert changed["astronomer_sha256"] != first["astronomer_sha256"]
     assert changed["content_sha256"] == first["content_sha256"]  # the DAGs did not change
+
+
+# --- the setup action's astro CLI install ----------------------------------------------------
+
+
+def _astro_install_step() -> dict:
+    import yaml
+    from support import REPO
+
+    action = yaml.safe_load((REPO / ".github" / "actions" / "setup" / "action.yml").read_text())
+    steps = [s for s in action["runs"]["steps"] if "astro CLI" in s.get("name", "")]
+    assert len(steps) == 1
+    return action, steps[0]
+
+
+def _run_install(tmp_path: Path, sha256: str) -> tuple[int, Path]:
+    """The step's script, with a stand-in curl serving a locally made release archive
+    (no network here): what the runner does, minus the download."""
+    import hashlib
+    import subprocess
+    import tarfile
+
+    _, step = _astro_install_step()
+    work = tmp_path / "work"
+    (work / "bin").mkdir(parents=True)
+    binary = work / "astro"
+    binary.write_text("#!/bin/sh\necho 'Astro CLI Version: 1.14.1'\n")
+    binary.chmod(0o755)
+    archive = work / "release.tar.gz"
+    with tarfile.open(archive, "w:gz") as tar:
+        tar.add(binary, arcname="astro")
+    curl = work / "bin" / "curl"
+    # Stand-in for curl: copies the archive to the -o path.
+    curl.write_text(f'#!/bin/sh\nwhile [ "$1" != -o ]; do shift; done\ncp {archive} "$2"\n')
+    curl.chmod(0o755)
+    runner_temp, github_path = tmp_path / "runner-temp", tmp_path / "github-path"
+    runner_temp.mkdir()
+    env = {
+        "PATH": f"{work / 'bin'}{os.pathsep}{os.environ['PATH']}",
+        "RUNNER_TEMP": str(runner_temp),
+        "GITHUB_PATH": str(github_path),
+        "ASTRO_CLI_VERSION": "1.14.1",
+        "ASTRO_CLI_SHA256": sha256 or hashlib.sha256(archive.read_bytes()).hexdigest(),
+    }
+    result = subprocess.run(["bash", "-c", step["run"]], env=env, capture_output=True, text=True)
+    return result.returncode, runner_temp / "astro-cli" / "astro"
+
+
+def test_setup_action_pins_the_astro_cli_release_and_its_checksum():
+    action, step = _astro_install_step()
+    inputs = action["inputs"]
+    assert inputs["astro-cli-version"]["default"] == "1.14.1"
+    assert len(inputs["astro-cli-sha256"]["default"]) == 64
+    assert step["env"]["ASTRO_CLI_SHA256"] == "${{ inputs.astro-cli-sha256 }}"
+    assert "sha256sum --check --strict" in step["run"]
+
+
+def test_setup_action_installs_only_an_archive_matching_the_checksum(tmp_path):
+    status, astro = _run_install(tmp_path / "good", "")
+    assert status == 0 and astro.is_file()
+    status, astro = _run_install(tmp_path / "bad", "0" * 64)
+    assert status != 0 and not astro.exists()
