@@ -70,7 +70,7 @@ class AstronomerPublisher:
             if spec.environment_variables:
                 set_variables(astro, deployment, spec.environment_variables, os.environ, Path(tmp))
             if mode == "image":
-                args = [astro, "deploy", deployment, "--description", _description(release)]
+                args = [astro, "deploy", deployment]
                 env = dict(os.environ)
             else:
                 _dags_only(project)
@@ -126,10 +126,6 @@ def _dags_only(project: Path) -> None:
     (project / ".astro" / "config.yaml").write_text(
         "project:\n  name: tierform\nskip_parse: true\n", encoding="utf-8"
     )
-
-
-def _description(release: dict) -> str:
-    return f"Tierform release {release['release_id']} (commit {release.get('git_sha') or '?'})"
 
 
 __all__ = ["AstronomerPublisher", "image_sha256"]
