@@ -110,6 +110,7 @@ def login_lines(airflow: LocalAirflow) -> list[str]:
         f"  login: {USER} / {airflow.password()}  (kept in {airflow.passwords_file})",
         f"  DAGs folder: {airflow.dags_folder}",
         f"  logs: {airflow.home / 'logs'}",
+        f"  stop: make airflow-stop TIER={airflow.tier}",
     ]
 
 
