@@ -28,7 +28,7 @@ PLAN_FLAGS ?=
 BASE ?= origin/main
 
 .PHONY: help setup lock synth deploy status rollback check tfcheck inputs promotion sandbox-stack policy test fuzz test-unit test-integration test-policy lint fmt bench clean \
-	actionlint plan apply-plan plan-summary drift diff ci-apply ci-targets ci-run ci-teardown ci-sweep ci-comment
+	actionlint plan apply-plan plan-summary drift diff ci-apply ci-targets ci-run ci-teardown ci-sweep ci-comment airflow airflow-stop
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -148,6 +148,15 @@ status: $(VENV)/.installed ## what is released on TIER: DAG release, last dbt bu
 
 rollback: $(VENV)/.installed ## re-activate TIER's previous DAG release (or TO=<release id>)
 	$(PY) -m tierform.release rollback --tier $(TIER) $(if $(TO),--to $(TO))
+
+# A real Airflow 3 (api-server, scheduler, dag-processor, SQLite) on 127.0.0.1, home under
+# .tierform/airflow/TIER/home, reading the DAGs the last `make deploy TIER=…` published.
+AIRFLOW_PORT ?= 8080
+airflow: $(VENV)/.installed ## start a local Airflow on TIER's published DAGs (AIRFLOW_PORT, default 8080); prints URL and login
+	$(TIERFORM) airflow start --tier $(TIER) --port $(AIRFLOW_PORT)
+
+airflow-stop: $(VENV)/.installed ## stop the local Airflow of TIER
+	$(TIERFORM) airflow stop --tier $(TIER)
 
 test: setup ## run every test: unit, policy and integration (what CI runs)
 	$(PY) -m pytest $(PYTEST_FLAGS) tests

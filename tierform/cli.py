@@ -23,6 +23,7 @@ from tierform.gitops.promotion_check import promotion_check_command
 from tierform.gitops.record_deployed import record_deployed_command
 from tierform.gitops.sandbox_check import sandbox_stack_command
 from tierform.gitops.tfcheck import tfcheck_command
+from tierform.local_airflow.command import app as airflow_app
 from tierform.policy.command import policy
 from tierform.release.cli import app as release_app
 
@@ -74,6 +75,7 @@ app.add_typer(release_app, name="release", help="Release steps: dbt build, DAG p
 app.add_typer(
     ci_app, name="ci", help="Data CI of a pull request: lint, DAG checks, slim dbt build."
 )
+app.add_typer(airflow_app, name="airflow", help="A real Airflow on this machine for a local tier.")
 
 
 def main() -> None:

@@ -191,7 +191,10 @@ def test_astronomer_deployment_through_the_typed_layer():
     assert dep["original_astro_runtime_version"] == "3.0-1"
     assert dep["is_dag_deploy_enabled"] is True
     assert dep["is_cicd_enforced"] is True
-    assert dep["lifecycle"] == {"prevent_destroy": True}
+    assert dep["lifecycle"] == {
+        "prevent_destroy": True,
+        "ignore_changes": ["environment_variables"],
+    }
     assert "cluster_id" not in dep
     queues = {q["name"]: q for q in dep["worker_queues"]}
     assert queues["default"]["is_default"] and queues["default"]["max_worker_count"] == 4

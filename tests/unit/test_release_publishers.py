@@ -3,15 +3,12 @@
 - local: a real folder; the switch is a symlink swap.
 - s3: moto's in-memory mock of S3 (no AWS account here); the publisher's boto3 calls are
   real, only the service behind them is simulated.
-- astronomer: the astro CLI cannot run here (it needs an Astronomer account), so a stand-in
-  `astro` script on PATH records how it was called; the missing-CLI error is real.
+- astronomer: in test_astronomer_deploy.py (a recording stand-in astro CLI on PATH).
 """
 
 from __future__ import annotations
 
-import json
 import os
-import stat
 from pathlib import Path
 
 import boto3
@@ -141,57 +138,4 @@ def test_s3_urls():
         parse_s3_url("gs://bucket/dags")
 
 
-# --- astronomer ----------------------------------------------------------------------
-
-ASTRO_TARGET = DagTarget(
-    kind="astronomer",
-    location="clx0deployment0id",
-    environment_name="northwind-prod",
-    credential_env=("ASTRO_API_TOKEN",),
-)
-
-
-def test_astronomer_without_cli_says_so(tmp_path: Path, monkeypatch):
-    monkeypatch.setenv("PATH", str(tmp_path / "empty-bin"))
-    with pytest.raises(ReleaseError, match="the astro CLI is not on PATH"):
-        publisher_for(ASTRO_TARGET, tmp_path).publish(version(tmp_path, "a", {"a.py": "# a"}))
-
-
-def fake_astro(tmp_path: Path, monkeypatch, exit_code: int = 0) -> Path:
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
-    record = tmp_path / "astro-call.json"
-    script = bin_dir / "astro"
-    script.write_text(
-        "#!/usr/bin/env python3\n"
-        "import json, os, sys\n"
-        f"json.dump({{'args': sys.argv[1:], 'dags': sorted(os.listdir('dags'))}}, open({str(record)!r}, 'w'))\n"
-        f"sys.exit({exit_code})\n"
-    )
-    script.chmod(script.stat().st_mode | stat.S_IXUSR)
-    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
-    return record
-
-
-def test_astronomer_runs_a_dag_only_deploy(tmp_path: Path, monkeypatch):
-    record = fake_astro(tmp_path, monkeypatch)
-    monkeypatch.setenv("ASTRO_API_TOKEN", "fake-token")
-    folder = version(tmp_path, "a", {"a.py": "# a", "RELEASE.json": "{}"})
-    assert "clx0deployment0id" in publisher_for(ASTRO_TARGET, tmp_path).publish(folder)
-    call = json.loads(record.read_text())
-    assert call["args"][:3] == ["deploy", "clx0deployment0id", "--dags"]
-    assert call["dags"] == ["RELEASE.json", "a.py"]
-
-
-def test_astronomer_needs_its_token_from_the_environment(tmp_path: Path, monkeypatch):
-    fake_astro(tmp_path, monkeypatch)
-    monkeypatch.delenv("ASTRO_API_TOKEN", raising=False)
-    with pytest.raises(ReleaseError, match="ASTRO_API_TOKEN not set"):
-        publisher_for(ASTRO_TARGET, tmp_path).publish(version(tmp_path, "a", {"a.py": "# a"}))
-
-
-def test_astronomer_failure_is_reported(tmp_path: Path, monkeypatch):
-    fake_astro(tmp_path, monkeypatch, exit_code=3)
-    monkeypatch.setenv("ASTRO_API_TOKEN", "fake-token")
-    with pytest.raises(ReleaseError, match=r"astro deploy --dags failed \(exit 3\)"):
-        publisher_for(ASTRO_TARGET, tmp_path).publish(version(tmp_path, "a", {"a.py": "# a"}))
+# Astronomer (dags | image | infer, with a recording stand-in astro): test_astronomer_deploy.py

@@ -29,6 +29,23 @@ class WorkerQueueSpec(Spec):
     worker_concurrency: int = Field(default=5, ge=1, le=64)
 
 
+# Environment variable names (of the deployment and of CI's secrets): shell-safe upper case.
+_ENV_NAME = r"^[A-Z_][A-Z0-9_]{0,127}$"
+EnvName = Annotated[str, Field(pattern=_ENV_NAME)]
+
+
+class DeploymentVariableSpec(Spec):
+    """One environment variable of the deployment. Its value is never in config (nor in
+    Terraform state): `value_from` names the CI secret or variable the release step reads
+    it from (default: the same name); `secret: true` stores it as an Astro secret."""
+
+    value_from: EnvName | None = None
+    secret: bool = False
+
+    def source(self, name: str) -> str:
+        return self.value_from or name
+
+
 class AstronomerAirflowSpec(FlavorSpec):
     flavor_name = "astronomer"
 
@@ -57,6 +74,15 @@ class AstronomerAirflowSpec(FlavorSpec):
     is_high_availability: bool = False
     is_development_mode: bool = False
     contact_emails: list[str] = Field(default_factory=list)
+    # How the release step ships: `image` builds an Astro project (Dockerfile from
+    # runtime_version, the requirements, the dbt project, the DAGs) and deploys the image;
+    # `dags` deploys the DAG files only (`astro deploy --dags`); `infer` deploys DAGs only
+    # when nothing but DAG files changed since the active release, else the image.
+    deploy: Literal["image", "dags", "infer"] = "dags"
+    # Python requirements of the image (repository-relative file), used by image deploys.
+    requirements: str | None = Field(default=None, min_length=1)
+    # Deployment environment variables by name; values come from CI at release time.
+    environment_variables: dict[EnvName, DeploymentVariableSpec] = Field(default_factory=dict)
     # The deployment id once it exists (pin it after the first apply, or to adopt an
     # existing deployment). Left out, the release step gets it from the stack.
     deployment_id: str | None = None
@@ -69,6 +95,13 @@ class AstronomerAirflowSpec(FlavorSpec):
                 f"{shorten(value)} is not a valid Astro Runtime version (e.g. 13.1.0, or 3.0-1 for Airflow 3)"
             )
         return value
+
+    @field_validator("requirements")
+    @classmethod
+    def _requirements(cls, value: str | None) -> str | None:
+        from tierform.config.repo_paths import syntax_checked
+
+        return None if value is None else syntax_checked(value)
 
     def deployment_name(self, tier: str) -> str:
         return self.physical_name(self.name, tier)
@@ -83,7 +116,7 @@ class AstronomerAirflowSpec(FlavorSpec):
                     f"https://cloud.astronomer.io/{self.organization_id}"
                     f"/deployments/{self.deployment_id}/overview"
                 ),
-                credential_env=(ASTRO_TOKEN_ENV,),
+                credential_env=(ASTRO_TOKEN_ENV, *self.variable_sources()),
             )
         # Not pinned: `$ASTRO_DEPLOYMENT_ID` is read from the environment when publishing; the
         # stack hands the id of the deployment it created to the release step under that name.
@@ -92,5 +125,11 @@ class AstronomerAirflowSpec(FlavorSpec):
             location=f"${ASTRO_DEPLOYMENT_ENV}",
             environment_name=self.deployment_name(tier),
             environment_url=None,
-            credential_env=(ASTRO_TOKEN_ENV, ASTRO_DEPLOYMENT_ENV),
+            credential_env=(ASTRO_TOKEN_ENV, ASTRO_DEPLOYMENT_ENV, *self.variable_sources()),
+        )
+
+    def variable_sources(self) -> tuple[str, ...]:
+        """The CI secrets and variables the deployment's environment variables come from."""
+        return tuple(
+            dict.fromkeys(v.source(k) for k, v in sorted(self.environment_variables.items()))
         )

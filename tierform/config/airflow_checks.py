@@ -71,6 +71,12 @@ def _check_astronomer(spec: AstronomerAirflowSpec, base: list[str | int]) -> Ite
         for field in ("cloud_provider", "region"):
             if getattr(spec, field) is not None:
                 yield [*base, field], "only used when deployment_type is STANDARD"
+    if spec.deploy in ("dags", "infer") and not spec.is_dag_deploy_enabled:
+        yield (
+            [*base, "deploy"],
+            f"{spec.deploy!r} deploys DAG files on their own, which needs "
+            "is_dag_deploy_enabled: true (or use deploy: image)",
+        )
     if spec.executor == "KUBERNETES" and spec.worker_queues:
         yield [*base, "worker_queues"], "the KUBERNETES executor has no worker queues"
     for name, queue in spec.worker_queues.items():

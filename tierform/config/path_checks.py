@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from tierform.config.airflow import LocalAirflowSpec
+from tierform.config.airflow import AstronomerAirflowSpec, LocalAirflowSpec
 from tierform.config.backend import LocalBackendSpec
 from tierform.config.repo_paths import confinement_problem
 from tierform.config.tier import TierSpec
@@ -25,6 +25,14 @@ def tier_path_problems(tier: TierSpec, root: Path, config_dir: Path) -> Iterator
         problem = confinement_problem(value, root, config_dir, generated=True)
         if problem:
             yield path, f"{value!r} {problem}"
+    if isinstance(tier.airflow, AstronomerAirflowSpec) and tier.airflow.requirements:
+        value = tier.airflow.requirements
+        path = ["airflow", "requirements"]
+        problem = confinement_problem(value, root, config_dir)
+        if problem:
+            yield path, f"{value!r} {problem}"
+        elif not (root / value).is_file():
+            yield path, f"{value!r} is not a file (the image's Python requirements)"
     # Databricks notebook and dbt paths: databricks_checks.py applies the same rule.
 
 

@@ -254,6 +254,26 @@ def release_inputs(platform: PlatformConfig, tier: TierSpec, root: Path) -> list
         target = tier.airflow.dag_target(tier.name)
         if target.kind == "astronomer":
             found.append(_github("ASTRO_API_TOKEN", "Astronomer DAG publisher", ("apply",)))
+            found += _astro_variable_inputs(tier)
+    return found
+
+
+def _astro_variable_inputs(tier: TierSpec) -> list[Input]:
+    """The CI secrets and variables the Astronomer deployment's environment variables take
+    their values from (airflow.environment_variables): set by the release step, apply only."""
+    from tierform.config.airflow import AstronomerAirflowSpec
+
+    spec = tier.airflow
+    if not isinstance(spec, AstronomerAirflowSpec):
+        return []
+    found = []
+    for name, variable in sorted(spec.environment_variables.items()):
+        source = variable.source(name)
+        kind = (
+            "secret" if variable.secret or _secret_or_variable(source) == "secret" else "variable"
+        )
+        why = f"Astronomer deployment environment variable {name}"
+        found.append(_github(source, why, ("apply",), kind=kind))
     return found
 
 

@@ -17,6 +17,7 @@ from tierform.config.platform import PlatformConfig
 from tierform.config.release import DagsStep, DbtStep
 from tierform.config.tier import TierSpec
 from tierform.release.content import content_sha256
+from tierform.release.publishers.astro_triggers import astronomer_triggers
 
 
 def tool_versions(*distributions: str) -> str:
@@ -55,6 +56,7 @@ def dags_triggers(
         # Publishing somewhere else is a new release too.
         "target_sha256": _sha256(f"{target.kind}:{target.location}".encode()),
         "tool_versions": tool_versions("apache-airflow"),
+        **astronomer_triggers(platform, tier),
     }
 
 

@@ -67,7 +67,12 @@ class AstronomerAirflow(Construct):
                 worker_queues=queues,
             ),
             provider=self.provider,
-            lifecycle=TerraformResourceLifecycle(prevent_destroy=True) if protected else None,
+            # The release step owns the deployment's environment variables (their values come
+            # from CI at release time and must never reach state): Terraform leaves them be.
+            lifecycle=TerraformResourceLifecycle(
+                prevent_destroy=True if protected else None,
+                ignore_changes=["environment_variables"],
+            ),
             address="airflow",
         )
         self.deployment_id = spec.deployment_id or self.deployment.ref("id")

@@ -29,5 +29,5 @@ def publisher_for(target: DagTarget, root: Path) -> Publisher:
     if target.kind == "astronomer":
         from tierform.release.publishers.astronomer import AstronomerPublisher
 
-        return AstronomerPublisher(target)
+        return AstronomerPublisher(target, root)
     raise ValueError(f"no publisher for DAG target kind {target.kind!r}")
