@@ -83,6 +83,12 @@ def _check_developers(tier: TierSpec) -> Iterator[Problem]:
         if dev.name in seen:
             yield ["developers", i, "name"], f"{dev.name!r} is listed twice"
         seen.add(dev.name)
+        if dev.snowflake_user is None and dev.databricks_user is None:
+            yield (
+                ["developers", i],
+                f"developer {dev.name!r} names no snowflake_user and no databricks_user: "
+                "the sandbox would belong to no one (name the developer's existing user)",
+            )
     if tier.developers and tier.kind != "dev":
         yield ["developers"], f"developer sandboxes belong on a dev tier, not on a {tier.kind} tier"
 

@@ -165,8 +165,17 @@ def check_release_paths(release: ReleaseSpec | None, repo_root: Path) -> Iterato
                 dbt_profile_targets(repo_root, release.dbt)
             except ValueError as exc:
                 yield ["release", "dbt", "project_dir"], str(exc)
-    if release.dags is not None and not (repo_root / release.dags.folder).is_dir():
-        yield ["release", "dags", "folder"], _missing_folder(release.dags.folder)
+    if release.dags is not None:
+        folder = repo_root / release.dags.folder
+        if not folder.is_dir():
+            yield ["release", "dags", "folder"], _missing_folder(release.dags.folder)
+        elif not any(p.is_file() for p in folder.rglob("*.py")):
+            # Publishing it would delete every DAG the tier runs (the sync removes the rest).
+            yield (
+                ["release", "dags", "folder"],
+                f"folder {release.dags.folder!r} holds no DAG file (*.py); add the DAGs or "
+                "remove release.dags",
+            )
 
 
 def _missing_folder(path: str) -> str:
