@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 
+from tierform.config.attribution import unknown_name
 from tierform.config.databricks import DatabricksSpec, JobSpec
 from tierform.config.databricks_naming import sandbox_schema_name, schema_name
 from tierform.config.error_format import shorten
@@ -22,9 +23,16 @@ NOTEBOOK_EXTENSIONS = (".py", ".ipynb", ".sql", ".scala", ".r")
 BASE: list[str | int] = ["databricks"]
 
 
-def _unknown(kind: str, name: str, known) -> str:
-    listed = ", ".join(sorted(known)) or "none declared"
-    return f"{name!r} is not a declared {kind} (declared: {listed})"
+_DECLARED_AT = {
+    "cluster policy": [*BASE, "cluster_policies"],
+    "SQL warehouse": [*BASE, "sql_warehouses"],
+    "schema": [*BASE, "catalog", "schemas"],
+}
+
+
+def _unknown(kind: str, name: str, known, declared_at: list[str | int] | None = None) -> str:
+    where = declared_at if declared_at is not None else _DECLARED_AT[kind]
+    return unknown_name(kind, name, known, declared_at=where)
 
 
 def check_databricks(tier: TierSpec, repo_root: Path | None) -> Iterator[Problem]:
@@ -207,7 +215,10 @@ def _check_task_graph(job: JobSpec, path: list[str | int]) -> Iterator[Problem]:
             if dep == task_name:
                 yield [*tpath, i], f"task {task_name!r} depends on itself"
             elif dep not in job.tasks:
-                yield [*tpath, i], _unknown("task of this job", dep, job.tasks)
+                yield (
+                    [*tpath, i],
+                    _unknown("task of this job", dep, job.tasks, [*path, "tasks"]),
+                )
     cycle = _first_cycle({n: [d for d in t.depends_on if d != n] for n, t in job.tasks.items()})
     if cycle:
         yield (

@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from tierform.config import deployed
+from tierform.config.attribution import Attribution, removals
 from tierform.config.error_format import issues_from_validation, join_path, shorten
 from tierform.config.errors import ConfigError, ConfigIssue
 from tierform.config.merge import NOT_INHERITED, Layer, deep_merge, file_for
@@ -73,28 +74,40 @@ def load_platform(config_dir: str | Path = "config") -> PlatformConfig:
         dbt_targets = dbt_profile_targets(repo_root, platform.release.dbt)[1]
     raw_tiers = _read_tier_files(config_dir, platform, platform_display, issues)
     tiers: dict[str, TierSpec] = {}
+    # A mistake in prod.yaml shows up in every tier that extends prod: say it once, where
+    # it was made (tierform/config/attribution.py).
+    attribution = Attribution()
     for name in platform.tiers:
         if name not in raw_tiers:
             continue
         chain = _chain(name, raw_tiers, platform.tiers, issues)
         if chain is None:
             continue
+        found: list[ConfigIssue] = []
         platform_layer = Layer(platform_display, {"naming": raw_platform.get("naming", {})})
         tier = _validate_tier(
-            name, chain, platform_layer, platform, issues, repo_root, config_dir=config_dir
+            name,
+            chain,
+            platform_layer,
+            platform,
+            found,
+            repo_root,
+            config_dir=config_dir,
+            attribution=attribution,
         )
         if tier is not None and dbt_targets is not None:
-            issues.extend(_check_dbt_target(tier, chain, platform, dbt_targets))
+            found.extend(_check_dbt_target(tier, chain, platform, dbt_targets))
         if tier is not None:
-            issues.extend(_check_release_ledger(tier, chain, platform))
-            issues.extend(_check_deployed(tier, chain[0].file, platform_display, repo_root))
+            found.extend(_check_release_ledger(tier, chain, platform))
+            found.extend(_check_deployed(tier, chain[0].file, platform_display, repo_root))
+        attribution.add(name, chain[0].file, found)
         if tier is not None:
             tiers[name] = tier
+    issues.extend(attribution.issues())
     protected = {name for name, tier in tiers.items() if tier.is_protected}
     for path, message in check_promotion(platform.promotion, platform.tiers, protected):
         issues.append(ConfigIssue(platform_display, join_path(path), message))
     if issues:
-        # A mistake in prod.yaml shows up in every tier that extends prod: say it once.
         raise ConfigError(list(dict.fromkeys(issues)))
     return PlatformConfig(
         platform=platform, tiers=tiers, config_dir=config_dir, dbt_targets=dbt_targets or {}
@@ -271,6 +284,7 @@ def _validate_tier(
     repo_root: Path | None = None,
     *,
     config_dir: Path | None = None,
+    attribution: Attribution | None = None,
 ) -> TierSpec | None:
     data = _merged(chain)
     data["name"] = name
@@ -303,7 +317,10 @@ def _validate_tier(
     problems = list(check_tier(tier, repo_root)) + list(check_name_lengths(tier))
     if repo_root is not None and config_dir is not None:
         problems += tier_path_problems(tier, repo_root, config_dir)
+    removed = removals(chain)
     for path, message in problems:
-        issues.append(ConfigIssue(file_for(layers, path), join_path(path), message))
+        file = file_for(layers, path)
+        if attribution is None or not attribution.removed_reference(removed, path, message, file):
+            issues.append(ConfigIssue(file, join_path(path), message))
         found = True
     return None if found else tier
