@@ -25,6 +25,7 @@ from tierform.config.references import check_tier
 from tierform.config.release import check_release_paths, dbt_profile_targets
 from tierform.config.release_store import check_shared_local_dags, check_store
 from tierform.config.secrets import secrets_in
+from tierform.config.shared_names import clashes
 from tierform.config.tier import TierSpec
 from tierform.config.tier_declaration import contradictions
 from tierform.config.yaml_io import read_yaml_mapping
@@ -77,6 +78,7 @@ def load_platform(config_dir: str | Path = "config") -> PlatformConfig:
     # A mistake in prod.yaml shows up in every tier that extends prod: say it once, where
     # it was made (tierform/config/attribution.py).
     attribution = Attribution()
+    layers_of: dict[str, list[Layer]] = {}
     for name in platform.tiers:
         if name not in raw_tiers:
             continue
@@ -103,7 +105,10 @@ def load_platform(config_dir: str | Path = "config") -> PlatformConfig:
         attribution.add(name, chain[0].file, found)
         if tier is not None:
             tiers[name] = tier
+            layers_of[name] = [*chain, platform_layer]
     issues.extend(attribution.issues())
+    for name, path, message in clashes(list(tiers.values())):
+        issues.append(ConfigIssue(file_for(layers_of[name], path), join_path(path), message))
     protected = {name for name, tier in tiers.items() if tier.is_protected}
     for path, message in check_promotion(platform.promotion, platform.tiers, protected):
         issues.append(ConfigIssue(platform_display, join_path(path), message))
