@@ -96,6 +96,9 @@ class GitSpec(Spec):
     branch: str | None = Field(default=None, min_length=1)
     tag: str | None = Field(default=None, min_length=1)
     commit: str | None = None
+    # The project folder inside the repository (tierform/config/repository.py): the loader
+    # fills it from platform.yaml `repository`; notebook and dbt paths are relative to it.
+    subfolder: str = ""
 
     @field_validator("commit")
     @classmethod

@@ -24,6 +24,7 @@ from tierform.config.promotion import check_promotion
 from tierform.config.references import check_tier
 from tierform.config.release import check_release_paths, dbt_profile_targets
 from tierform.config.release_store import check_shared_local_dags, check_store
+from tierform.config.repository import project_subfolder
 from tierform.config.secrets import secrets_in
 from tierform.config.shared_names import clashes
 from tierform.config.tier import TierSpec
@@ -66,6 +67,9 @@ def load_platform(config_dir: str | Path = "config") -> PlatformConfig:
         ) from None
 
     repo_root = config_dir.absolute().parent
+    subfolder, where_problem = project_subfolder(repo_root, platform.repository.subfolder)
+    if where_problem:
+        issues.append(ConfigIssue(platform_display, "repository.subfolder", where_problem))
     dbt_targets: dict[str, str] | None = {}
     confined = list(release_path_problems(platform.release, repo_root, config_dir))
     for path, message in confined or check_release_paths(platform.release, repo_root):
@@ -96,6 +100,7 @@ def load_platform(config_dir: str | Path = "config") -> PlatformConfig:
             repo_root,
             config_dir=config_dir,
             attribution=attribution,
+            subfolder=subfolder,
         )
         if tier is not None and dbt_targets is not None:
             found.extend(_check_dbt_target(tier, chain, platform, dbt_targets))
@@ -115,7 +120,11 @@ def load_platform(config_dir: str | Path = "config") -> PlatformConfig:
     if issues:
         raise ConfigError(list(dict.fromkeys(issues)))
     return PlatformConfig(
-        platform=platform, tiers=tiers, config_dir=config_dir, dbt_targets=dbt_targets or {}
+        platform=platform,
+        tiers=tiers,
+        config_dir=config_dir,
+        dbt_targets=dbt_targets or {},
+        repository_subfolder=subfolder,
     )
 
 
@@ -290,9 +299,11 @@ def _validate_tier(
     *,
     config_dir: Path | None = None,
     attribution: Attribution | None = None,
+    subfolder: str = "",
 ) -> TierSpec | None:
     data = _merged(chain)
     data["name"] = name
+    _place_job_paths(data, chain, issues, subfolder)
     # Kind and protection come from the platform file (tierform/config/tier_declaration.py).
     index, decl = platform.declaration(name)
     own = chain[0]
@@ -329,3 +340,24 @@ def _validate_tier(
             issues.append(ConfigIssue(file, join_path(path), message))
         found = True
     return None if found else tier
+
+
+def _place_job_paths(
+    data: dict[str, Any], chain: list[Layer], issues: list[ConfigIssue], subfolder: str
+) -> None:
+    """Tell the Databricks git source where the project sits in the repository (one
+    setting for the platform, in platform.yaml, never per tier)."""
+    dbx = data.get("databricks")
+    git = dbx.get("git") if isinstance(dbx, dict) else None
+    if not isinstance(git, dict):
+        return
+    if "subfolder" in git:
+        path = ["databricks", "git", "subfolder"]
+        issues.append(
+            ConfigIssue(
+                file_for(chain, path),
+                join_path(path),
+                "set once for the platform, as `repository.subfolder` in platform.yaml",
+            )
+        )
+    data["databricks"] = {**dbx, "git": {**git, "subfolder": subfolder}}

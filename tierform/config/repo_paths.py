@@ -11,6 +11,7 @@ area is refused like a `..`.
 
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path, PurePosixPath
 
@@ -99,8 +100,18 @@ def _confinement_problem(
                 f"what is there (e.g. {WORKDIR}/airflow/dags)"
             )
         relative = str(PurePosixPath(value))
-        if (root / ".git").exists() and where.exists() and tracked_files(root, relative):
+        if git_root(root.absolute()) and where.exists() and tracked_files(root, relative):
             return "must not hold files tracked by git (Tierform replaces what is there)"
+    return None
+
+
+def git_root(start: Path) -> Path | None:
+    """The nearest folder at or above `start` holding `.git` (a folder, or a file in a
+    worktree or submodule), or None: the repository root, also for a project in a
+    subfolder of a monorepo (tierform/config/repository.py)."""
+    for folder in (start, *start.parents):
+        if os.path.lexists(folder / ".git"):
+            return folder
     return None
 
 
