@@ -365,7 +365,11 @@ def test_shared_catalog_sandbox_schema_is_tier_and_developer(helix):
     from tierform.config.databricks_naming import sandbox_schema_name
 
     def dev_with_databricks(d):
-        d.pop("databricks")  # inherit qa's shared catalog
+        # qa's shared catalog, in a workspace of dev's own (one workspace would make both
+        # tiers' cluster policies `batch`: refused, see shared_names.py).
+        d["databricks"] = {
+            "workspace": {"host": "https://helix-dev.cloud.databricks.com", "id": 7000000000000003}
+        }
         d["developers"] = [
             {
                 "name": "carol",
