@@ -1,7 +1,8 @@
 """Cross-field checks of a tier's Databricks section, as (field path, message).
 
-`repo_root` is the repository the jobs run from (config/'s parent): notebook paths and dbt
-projects a job names must exist there, or the job would fail at run time, not at plan time.
+`repo_root` is the project folder (config/'s parent) that notebook paths and dbt projects
+are relative to: what a job names must exist there, or the job would fail at run time, not
+at plan time. Jobs read them from the git root, with `repository.subfolder` in front.
 """
 
 from __future__ import annotations

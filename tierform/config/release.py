@@ -3,7 +3,7 @@
 Platform level (config/platform.yaml `release:`) says where the project lives in the
 repository; tier level (`release:` in a tier file) switches steps on or off and names the
 dbt target. A tier gets a step only when both say so (and, for DAGs, when it has Airflow).
-Paths are repository-relative: the repository root is the parent of the config folder.
+Paths are relative to the project folder, the config folder's parent (tierform/config/repository.py).
 """
 
 from __future__ import annotations
@@ -179,4 +179,7 @@ def check_release_paths(release: ReleaseSpec | None, repo_root: Path) -> Iterato
 
 
 def _missing_folder(path: str) -> str:
-    return f"folder {path!r} does not exist (paths are relative to the repository root)"
+    return (
+        f"folder {path!r} does not exist (paths are relative to the project folder, the "
+        "config folder's parent)"
+    )

@@ -1,6 +1,7 @@
 """The one rule for paths in configuration: confined to the repository.
 
-Every path a config file names is relative to the repository root (config/'s parent), uses
+Every path a config file names is relative to the project folder (config/'s parent; the git root
+unless the project lives in a subfolder, tierform/config/repository.py), uses
 `/`, has no `..`, is not the root itself and does not lie in the config folder. Folders
 Tierform *generates* (the local DAGs folder, local state) must lie under `.tierform/`, the
 git-ignored work folder, and hold no tracked file: a publisher replaces what is there, so a
