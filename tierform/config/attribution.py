@@ -24,14 +24,14 @@ from tierform.config.errors import ConfigIssue
 from tierform.config.merge import NOT_INHERITED, Layer, deep_merge
 from tierform.config.paths import child, is_missing
 
-Path_ = tuple[str | int, ...]
+FieldPath = tuple[str | int, ...]
 
 
 class UnknownName(str):
     """The message of a reference to an undeclared name, which also knows where that name
     would be declared (`target`, a field path) and what it is (`kind`)."""
 
-    target: Path_
+    target: FieldPath
     kind: str
 
     def __new__(cls, message: str, *, target: Sequence[str | int], kind: str) -> UnknownName:
@@ -52,9 +52,9 @@ def unknown_name(
     )
 
 
-def removals(chain: Sequence[Layer]) -> dict[Path_, str]:
+def removals(chain: Sequence[Layer]) -> dict[FieldPath, str]:
     """Field path → file, for every `key: null` that removes something a parent declared."""
-    found: dict[Path_, str] = {}
+    found: dict[FieldPath, str] = {}
     for index, layer in enumerate(chain):
         inherited: dict[str, Any] = {}
         for parent in reversed(chain[index + 1 :]):
@@ -66,7 +66,7 @@ def removals(chain: Sequence[Layer]) -> dict[Path_, str]:
     return found
 
 
-def _nulls(data: Any, prefix: Path_) -> Iterator[Path_]:
+def _nulls(data: Any, prefix: FieldPath) -> Iterator[FieldPath]:
     if isinstance(data, dict):
         for key, value in data.items():
             if value is None:
@@ -75,7 +75,7 @@ def _nulls(data: Any, prefix: Path_) -> Iterator[Path_]:
                 yield from _nulls(value, (*prefix, key))
 
 
-def _exists(data: Any, path: Path_) -> bool:
+def _exists(data: Any, path: FieldPath) -> bool:
     current = data
     for step in path:
         current = child(current, step)
@@ -89,7 +89,7 @@ class _Removal:
     """One `null` that took away a name references still use."""
 
     file: str
-    target: Path_
+    target: FieldPath
     kind: str
     referrers: dict[tuple[str, str | None], str] = field(default_factory=dict)
 
@@ -109,14 +109,16 @@ class Attribution:
 
     def __init__(self) -> None:
         self._found: list[tuple[str, str, ConfigIssue]] = []  # (tier, tier's own file, issue)
-        self._removals: dict[tuple[str, Path_], _Removal] = {}
+        self._removals: dict[tuple[str, FieldPath], _Removal] = {}
+        self._tier_files: set[str] = set()
 
     def add(self, tier: str, own_file: str, issues: Sequence[ConfigIssue]) -> None:
         self._found.extend((tier, own_file, issue) for issue in issues)
+        self._tier_files.add(own_file)
 
     def removed_reference(
         self,
-        removed: dict[Path_, str],
+        removed: dict[FieldPath, str],
         path: Sequence[str | int],
         message: str,
         referrer_file: str,
@@ -142,7 +144,7 @@ class Attribution:
             # The file's own tier says it best; otherwise the first tier it breaks.
             chosen = own[0] if own else tiers[0]
             # platform.yaml findings differ per tier on purpose (a naming rule and a tier name).
-            shared = not _is_tier_file(file)
+            shared = file not in self._tier_files
             messages = dict.fromkeys(i.message for t, _, i in found if shared or t == chosen)
             suffix = "" if own or shared else _breaks(tiers)
             lines.extend(ConfigIssue(file, path, m + suffix) for m in messages)
@@ -167,10 +169,6 @@ class Attribution:
             join_path(removal.target),
             f"null removes a {removal.kind} that {users}{where} still use",
         )
-
-
-def _is_tier_file(file: str) -> bool:
-    return PurePath(file).parent.name == "tiers"
 
 
 def _breaks(tiers: list[str]) -> str:
