@@ -14,13 +14,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from tierform.config.airflow import AstronomerAirflowSpec, MwaaAirflowSpec
-from tierform.config.databricks_naming import catalog_name, object_name
 from tierform.config.tier import TierSpec
 
 # (namespace, what the name is, the name, field path that makes it)
 Claim = tuple[tuple[str, ...], str, str, list[str | int]]
 # (tier, field path, message)
 Clash = tuple[str, list[str | int], str]
+
+
+def _physical(tier: TierSpec, logical: str) -> str:
+    # From the naming rule itself, the rule the synth guardrail holds constructs to.
+    return tier.naming.apply(logical, tier.name)
 
 
 def claims(tier: TierSpec) -> Iterator[Claim]:
@@ -55,9 +59,9 @@ def claims(tier: TierSpec) -> Iterator[Claim]:
         }
         for section, kind in kinds.items():
             for logical in getattr(sf, section):
-                yield where, kind, tier.object_name(logical), ["snowflake", section, logical]
+                yield where, kind, _physical(tier, logical), ["snowflake", section, logical]
         if sf.resource_monitor is not None:
-            name = tier.object_name(sf.resource_monitor.name)
+            name = _physical(tier, sf.resource_monitor.name)
             yield where, "resource monitor", name, ["snowflake", "resource_monitor", "name"]
     dbx = tier.databricks
     if dbx is not None:
@@ -65,16 +69,16 @@ def claims(tier: TierSpec) -> Iterator[Claim]:
             yield (
                 ("Unity Catalog metastore (workspaces may share one)",),
                 "catalog",
-                catalog_name(tier),
+                _physical(tier, dbx.catalog.name).lower(),
                 ["databricks", "catalog", "name"],
             )
         workspace = (f"Databricks workspace {dbx.workspace.host}",)
         for logical in dbx.cluster_policies:
             path: list[str | int] = ["databricks", "cluster_policies", logical]
-            yield workspace, "cluster policy", object_name(tier, logical), path
+            yield workspace, "cluster policy", _physical(tier, logical).lower(), path
         for logical in dbx.sql_warehouses:
             path = ["databricks", "sql_warehouses", logical]
-            yield workspace, "SQL warehouse", object_name(tier, logical), path
+            yield workspace, "SQL warehouse", _physical(tier, logical).lower(), path
 
 
 def clashes(tiers: list[TierSpec]) -> Iterator[Clash]:
