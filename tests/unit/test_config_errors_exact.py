@@ -420,3 +420,18 @@ def test_no_command_leaks_a_traceback_on_a_binary_config(helix):
     )
     lines = bad_input_lines(result)
     assert len(lines) == 1 and lines[0].startswith("config/tiers/qa.yaml: line 1, column 1")
+
+
+def test_an_inherited_value_that_breaks_only_a_child_names_that_tier(helix):
+    # qa narrows the policy; prod.yaml's job (fine in prod) no longer fits it in qa.
+    edit_yaml(
+        helix / "config/tiers/qa.yaml",
+        lambda d: d["databricks"].update(
+            cluster_policies={"BATCH": {"node_types": ["m5d.xlarge"], "max_workers": 2}}
+        ),
+    )
+    lines = bad_input_lines(validate(helix))
+    assert lines == [
+        "config/tiers/prod.yaml: databricks.jobs.COMPACT.cluster.node_type: 'm5d.large' is not "
+        "allowed by policy 'BATCH' (allowed: m5d.xlarge) (breaks tier qa, which inherits it)"
+    ]
