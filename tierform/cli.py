@@ -9,6 +9,7 @@ import typer
 
 from tierform.ci.command import app as ci_app
 from tierform.command_io import load_or_exit
+from tierform.config.errors import CONFIG_VARIABLE
 from tierform.gitops.apply_plan import apply_plan_command
 from tierform.gitops.apply_tier import apply_command
 from tierform.gitops.approval_check import approval_check_command
@@ -35,7 +36,9 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-ConfigDirOption = typer.Option(Path("config"), "--config", help="configuration folder")
+ConfigDirOption = typer.Option(
+    Path("config"), "--config", envvar=CONFIG_VARIABLE, help="configuration folder"
+)
 
 
 @app.command()

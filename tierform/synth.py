@@ -15,6 +15,7 @@ from collections import Counter
 from pathlib import Path
 
 from tierform.config import EXIT_BAD_INPUT, ConfigError, ConfigIssue, PlatformConfig, load_platform
+from tierform.config.errors import CONFIG_VARIABLE
 from tierform.config.platform import SandboxRef
 from tierform.config.tier import TierSpec
 
@@ -99,7 +100,7 @@ def launched_by_cdktf_cli() -> bool:
 
 def main() -> int:
     started = time.monotonic()
-    config_dir = Path(os.environ.get("TIERFORM_CONFIG", "config"))
+    config_dir = Path(os.environ.get(CONFIG_VARIABLE) or "config")
     outdir = Path(os.environ.get("CDKTF_OUTDIR", "cdktf.out"))
     try:
         platform = load_platform(config_dir)

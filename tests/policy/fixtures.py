@@ -143,8 +143,8 @@ CASES: dict[str, tuple[str, dict, dict, str]] = {
     ),
     "CKV_TF_AF_001": (
         "prod",
-        {"aws_mwaa_environment": {"airflow": {"name": "northwind-prod", "webserver_access_mode": "PUBLIC_ONLY"}}},
-        {"aws_mwaa_environment": {"airflow": {"name": "northwind-prod", "webserver_access_mode": "PRIVATE_ONLY"}}},
+        {"aws_mwaa_environment": {"airflow": {"name": "northwind-prod", "webserver_access_mode": "PUBLIC_ONLY", "lifecycle": {"prevent_destroy": True}}}},
+        {"aws_mwaa_environment": {"airflow": {"name": "northwind-prod", "webserver_access_mode": "PRIVATE_ONLY", "lifecycle": {"prevent_destroy": True}}}},
         "aws_mwaa_environment.airflow",
     ),
     "CKV_TF_REL_001": (

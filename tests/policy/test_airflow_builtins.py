@@ -18,15 +18,17 @@ def _log() -> dict:
 
 
 BUCKET = {"aws_s3_bucket": {"dags": {"bucket": "northwind-airflow-prod"}}}
+# Protected data stores carry prevent_destroy in prod (CKV_TF_SF_004).
+KEEP = {"lifecycle": {"prevent_destroy": True}}
 WELL_CONFIGURED = {
-    **BUCKET,
+    "aws_s3_bucket": {"dags": {**BUCKET["aws_s3_bucket"]["dags"], **KEEP}},
     "aws_s3_bucket_versioning": {"dags": {
         "bucket": "${aws_s3_bucket.dags.id}", "versioning_configuration": {"status": "Enabled"}}},
     "aws_s3_bucket_public_access_block": {"dags": {
         "bucket": "${aws_s3_bucket.dags.id}", "block_public_acls": True, "block_public_policy": True,
         "ignore_public_acls": True, "restrict_public_buckets": True}},
     "aws_mwaa_environment": {"airflow": {
-        "name": "northwind-prod", "source_bucket_arn": "${aws_s3_bucket.dags.arn}",
+        "name": "northwind-prod", "source_bucket_arn": "${aws_s3_bucket.dags.arn}", **KEEP,
         "dag_s3_path": "dags", "execution_role_arn": "arn:aws:iam::123456789012:role/mwaa",
         "webserver_access_mode": "PRIVATE_ONLY",
         "network_configuration": {"security_group_ids": ["sg-1"], "subnet_ids": ["subnet-1", "subnet-2"]},

@@ -54,6 +54,11 @@ def test_naming_rule_shapes_cloud_names(tmp_path):
 def test_explicit_bucket_overrides_the_naming_rule(tmp_path):
     config = copy_config(tmp_path)
     edit_yaml(config / "tiers" / "prod.yaml", lambda d: d["airflow"].update(bucket="acme-dags"))
+    # staging inherits prod's MWAA: S3 bucket names are global, so it names its own.
+    edit_yaml(
+        config / "tiers" / "staging.yaml",
+        lambda d: d.setdefault("airflow", {}).update(bucket="acme-dags-staging"),
+    )
     target = load_platform(config).tier("prod").airflow.dag_target("prod")
     assert target.location == "s3://acme-dags/dags"
     assert target.environment_name == "northwind-airflow-prod"

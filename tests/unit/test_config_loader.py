@@ -47,6 +47,13 @@ def test_naming_rule_from_platform_and_per_tier_override(tmp_path):
     assert platform.tier("prod").object_name("RAW") == "RAW_PROD"
     config = copy_config(tmp_path)
     edit_yaml(config / "tiers" / "prod.yaml", lambda d: d.update(naming={"pattern": "{name}"}))
+    # The tiers extending prod share its Snowflake account: they keep the tier in names
+    # (the same RAW in two tiers of one account is refused, tierform/config/shared_names.py).
+    for tier in ("staging", "dev"):
+        edit_yaml(
+            config / "tiers" / f"{tier}.yaml",
+            lambda d: d.update(naming={"pattern": "{name}_{TIER}"}),
+        )
     assert load_platform(config).tier("prod").object_name("RAW") == "RAW"
 
 

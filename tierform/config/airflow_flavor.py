@@ -70,7 +70,8 @@ class FlavorSpec(Spec):
         self._naming = naming
 
     def physical_name(self, logical: str, tier: str) -> str:
-        """A cloud resource name from the tier's naming rule, lower-case with hyphens:
-        valid for S3 buckets (no upper case, no `_`) and MWAA/Astronomer names alike."""
+        """A cloud resource name from the tier's naming rule for cloud resources
+        (`naming.cloud_pattern`), lower-case with hyphens: valid for S3 buckets (no upper
+        case, no `_`) and MWAA/Astronomer names alike."""
         rule = self._naming or NamingRule()
-        return rule.apply(logical, tier).lower().replace("_", "-")
+        return rule.apply_cloud(logical, tier)

@@ -14,6 +14,7 @@ from pydantic import AfterValidator, BeforeValidator, Field, field_validator, mo
 
 from tierform.config.base import Identifier, Spec, names_list_to_map
 from tierform.config.error_format import shorten
+from tierform.config.quartz import cron_problem, timezone_problem
 from tierform.config.snowflake import AccessLevel
 
 # What the git_source block accepts (Databricks Jobs API `git_provider`).
@@ -95,6 +96,9 @@ class GitSpec(Spec):
     branch: str | None = Field(default=None, min_length=1)
     tag: str | None = Field(default=None, min_length=1)
     commit: str | None = None
+    # The project folder inside the repository (tierform/config/repository.py): the loader
+    # fills it from platform.yaml `repository`; notebook and dbt paths are relative to it.
+    subfolder: str = ""
 
     @field_validator("commit")
     @classmethod
@@ -227,6 +231,22 @@ class TaskSpec(Spec):
 class ScheduleSpec(Spec):
     cron: str = Field(min_length=1, description="Quartz cron, e.g. '0 0 3 * * ?'")
     timezone: str = "UTC"
+
+    @field_validator("cron")
+    @classmethod
+    def _quartz(cls, cron: str) -> str:
+        problem = cron_problem(cron)
+        if problem:
+            raise ValueError(problem)
+        return cron
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, zone: str) -> str:
+        problem = timezone_problem(zone)
+        if problem:
+            raise ValueError(problem)
+        return zone
 
 
 class JobSpec(Spec):

@@ -1,7 +1,8 @@
 """Cross-field checks of a tier's Databricks section, as (field path, message).
 
-`repo_root` is the repository the jobs run from (config/'s parent): notebook paths and dbt
-projects a job names must exist there, or the job would fail at run time, not at plan time.
+`repo_root` is the project folder (config/'s parent) that notebook paths and dbt projects
+are relative to: what a job names must exist there, or the job would fail at run time, not
+at plan time. Jobs read them from the git root, with `repository.subfolder` in front.
 """
 
 from __future__ import annotations
@@ -9,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 
+from tierform.config.attribution import unknown_name
 from tierform.config.databricks import DatabricksSpec, JobSpec
-from tierform.config.databricks_naming import sandbox_schema_logical
+from tierform.config.databricks_naming import sandbox_schema_name, schema_name
 from tierform.config.error_format import shorten
 from tierform.config.repo_paths import confinement_problem, syntax_problem
 from tierform.config.tier import TierSpec
@@ -22,9 +24,16 @@ NOTEBOOK_EXTENSIONS = (".py", ".ipynb", ".sql", ".scala", ".r")
 BASE: list[str | int] = ["databricks"]
 
 
-def _unknown(kind: str, name: str, known) -> str:
-    listed = ", ".join(sorted(known)) or "none declared"
-    return f"{name!r} is not a declared {kind} (declared: {listed})"
+_DECLARED_AT = {
+    "cluster policy": [*BASE, "cluster_policies"],
+    "SQL warehouse": [*BASE, "sql_warehouses"],
+    "schema": [*BASE, "catalog", "schemas"],
+}
+
+
+def _unknown(kind: str, name: str, known, declared_at: list[str | int] | None = None) -> str:
+    where = declared_at if declared_at is not None else _DECLARED_AT[kind]
+    return unknown_name(kind, name, known, declared_at=where)
 
 
 def check_databricks(tier: TierSpec, repo_root: Path | None) -> Iterator[Problem]:
@@ -99,12 +108,14 @@ def _check_catalog(tier: TierSpec, dbx: DatabricksSpec) -> Iterator[Problem]:
             "a shared catalog is managed outside the tier stacks: grant on its schemas instead",
         )
     for dev in tier.developers:
-        logical = sandbox_schema_logical(dev.name)
-        if dev.databricks_user and logical in catalog.schemas:
-            yield (
-                [*path, "schemas", logical],
-                f"this name is the Databricks sandbox schema of developer {dev.name!r}",
-            )
+        sandbox = sandbox_schema_name(tier, dev.name)
+        for logical in catalog.schemas:
+            if dev.databricks_user and schema_name(tier, logical) == sandbox:
+                yield (
+                    [*path, "schemas", logical],
+                    f"makes the schema {sandbox!r}, which is the Databricks sandbox schema of "
+                    f"developer {dev.name!r}",
+                )
 
 
 def _check_compute(dbx: DatabricksSpec) -> Iterator[Problem]:
@@ -172,11 +183,9 @@ def _check_job(
                 f"{cluster.workers} is above the max_workers of policy {cluster.policy!r} "
                 f"({policy.max_workers})",
             )
+    yield from _check_task_graph(job, path)
     for task_name, task in job.tasks.items():
         tpath = [*path, "tasks", task_name]
-        for i, dep in enumerate(task.depends_on):
-            if dep not in job.tasks or dep == task_name:
-                yield [*tpath, "depends_on", i], _unknown("task of this job", dep, job.tasks)
         if task.notebook is not None:
             problem = _repo_path_problem(task.notebook, repo_root, notebook=True)
             if problem:
@@ -196,6 +205,52 @@ def _check_job(
                     [*tpath, "dbt", "target_schema"],
                     _unknown("schema", dbt.target_schema, dbx.catalog.schemas),
                 )
+
+
+def _check_task_graph(job: JobSpec, path: list[str | int]) -> Iterator[Problem]:
+    """Every `depends_on` names another task of the job, and the tasks form no cycle (the
+    Jobs API refuses a cycle at apply time, after the plan was approved)."""
+    for task_name, task in job.tasks.items():
+        tpath = [*path, "tasks", task_name, "depends_on"]
+        for i, dep in enumerate(task.depends_on):
+            if dep == task_name:
+                yield [*tpath, i], f"task {task_name!r} depends on itself"
+            elif dep not in job.tasks:
+                yield (
+                    [*tpath, i],
+                    _unknown("task of this job", dep, job.tasks, [*path, "tasks"]),
+                )
+    cycle = _first_cycle({n: [d for d in t.depends_on if d != n] for n, t in job.tasks.items()})
+    if cycle:
+        yield (
+            [*path, "tasks", cycle[0], "depends_on"],
+            f"tasks depend on each other in a cycle: {' → '.join([*cycle, cycle[0]])}",
+        )
+
+
+def _first_cycle(graph: dict[str, list[str]]) -> list[str] | None:
+    """One cycle of `graph` (task → the tasks it depends on), in dependency order, or None."""
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+    trail: list[str] = []
+
+    def visit(node: str) -> list[str] | None:
+        state[node] = 1
+        trail.append(node)
+        for dep in graph.get(node, []):
+            if dep not in graph:
+                continue
+            if state.get(dep) == 1:
+                return trail[trail.index(dep) :]
+            if dep not in state and (found := visit(dep)):
+                return found
+        trail.pop()
+        state[node] = 2
+        return None
+
+    for node in graph:
+        if node not in state and (found := visit(node)):
+            return found
+    return None
 
 
 def _repo_path_problem(value: str, repo_root: Path | None, *, notebook: bool) -> str | None:

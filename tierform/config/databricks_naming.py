@@ -31,6 +31,15 @@ def sandbox_schema_logical(developer: str) -> str:
     return f"DEV_{developer.upper()}"
 
 
+def sandbox_schema_name(tier: TierSpec, developer: str) -> str:
+    """The developer's schema: `dev_alice` in the tier's own catalog; in a shared catalog
+    the tier prefix already says where it belongs (`<tier>_alice`, not `dev_dev_alice`)."""
+    assert tier.databricks is not None
+    if tier.databricks.catalog.layout == "shared":
+        return schema_name(tier, developer.upper())
+    return sandbox_schema_logical(developer).lower()
+
+
 def object_name(tier: TierSpec, logical: str) -> str:
     """Workspace objects (service principal, policies, warehouses, secret scope)."""
     return tier.object_name(logical).lower()

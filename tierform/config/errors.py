@@ -46,3 +46,7 @@ class ConfigError(Exception):
 
 # Exit code for bad input, shared by every command that reads configuration.
 EXIT_BAD_INPUT = 2
+
+# The configuration folder, for every command and make target (their --config wins; the
+# default is `config`): one variable, so a platform kept elsewhere is never half-honoured.
+CONFIG_VARIABLE = "TIERFORM_CONFIG"

@@ -47,5 +47,10 @@ def read_text_file(path: Path, display: str, limit: int = MAX_FILE_BYTES) -> str
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
+        # Latin-1, UTF-16 or a binary file: say which byte, where, so it can be found.
         line = raw[: exc.start].count(b"\n") + 1
-        raise refuse(f"line {line}: not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise refuse(
+            f"line {line}, column {column} (byte offset {exc.start}): byte "
+            f"0x{raw[exc.start]:02x} is not UTF-8 text; save the file as UTF-8"
+        ) from None

@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from tierform.config import deployed
+from tierform.config.attribution import Attribution, removals
 from tierform.config.ci import check_ci
 from tierform.config.error_format import issues_from_validation, join_path, shorten
 from tierform.config.errors import ConfigError, ConfigIssue
@@ -24,7 +25,9 @@ from tierform.config.promotion import check_promotion
 from tierform.config.references import check_tier
 from tierform.config.release import check_release_paths, dbt_profile_targets
 from tierform.config.release_store import check_shared_local_dags, check_store
+from tierform.config.repository import project_subfolder
 from tierform.config.secrets import secrets_in
+from tierform.config.shared_names import clashes
 from tierform.config.tier import TierSpec
 from tierform.config.tier_declaration import contradictions
 from tierform.config.yaml_io import read_yaml_mapping
@@ -65,6 +68,9 @@ def load_platform(config_dir: str | Path = "config") -> PlatformConfig:
         ) from None
 
     repo_root = config_dir.absolute().parent
+    subfolder, where_problem = project_subfolder(repo_root, platform.repository.subfolder)
+    if where_problem:
+        issues.append(ConfigIssue(platform_display, "repository.subfolder", where_problem))
     dbt_targets: dict[str, str] | None = {}
     confined = list(release_path_problems(platform.release, repo_root, config_dir))
     for path, message in confined or check_release_paths(platform.release, repo_root):
@@ -74,23 +80,41 @@ def load_platform(config_dir: str | Path = "config") -> PlatformConfig:
         dbt_targets = dbt_profile_targets(repo_root, platform.release.dbt)[1]
     raw_tiers = _read_tier_files(config_dir, platform, platform_display, issues)
     tiers: dict[str, TierSpec] = {}
+    # A mistake in prod.yaml shows up in every tier that extends prod: say it once, where
+    # it was made (tierform/config/attribution.py).
+    attribution = Attribution()
+    layers_of: dict[str, list[Layer]] = {}
     for name in platform.tiers:
         if name not in raw_tiers:
             continue
         chain = _chain(name, raw_tiers, platform.tiers, issues)
         if chain is None:
             continue
+        found: list[ConfigIssue] = []
         platform_layer = Layer(platform_display, {"naming": raw_platform.get("naming", {})})
         tier = _validate_tier(
-            name, chain, platform_layer, platform, issues, repo_root, config_dir=config_dir
+            name,
+            chain,
+            platform_layer,
+            platform,
+            found,
+            repo_root,
+            config_dir=config_dir,
+            attribution=attribution,
+            subfolder=subfolder,
         )
         if tier is not None and dbt_targets is not None:
-            issues.extend(_check_dbt_target(tier, chain, platform, dbt_targets))
+            found.extend(_check_dbt_target(tier, chain, platform, dbt_targets))
         if tier is not None:
-            issues.extend(_check_release_ledger(tier, chain, platform))
-            issues.extend(_check_deployed(tier, chain[0].file, platform_display, repo_root))
+            found.extend(_check_release_ledger(tier, chain, platform))
+            found.extend(_check_deployed(tier, chain[0].file, platform_display, repo_root))
+        attribution.add(name, chain[0].file, found)
         if tier is not None:
             tiers[name] = tier
+            layers_of[name] = [*chain, platform_layer]
+    issues.extend(attribution.issues())
+    for name, path, message in clashes(list(tiers.values())):
+        issues.append(ConfigIssue(file_for(layers_of[name], path), join_path(path), message))
     protected = {name for name, tier in tiers.items() if tier.is_protected}
     for path, message in check_promotion(platform.promotion, platform.tiers, protected):
         issues.append(ConfigIssue(platform_display, join_path(path), message))
@@ -98,10 +122,13 @@ def load_platform(config_dir: str | Path = "config") -> PlatformConfig:
     for path, message in check_ci(platform.ci, platform.tiers, with_dbt, set(tiers)):
         issues.append(ConfigIssue(platform_display, join_path(path), message))
     if issues:
-        # A mistake in prod.yaml shows up in every tier that extends prod: say it once.
         raise ConfigError(list(dict.fromkeys(issues)))
     return PlatformConfig(
-        platform=platform, tiers=tiers, config_dir=config_dir, dbt_targets=dbt_targets or {}
+        platform=platform,
+        tiers=tiers,
+        config_dir=config_dir,
+        dbt_targets=dbt_targets or {},
+        repository_subfolder=subfolder,
     )
 
 
@@ -275,9 +302,12 @@ def _validate_tier(
     repo_root: Path | None = None,
     *,
     config_dir: Path | None = None,
+    attribution: Attribution | None = None,
+    subfolder: str = "",
 ) -> TierSpec | None:
     data = _merged(chain)
     data["name"] = name
+    _place_job_paths(data, chain, issues, subfolder)
     # Kind and protection come from the platform file (tierform/config/tier_declaration.py).
     index, decl = platform.declaration(name)
     own = chain[0]
@@ -307,7 +337,31 @@ def _validate_tier(
     problems = list(check_tier(tier, repo_root)) + list(check_name_lengths(tier))
     if repo_root is not None and config_dir is not None:
         problems += tier_path_problems(tier, repo_root, config_dir)
+    removed = removals(chain)
     for path, message in problems:
-        issues.append(ConfigIssue(file_for(layers, path), join_path(path), message))
+        file = file_for(layers, path)
+        if attribution is None or not attribution.removed_reference(removed, path, message, file):
+            issues.append(ConfigIssue(file, join_path(path), message))
         found = True
     return None if found else tier
+
+
+def _place_job_paths(
+    data: dict[str, Any], chain: list[Layer], issues: list[ConfigIssue], subfolder: str
+) -> None:
+    """Tell the Databricks git source where the project sits in the repository (one
+    setting for the platform, in platform.yaml, never per tier)."""
+    dbx = data.get("databricks")
+    git = dbx.get("git") if isinstance(dbx, dict) else None
+    if not isinstance(git, dict):
+        return
+    if "subfolder" in git:
+        path = ["databricks", "git", "subfolder"]
+        issues.append(
+            ConfigIssue(
+                file_for(chain, path),
+                join_path(path),
+                "set once for the platform, as `repository.subfolder` in platform.yaml",
+            )
+        )
+    data["databricks"] = {**dbx, "git": {**git, "subfolder": subfolder}}

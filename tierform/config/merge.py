@@ -60,12 +60,46 @@ def _depth(data: Any, path: Sequence[str | int]) -> tuple[int, bool]:
 
 def file_for(chain: Sequence[Layer], path: Sequence[str | int]) -> str:
     """The file that set the field at `path`: the nearest one holding it, else the one
-    holding most of the path (a missing field is reported where its parent is)."""
+    holding most of the path (a missing field is reported where its parent is).
+
+    Files beyond one that cut the inheritance of the path (`key: null`, or a mapping that
+    names another `type`/`flavor` and so replaces what it inherited) do not count: a
+    bucket missing from qa.yaml's new `store: {type: gcs}` is qa.yaml's, not prod.yaml's."""
     best, best_depth = chain[0].file, -1
-    for layer in chain:
+    for index, layer in enumerate(chain):
         depth, complete = _depth(layer.data, path)
         if complete:
             return layer.file
         if depth > best_depth:
             best, best_depth = layer.file, depth
+        if _cuts(layer, chain[index + 1 :], path):
+            return best
     return best
+
+
+def _cuts(layer: Layer, parents: Sequence[Layer], path: Sequence[str | int]) -> bool:
+    """Whether `layer` stops `path` from being inherited from `parents`."""
+    current: Any = layer.data
+    for depth, step in enumerate(path):
+        current = child(current, step)
+        if current is None:
+            return True  # `key: null`
+        if is_missing(current) or not isinstance(current, dict):
+            return False
+        prefix = path[: depth + 1]
+        for parent in parents:
+            inherited = _value(parent.data, prefix)
+            if isinstance(inherited, dict):
+                if _kind_changes(inherited, current):
+                    return True
+                break
+    return False
+
+
+def _value(data: Any, path: Sequence[str | int]) -> Any:
+    current = data
+    for step in path:
+        current = child(current, step)
+        if is_missing(current):
+            return None
+    return current

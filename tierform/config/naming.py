@@ -22,10 +22,17 @@ class NamingRule(Spec):
     """
 
     pattern: str = "{name}_{TIER}"
+    # Cloud resources (S3 buckets, MWAA environments and their IAM roles, Astronomer
+    # deployments) live in namespaces that tiers share (S3 bucket names are global) even
+    # when each tier has its own Snowflake account: unset, they follow `pattern` when it
+    # names the tier, else `{name}-{tier}`. Lower-cased, `_` becomes `-`.
+    cloud_pattern: str | None = None
 
-    @field_validator("pattern")
+    @field_validator("pattern", "cloud_pattern")
     @classmethod
-    def _known_placeholders(cls, pattern: str) -> str:
+    def _known_placeholders(cls, pattern: str | None) -> str | None:
+        if pattern is None:
+            return None
         try:
             fields = {f for _, f, _, _ in string.Formatter().parse(pattern) if f is not None}
         except ValueError as exc:
@@ -43,6 +50,17 @@ class NamingRule(Spec):
     def apply(self, name: str, tier: str) -> str:
         return self.pattern.format(name=name, tier=tier.lower(), TIER=tier.upper()).upper()
 
+    @property
+    def effective_cloud_pattern(self) -> str:
+        if self.cloud_pattern is not None:
+            return self.cloud_pattern
+        return self.pattern if _names_tier(self.pattern) else "{name}-{tier}"
+
+    def apply_cloud(self, name: str, tier: str) -> str:
+        """A cloud resource name: lower case with hyphens (valid for S3, MWAA, IAM, Astro)."""
+        made = self.effective_cloud_pattern.format(name=name, tier=tier.lower(), TIER=tier.upper())
+        return made.lower().replace("_", "-")
+
     def check_result(self, tier: str) -> str | None:
         """Problem with names this rule makes for `tier`, or None."""
         sample = self.apply("X", tier)
@@ -52,3 +70,7 @@ class NamingRule(Spec):
                 "valid unquoted identifiers (letters, digits, _)"
             )
         return None
+
+
+def _names_tier(pattern: str) -> bool:
+    return any(f in ("tier", "TIER") for _, f, _, _ in string.Formatter().parse(pattern))

@@ -16,6 +16,7 @@ from tierform.config.naming import NamingRule
 from tierform.config.promotion import PromotionSpec
 from tierform.config.release import DagsStep, DbtStep, ReleaseSpec
 from tierform.config.release_store import default_store
+from tierform.config.repository import RepositorySpec
 from tierform.config.tier import DeveloperSpec, TierSpec
 from tierform.config.tier_declaration import Declaration, TierEntry, declaration
 
@@ -33,6 +34,8 @@ class PlatformSpec(Spec):
     release: ReleaseSpec = Field(default_factory=ReleaseSpec)
     # Pull requests' data CI: target tiers, data-impact threshold (tierform/config/ci.py).
     ci: CiSpec = Field(default_factory=CiSpec)
+    # Where the project sits in its git repository (tierform/config/repository.py).
+    repository: RepositorySpec = Field(default_factory=RepositorySpec)
     # The `tiers:` entries as written (a name, or {name, kind, protected}): filled from
     # `tiers` (tierform/config/tier_declaration.py); errors are reported under `tiers`.
     tier_entries: list[TierEntry] = Field(default_factory=list)
@@ -84,13 +87,16 @@ class PlatformConfig:
     config_dir: Path
     # dbt target → adapter type, read from the project's profiles.yml at load time.
     dbt_targets: dict[str, str] = field(default_factory=dict)
+    # The project folder relative to the git root ('' when they are one folder).
+    repository_subfolder: str = ""
 
     def tier(self, name: str) -> TierSpec:
         return self.tiers[name]
 
     @property
     def repo_root(self) -> Path:
-        """The repository: the config folder's parent (release paths are relative to it)."""
+        """The project folder: the config folder's parent (paths in config are relative to
+        it); the git root is `repository_subfolder` above it (tierform/config/repository.py)."""
         return self.config_dir.absolute().parent
 
     def dbt_step(self, tier: TierSpec) -> DbtStep | None:

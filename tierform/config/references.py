@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from tierform.config.airflow_checks import check_airflow
+from tierform.config.attribution import unknown_name
 from tierform.config.databricks_checks import check_databricks
 from tierform.config.tier import TierSpec
 
@@ -13,9 +14,18 @@ from tierform.config.tier import TierSpec
 Problem = tuple[list[str | int], str]
 
 
+# Where each kind of name is declared, so a reference to a name a `null` removed is
+# reported at that `null` (tierform/config/attribution.py).
+_DECLARED_AT = {
+    "database": ["snowflake", "databases"],
+    "warehouse": ["snowflake", "warehouses"],
+    "role": ["snowflake", "roles"],
+    "Snowflake service user": ["snowflake", "service_users"],
+}
+
+
 def _unknown(kind: str, name: str, known: dict | list) -> str:
-    listed = ", ".join(sorted(known)) or "none declared"
-    return f"{name!r} is not a declared {kind} (declared: {listed})"
+    return unknown_name(kind, name, known, declared_at=_DECLARED_AT[kind])
 
 
 def check_tier(tier: TierSpec, repo_root: Path | None = None) -> Iterator[Problem]:
@@ -83,6 +93,12 @@ def _check_developers(tier: TierSpec) -> Iterator[Problem]:
         if dev.name in seen:
             yield ["developers", i, "name"], f"{dev.name!r} is listed twice"
         seen.add(dev.name)
+        if dev.snowflake_user is None and dev.databricks_user is None:
+            yield (
+                ["developers", i],
+                f"developer {dev.name!r} names no snowflake_user and no databricks_user: "
+                "the sandbox would belong to no one (name the developer's existing user)",
+            )
     if tier.developers and tier.kind != "dev":
         yield ["developers"], f"developer sandboxes belong on a dev tier, not on a {tier.kind} tier"
 

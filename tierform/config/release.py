@@ -3,7 +3,7 @@
 Platform level (config/platform.yaml `release:`) says where the project lives in the
 repository; tier level (`release:` in a tier file) switches steps on or off and names the
 dbt target. A tier gets a step only when both say so (and, for DAGs, when it has Airflow).
-Paths are repository-relative: the repository root is the parent of the config folder.
+Paths are relative to the project folder, the config folder's parent (tierform/config/repository.py).
 """
 
 from __future__ import annotations
@@ -165,9 +165,21 @@ def check_release_paths(release: ReleaseSpec | None, repo_root: Path) -> Iterato
                 dbt_profile_targets(repo_root, release.dbt)
             except ValueError as exc:
                 yield ["release", "dbt", "project_dir"], str(exc)
-    if release.dags is not None and not (repo_root / release.dags.folder).is_dir():
-        yield ["release", "dags", "folder"], _missing_folder(release.dags.folder)
+    if release.dags is not None:
+        folder = repo_root / release.dags.folder
+        if not folder.is_dir():
+            yield ["release", "dags", "folder"], _missing_folder(release.dags.folder)
+        elif not any(p.is_file() for p in folder.rglob("*.py")):
+            # Publishing it would delete every DAG the tier runs (the sync removes the rest).
+            yield (
+                ["release", "dags", "folder"],
+                f"folder {release.dags.folder!r} holds no DAG file (*.py); add the DAGs or "
+                "remove release.dags",
+            )
 
 
 def _missing_folder(path: str) -> str:
-    return f"folder {path!r} does not exist (paths are relative to the repository root)"
+    return (
+        f"folder {path!r} does not exist (paths are relative to the project folder, the "
+        "config folder's parent)"
+    )

@@ -1,6 +1,7 @@
 """The one rule for paths in configuration: confined to the repository.
 
-Every path a config file names is relative to the repository root (config/'s parent), uses
+Every path a config file names is relative to the project folder (config/'s parent; the git root
+unless the project lives in a subfolder, tierform/config/repository.py), uses
 `/`, has no `..`, is not the root itself and does not lie in the config folder. Folders
 Tierform *generates* (the local DAGs folder, local state) must lie under `.tierform/`, the
 git-ignored work folder, and hold no tracked file: a publisher replaces what is there, so a
@@ -11,6 +12,7 @@ area is refused like a `..`.
 
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path, PurePosixPath
 
@@ -99,8 +101,18 @@ def _confinement_problem(
                 f"what is there (e.g. {WORKDIR}/airflow/dags)"
             )
         relative = str(PurePosixPath(value))
-        if (root / ".git").exists() and where.exists() and tracked_files(root, relative):
+        if git_root(root.absolute()) and where.exists() and tracked_files(root, relative):
             return "must not hold files tracked by git (Tierform replaces what is there)"
+    return None
+
+
+def git_root(start: Path) -> Path | None:
+    """The nearest folder at or above `start` holding `.git` (a folder, or a file in a
+    worktree or submodule), or None: the repository root, also for a project in a
+    subfolder of a monorepo (tierform/config/repository.py)."""
+    for folder in (start, *start.parents):
+        if os.path.lexists(folder / ".git"):
+            return folder
     return None
 
 

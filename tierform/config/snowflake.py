@@ -62,6 +62,8 @@ class WarehouseSpec(Spec):
 class ResourceMonitorSpec(Spec):
     """One monitor per tier, attached to every warehouse of the tier."""
 
+    # Logical name; the tier's naming rule makes the physical one (MONITOR → MONITOR_PROD).
+    name: Identifier = "MONITOR"
     credit_quota: int = Field(ge=1)
     frequency: Literal["MONTHLY", "DAILY", "WEEKLY", "YEARLY", "NEVER"] = "MONTHLY"
     notify_at: list[Annotated[int, Field(ge=1, le=1000)]] = Field(default_factory=lambda: [75, 90])

@@ -19,6 +19,7 @@ from typing import Annotated
 import typer
 
 from tierform.config import EXIT_BAD_INPUT, PlatformConfig
+from tierform.config.errors import CONFIG_VARIABLE
 from tierform.config.promotion import ApplyMode, apply_mode
 from tierform.gitops import cdktf_cli
 from tierform.gitops.apply_plan import EXIT_STALE, StalePlanError, apply_plan
@@ -93,7 +94,9 @@ def apply_command(
             "--plan", help="reviewed plan file (reviewed-plan; default plans/TIER.tfplan)"
         ),
     ] = None,
-    config: Annotated[Path, typer.Option("--config", help="configuration folder")] = Path("config"),
+    config: Annotated[
+        Path, typer.Option("--config", envvar=CONFIG_VARIABLE, help="configuration folder")
+    ] = Path("config"),
     outdir: Annotated[Path, typer.Option("--outdir", help="cdktf output folder")] = DEFAULT_OUTDIR,
     skip_synth: Annotated[
         bool, typer.Option("--skip-synth", help="use the stack already in --outdir")

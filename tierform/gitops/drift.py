@@ -17,6 +17,7 @@ from typing import Annotated
 
 import typer
 
+from tierform.config.errors import CONFIG_VARIABLE
 from tierform.gitops import terraform
 from tierform.gitops.markdown import code
 from tierform.gitops.plan_model import Plan, parse_plan
@@ -124,7 +125,12 @@ def drift_command(
         str | None, typer.Option("--run-url", help="link to the CI run, for the report")
     ] = None,
     config: Annotated[
-        Path, typer.Option("--config", help="configuration folder (finds the tier's ledger)")
+        Path,
+        typer.Option(
+            "--config",
+            envvar=CONFIG_VARIABLE,
+            help="configuration folder (finds the tier's ledger)",
+        ),
     ] = Path("config"),
 ) -> None:
     """Detect drift of one tier: exit 0 in sync (or only pending changes), 2 drifted

@@ -30,6 +30,7 @@ import yaml
 
 from tierform.config import EXIT_BAD_INPUT, ConfigError, PlatformConfig, load_platform
 from tierform.config.backend import CloudBackendSpec, GcsBackendSpec, S3BackendSpec
+from tierform.config.errors import CONFIG_VARIABLE
 from tierform.config.tier import TierSpec
 from tierform.gitops.terraform import DEFAULT_OUTDIR
 from tierform.release.dbt_identity import PROVIDED as RELEASE_SETS_FOR_DBT
@@ -384,7 +385,9 @@ def inputs_command(
     tier: Annotated[str, typer.Option("--tier", help="tier (or sandbox stack)")],
     job: Annotated[str, typer.Option("--job", help="plan | apply")] = "plan",
     as_json: Annotated[bool, typer.Option("--json", help="JSON instead of a table")] = False,
-    config: Annotated[Path, typer.Option("--config", help="configuration folder")] = Path("config"),
+    config: Annotated[
+        Path, typer.Option("--config", envvar=CONFIG_VARIABLE, help="configuration folder")
+    ] = Path("config"),
     outdir: Annotated[Path, typer.Option("--outdir", help="cdktf output folder")] = DEFAULT_OUTDIR,
     github_env: Annotated[
         Path | None,

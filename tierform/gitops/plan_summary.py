@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from tierform.config.errors import CONFIG_VARIABLE
 from tierform.gitops.attribute_diff import SENSITIVE, UNKNOWN, AttributeChange
 from tierform.gitops.dag_changes import FileChange, GitError, dag_changes
 from tierform.gitops.dbt_models import ModelSelection, last_success_dir, ledger_state_dir
@@ -502,7 +503,11 @@ def plan_summary(
     title: Annotated[str, typer.Option("--title")] = "Tierform plan",
     config: Annotated[
         Path,
-        typer.Option("--config", help="tier order and release paths (dbt, DAGs) come from here"),
+        typer.Option(
+            "--config",
+            envvar=CONFIG_VARIABLE,
+            help="tier order and release paths (dbt, DAGs) come from here",
+        ),
     ] = Path("config"),
 ) -> None:
     """Markdown summary of every tier's plan (or why it failed), for one PR comment."""

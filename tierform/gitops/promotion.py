@@ -16,6 +16,7 @@ import typer
 
 from tierform.command_io import append_github_file
 from tierform.config import EXIT_BAD_INPUT, ConfigError, PlatformConfig, load_platform
+from tierform.config.errors import CONFIG_VARIABLE
 from tierform.config.promotion import apply_mode, ref_matches
 
 EVENTS = ("push", "pull_request", "schedule", "workflow_dispatch")
@@ -89,7 +90,9 @@ def promotion_command(
     ref: Annotated[
         str | None, typer.Option("--ref", help="refs/heads/<branch> or refs/tags/<tag>")
     ] = None,
-    config: Annotated[Path, typer.Option("--config", help="configuration folder")] = Path("config"),
+    config: Annotated[
+        Path, typer.Option("--config", envvar=CONFIG_VARIABLE, help="configuration folder")
+    ] = Path("config"),
     github_output: Annotated[
         bool, typer.Option("--github-output", help="also append step outputs to $GITHUB_OUTPUT")
     ] = False,

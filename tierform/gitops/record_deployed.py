@@ -10,9 +10,12 @@ import typer
 
 from tierform.command_io import load_or_exit, tier_or_exit
 from tierform.config import deployed
+from tierform.config.errors import CONFIG_VARIABLE
 
 _TIER = typer.Option(..., "--tier", help="the tier that was just deployed")
-_CONFIG = typer.Option(Path("config"), "--config", help="configuration folder")
+_CONFIG = typer.Option(
+    Path("config"), "--config", envvar=CONFIG_VARIABLE, help="configuration folder"
+)
 
 
 def record_deployed_command(tier: str = _TIER, config: Path = _CONFIG) -> None:

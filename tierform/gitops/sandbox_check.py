@@ -16,11 +16,14 @@ import typer
 
 from tierform.command_io import append_github_file
 from tierform.config import EXIT_BAD_INPUT, ConfigError, load_platform
+from tierform.config.errors import CONFIG_VARIABLE
 
 
 def sandbox_stack_command(
     stack: Annotated[str, typer.Option("--stack", help="sandbox stack, e.g. dev-alice")],
-    config: Annotated[Path, typer.Option("--config", help="configuration folder")] = Path("config"),
+    config: Annotated[
+        Path, typer.Option("--config", envvar=CONFIG_VARIABLE, help="configuration folder")
+    ] = Path("config"),
     github_output: Annotated[
         bool, typer.Option("--github-output", help="also write tier= and environment= outputs")
     ] = False,

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from tierform.policy.checkov_checks.tierform_data_stores import PROTECTED_DATA_STORES
+
 Category = Literal["security", "cost", "hygiene"]
 INVENTORY_ID = "CKV_TF_TF_000"
 
@@ -31,8 +33,8 @@ CHECKS: tuple[CheckInfo, ...] = (
               "Every prod warehouse is under a resource monitor, so a runaway query cannot spend without limit."),
     CheckInfo("CKV_TF_SF_003", "security", ("snowflake_database",),
               "Protected databases keep Time Travel (data_retention_time_in_days >= 1): the only undo for a bad DELETE or DROP."),
-    CheckInfo("CKV_TF_SF_004", "security", ("snowflake_database", "snowflake_schema"),
-              "Protected databases and schemas carry lifecycle.prevent_destroy, so no plan can drop them."),
+    CheckInfo("CKV_TF_SF_004", "security", tuple(PROTECTED_DATA_STORES),
+              "Protected data stores (Snowflake databases and schemas, Databricks catalog and schemas, S3 buckets, the Airflow environment) carry lifecycle.prevent_destroy, so no plan can drop them."),
     CheckInfo("CKV_TF_SF_005", "security", ("snowflake_user", "snowflake_legacy_service_user", "snowflake_service_user"),
               "No user gets a password from Terraform: passwords land in state; people use SSO, services key pairs."),
     CheckInfo("CKV_TF_SF_006", "security", ("snowflake_service_user", "snowflake_legacy_service_user"),

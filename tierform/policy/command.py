@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from tierform.config.errors import CONFIG_VARIABLE
 from tierform.policy.gate import GateOptions, run_gate
 
 
@@ -15,7 +16,12 @@ def policy(
         "cdktf.out"
     ),
     config: Annotated[
-        Path, typer.Option("--config", help="configuration folder (gives each stack its tier)")
+        Path,
+        typer.Option(
+            "--config",
+            envvar=CONFIG_VARIABLE,
+            help="configuration folder (gives each stack its tier)",
+        ),
     ] = Path("config"),
     results: Annotated[
         Path, typer.Option("--results", help="folder for policy.sarif and policy.junit.xml")

@@ -14,15 +14,9 @@ from pathlib import Path
 from tierform.config.errors import ConfigError
 from tierform.config.input_files import read_text_file
 from tierform.gitops.plan_model import MAX_PLAN_BYTES
+from tierform.policy.checkov_checks.tierform_data_stores import PROTECTED_DATA_STORES
 
-PROTECTED_TYPES = {
-    "snowflake_database": "Snowflake database",
-    "snowflake_schema": "Snowflake schema",
-    "databricks_catalog": "Databricks catalog",
-    "databricks_schema": "Databricks schema",
-    "aws_s3_bucket": "S3 DAG bucket",
-    "aws_mwaa_environment": "MWAA environment",
-}
+PROTECTED_TYPES = PROTECTED_DATA_STORES  # the one definition, shared with the guardrail
 
 
 class BadPlan(Exception):

@@ -68,7 +68,7 @@ def print_report(
 
 
 PLAN_RULE = "TIERFORM_PLAN_001"
-PLAN_REASON = "No delete or replace of a data store (Snowflake database/schema, Databricks catalog/schema, S3 DAG bucket, MWAA environment) in a protected tier."
+PLAN_REASON = "No delete or replace of a data store (Snowflake database/schema, Databricks catalog/schema, S3 DAG bucket, MWAA environment, Astronomer deployment) in a protected tier."
 
 
 def write_sarif(

@@ -14,6 +14,7 @@ from functools import cached_property
 from pathlib import Path
 
 from tierform.config import ConfigError, ConfigIssue, PlatformConfig, TierSpec, load_platform
+from tierform.config.errors import CONFIG_VARIABLE
 
 RELEASES_DIR = Path(".tierform") / "releases"
 
@@ -49,7 +50,7 @@ def load_root_platform(
 ) -> tuple[Path, PlatformConfig]:
     """(repository root, validated configuration); raises ConfigError for bad input."""
     root = (root or Path(os.environ.get("TIERFORM_ROOT") or ".")).absolute()
-    config_dir = config or Path(os.environ.get("TIERFORM_CONFIG") or root / "config")
+    config_dir = config or Path(os.environ.get(CONFIG_VARIABLE) or root / "config")
     if not config_dir.is_absolute():
         config_dir = root / config_dir
     return root, load_platform(config_dir)

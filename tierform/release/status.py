@@ -159,9 +159,10 @@ def how_to_look(status: dict) -> list[str]:
     dbt = status["dbt"]
     if dbt and dbt["duckdb_file"]:
         lines += [
-            "Look at the marts:",
+            "Look at the tables dbt built:",
             f"  .venv/bin/python -c \"import duckdb; print(duckdb.connect('{dbt['duckdb_file']}', "
-            "read_only=True).sql('select * from main_marts.dim_customers'))\"",
+            'read_only=True).sql(\\"select table_schema, table_name from information_schema.tables '
+            'order by 1, 2\\"))"',
         ]
     dags = status["dags"]
     if dags and dags["active"] and dags["target"]["kind"] == "local":

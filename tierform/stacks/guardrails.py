@@ -29,16 +29,12 @@ from cdktf import (
 from constructs import IConstruct
 
 from tierform.config.naming import NamingRule
-
-DATA_STORE_TYPES = frozenset(
-    {
-        "snowflake_database",
-        "snowflake_schema",
-        "databricks_catalog",
-        "databricks_schema",
-        "aws_s3_bucket",
-    }
+from tierform.policy.checkov_checks.tierform_data_stores import (
+    PROTECTED_DATA_STORES,
+    RETIRABLE_BLOCK_TYPES,
 )
+
+DATA_STORE_TYPES = frozenset(PROTECTED_DATA_STORES)
 NAMED_BY_RULE = frozenset(
     {
         "snowflake_database",
@@ -83,14 +79,8 @@ def _names(block: dict[str, Any]) -> list[tuple[str | None, Any]]:
     return [(None, name)]
 
 
-# The resource type of each retirable data-store block (tierform/config/protection.py).
-BLOCK_TYPES = {
-    "snowflake.databases": "snowflake_database",
-    "snowflake.schemas": "snowflake_schema",
-    "databricks.catalog": "databricks_catalog",
-    "databricks.schemas": "databricks_schema",
-    "airflow.dag_bucket": "aws_s3_bucket",
-}
+# The resource types of each retirable data-store block (tierform/config/protection.py).
+BLOCK_TYPES = RETIRABLE_BLOCK_TYPES
 
 
 class GuardrailViolation(Exception):

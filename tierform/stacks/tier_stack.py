@@ -38,7 +38,10 @@ class TierStack(TerraformStack):
             protected=tier.is_protected,
             naming=tier.naming,
             unguarded=frozenset(
-                rtype for block, rtype in BLOCK_TYPES.items() if not guards(tier, block)
+                rtype
+                for block, rtypes in BLOCK_TYPES.items()
+                if not guards(tier, block)
+                for rtype in rtypes
             ),
         )
         Aspects.of(self).add(self.guardrails)

@@ -34,6 +34,7 @@ from constructs import Construct
 from tierform.config.databricks import GitSpec, JobSpec
 from tierform.config.databricks_checks import NOTEBOOK_EXTENSIONS
 from tierform.config.databricks_naming import GIT_COMMIT_VARIABLE
+from tierform.config.repository import in_repository
 from tierform.constructs.databricks.dynamic import dynamic, set_dynamic_blocks
 from tierform.constructs.databricks.permissions import object_permissions
 from tierform.constructs.foreach import instance_attribute, iterator, stable_address
@@ -125,7 +126,7 @@ class DatabricksJobs(Construct):
                 if job.schedule
                 else [],
                 "tasks": [
-                    self._task(key, task, catalog_name, schema_names, warehouse_ids)
+                    self._task(key, task, catalog_name, schema_names, warehouse_ids, git.subfolder)
                     for key, task in job.tasks.items()
                 ],
             }
@@ -184,12 +185,13 @@ class DatabricksJobs(Construct):
         )
 
     @staticmethod
-    def _task(key, task, catalog_name, schema_names, warehouse_ids) -> dict:
+    def _task(key, task, catalog_name, schema_names, warehouse_ids, subfolder: str = "") -> dict:
         notebook, dbt, libraries = [], [], []
         if task.notebook is not None:
             notebook.append(
                 {
-                    "path": notebook_path(task.notebook),
+                    # Databricks reads git_source from the git root, not the project folder.
+                    "path": in_repository(subfolder, notebook_path(task.notebook)),
                     # The notebook learns its tier's catalog from the job, not from code.
                     "parameters": {"catalog": catalog_name, **task.parameters},
                 }
@@ -198,7 +200,7 @@ class DatabricksJobs(Construct):
             spec = task.dbt
             dbt.append(
                 {
-                    "project": spec.project,
+                    "project": in_repository(subfolder, spec.project),
                     "commands": list(spec.commands),
                     "warehouse_id": warehouse_ids[spec.warehouse],
                     "catalog": catalog_name,

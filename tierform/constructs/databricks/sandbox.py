@@ -31,7 +31,7 @@ class DatabricksSandbox(Construct):
             )
         provider = databricks_provider(self, tier.databricks.workspace)
         self.catalog_name = naming.catalog_name(tier)
-        self.schema_name = naming.schema_name(tier, naming.sandbox_schema_logical(developer.name))
+        self.schema_name = naming.sandbox_schema_name(tier, developer.name)
         self.owner = developer.databricks_user
         self.schema = stable_address(
             Schema(

@@ -49,7 +49,9 @@ class SnowflakeEnvironment(Construct):
             warehouses=sf.warehouses,
             physical_name=physical(sf.warehouses),
             monitor=sf.resource_monitor,
-            monitor_name=tier.object_name("MONITOR"),
+            monitor_name=tier.object_name(
+                sf.resource_monitor.name if sf.resource_monitor else "MONITOR"
+            ),
             tier=tier.name,
             provider=self.providers.sysadmin,
             monitor_provider=self.providers.accountadmin,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from tierform_checklib import CheckCategories, InstanceCheck, is_reference, limit
+from tierform_data_stores import PROTECTED_DATA_STORES
 
 ADMIN_ROLES = {"ACCOUNTADMIN", "SECURITYADMIN", "ORGADMIN"}
 
@@ -75,9 +76,11 @@ class DatabaseTimeTravel(InstanceCheck):
 
 
 class DataStorePreventDestroy(InstanceCheck):
+    # Every protected data store, not only Snowflake's (the ID predates that; suppressions
+    # name it): the same type list as the guardrail and the plan guard.
     ID = "CKV_TF_SF_004"
-    NAME = "Protected Snowflake databases and schemas carry lifecycle.prevent_destroy"
-    RESOURCES = ("snowflake_database", "snowflake_schema")
+    NAME = "Protected data stores carry lifecycle.prevent_destroy"
+    RESOURCES = tuple(PROTECTED_DATA_STORES)
 
     def applies(self, tier):
         return bool(tier.get("protected"))

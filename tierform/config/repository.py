@@ -1,0 +1,55 @@
+"""Where the project sits in its git repository.
+
+Terms used everywhere: the *repository root* is the git root (the folder holding `.git`);
+the *project folder* is the config folder's parent, which every path in config is relative
+to. They are the same folder unless the project lives in a subfolder of a monorepo
+(`helix/config` → project folder `helix`). Databricks runs notebooks and dbt projects from
+the git root (`git_source`), so job paths are written with the subfolder in front.
+
+The subfolder is found from `.git` when the checkout has one; `repository.subfolder` in
+platform.yaml says it where there is none (a source archive, a container build context)
+and is checked against the checkout where there is.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path, PurePosixPath
+
+from tierform.config.base import Spec
+from tierform.config.error_format import shorten
+from tierform.config.repo_paths import git_root, syntax_problem
+
+
+class RepositorySpec(Spec):
+    """`repository:` in platform.yaml."""
+
+    # The project folder relative to the git root, e.g. `helix`; unset: found from `.git`.
+    subfolder: str | None = None
+
+
+def project_subfolder(project: Path, setting: str | None) -> tuple[str, str | None]:
+    """(the project folder relative to the git root, '' at the root; a problem with
+    `repository.subfolder` or None)."""
+    if setting is not None and setting not in ("", "."):
+        problem = syntax_problem(setting)
+        if problem:
+            return "", f"{shorten(setting)} {problem}"
+    wanted = "" if setting in (None, "", ".") else str(PurePosixPath(setting))
+    root = git_root(project.absolute())
+    if root is None:
+        return wanted, None
+    found = project.absolute().relative_to(root).as_posix()
+    found = "" if found == "." else found
+    if setting is not None and wanted != found:
+        shown = repr(found) if found else "the git root itself"
+        return found, (
+            f"{shorten(setting)} does not match the checkout: the project folder (the config "
+            f"folder's parent) is {shown} in the git repository {root}; set {found or '.'!r} "
+            "or remove the setting"
+        )
+    return found, None
+
+
+def in_repository(subfolder: str, path: str) -> str:
+    """A project-relative path as the git root sees it."""
+    return str(PurePosixPath(subfolder) / path) if subfolder else path
