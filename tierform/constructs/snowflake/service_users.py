@@ -36,6 +36,7 @@ class SnowflakeServiceUsers(Construct):
         tier: str,
         provider: TerraformProvider,
         depends_on: list[TerraformResource],
+        network_policy_names: dict[str, str] | None = None,
     ):
         super().__init__(scope, id)
         self.names = {logical: physical_name[logical] for logical in users}
@@ -65,7 +66,15 @@ class SnowflakeServiceUsers(Construct):
                 "comment": spec.comment or f"{logical} service user ({tier}), managed by Tierform",
                 "rsa_public_key": key,
             }
+            if spec.network_policy is not None:
+                items[logical]["network_policy"] = (network_policy_names or {})[spec.network_policy]
         it = iterator(items)
+        # Only users that name a policy carry the field (a for_each map drops None values).
+        policy = (
+            {"network_policy": '${lookup(each.value, "network_policy", null)}'}
+            if any("network_policy" in v for v in items.values())
+            else {}
+        )
         self.users = stable_address(
             ServiceUser(
                 self,
@@ -78,6 +87,7 @@ class SnowflakeServiceUsers(Construct):
                 default_warehouse=it.get_string("warehouse"),
                 rsa_public_key=it.get_string("rsa_public_key"),
                 depends_on=depends_on,
+                **policy,
             ),
             "service",
         )
