@@ -112,8 +112,13 @@ def task_item(
             {
                 "package_name": wheel.package_name,
                 "entry_point": wheel.entry_point,
-                "parameters": list(wheel.parameters),
-                "named_parameters": dict(wheel.named_parameters),
+                # Like notebooks, the code learns its tier's catalog from the job.
+                "parameters": ["--catalog", catalog_name, *wheel.parameters]
+                if not wheel.named_parameters
+                else [],
+                "named_parameters": {"catalog": catalog_name, **wheel.named_parameters}
+                if wheel.named_parameters
+                else {},
             }
         )
         if wheel.package is not None:
@@ -122,7 +127,10 @@ def task_item(
             wheel_files.append(wheel.wheel)
     if task.spark_python is not None:
         spark_python.append(
-            {"file": task.spark_python.file, "parameters": list(task.spark_python.parameters)}
+            {
+                "file": task.spark_python.file,
+                "parameters": ["--catalog", catalog_name, *task.spark_python.parameters],
+            }
         )
     item: dict[str, Any] = {
         "key": key,
