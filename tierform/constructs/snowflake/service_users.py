@@ -69,12 +69,17 @@ class SnowflakeServiceUsers(Construct):
             if spec.network_policy is not None:
                 items[logical]["network_policy"] = (network_policy_names or {})[spec.network_policy]
         it = iterator(items)
-        # Only users that name a policy carry the field (a for_each map drops None values).
-        policy = (
-            {"network_policy": '${lookup(each.value, "network_policy", null)}'}
-            if any("network_policy" in v for v in items.values())
-            else {}
-        )
+        # Only users that name a policy carry the field (a for_each map drops None values),
+        # so a block where some do not reads it with lookup(); policy checks see through a
+        # plain `each.value` reference, used when every user names one.
+        named = [v for v in items.values() if "network_policy" in v]
+        policy = {}
+        if named:
+            policy["network_policy"] = (
+                it.get_string("network_policy")
+                if len(named) == len(items)
+                else '${lookup(each.value, "network_policy", null)}'
+            )
         self.users = stable_address(
             ServiceUser(
                 self,
