@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tierform_checklib import CheckCategories, InstanceCheck, is_reference
+from tierform_checklib import CheckCategories, InstanceCheck
 
 # Any address at all: a policy allowing these restricts nothing.
 OPEN_RANGES = {"0.0.0.0/0", "0.0.0.0"}
@@ -42,12 +42,8 @@ class ProtectedServiceUserNetworkPolicy(InstanceCheck):
         return bool(tier.get("protected"))
 
     def problems(self, block, tier):
-        policy = block.get("network_policy")
-        if not policy:
+        if not block.get("network_policy"):
             return ["no network_policy: a leaked key would work from anywhere"]
-        # Our constructs write a lookup() only when some users of the block name no policy.
-        if is_reference(policy) and "lookup(each.value" in str(policy):
-            return ["names no network_policy (other service users of the tier do)"]
         return []
 
 
