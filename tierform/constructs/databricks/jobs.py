@@ -166,7 +166,10 @@ class DatabricksJobs(Construct):
             git_source=git_source,
             run_as=JobRunAs(service_principal_name=run_as),
             tags=tags,
-            job_cluster=[
+            # Autoscaling stacks write the cluster themselves (_autoscaling_cluster).
+            job_cluster=None
+            if autoscale
+            else [
                 JobJobCluster(
                     job_cluster_key=CLUSTER_KEY,
                     new_cluster=JobJobClusterNewCluster(
