@@ -139,9 +139,7 @@ def test_python_wheel_tasks_from_a_volume_and_from_pypi(helix):
             "named_parameters": {"catalog": "helix", "retain_hours": "168"},
         }
     ]
-    assert vacuum["wheels"] == [
-        "/Volumes/helix/artifacts/wheels/helix_jobs-1.0.0-py3-none-any.whl"
-    ]
+    assert vacuum["wheels"] == ["/Volumes/helix/artifacts/wheels/helix_jobs-1.0.0-py3-none-any.whl"]
     assert vacuum["timeout_seconds"] == 1800
     assert report["libraries"] == ["helix-jobs==1.0.0"]
     assert report["python_wheel"][0]["parameters"] == ["--catalog", "helix", "--since", "7"]
