@@ -316,3 +316,30 @@ def test_follow_with_a_branch_is_refused(tmp_path):
         "tiers/dev.yaml: databricks.git: set at most one of branch, tag, commit, follow "
         "(got branch, follow)" in result.stderr
     ), result.stderr
+
+
+def test_a_follow_deployed_tier_asks_its_jobs_for_the_commit():
+    """`tierform inputs` derives the variable from the stack: staging's plan and apply jobs
+    now need TF_VAR_databricks_git_commit, set by the workflow (deploy: github.sha; PR plans
+    and drift: the ledger's deployed commit)."""
+    from tierform.gitops.inputs import terraform_variables
+
+    (commit,) = [
+        i
+        for i in terraform_variables(_synth(EXAMPLE_CONFIG, "staging"))
+        if i.name == "TF_VAR_databricks_git_commit"
+    ]
+    assert (commit.source, commit.github_name) == ("workflow", "${{ github.sha }}")
+    dev_names = {i.name for i in terraform_variables(_synth(EXAMPLE_CONFIG, "dev"))}
+    assert "TF_VAR_databricks_git_commit" not in dev_names
+
+
+def test_pr_plans_read_the_deployed_commit_from_the_ledger():
+    import yaml
+    from support import REPO
+
+    plan = yaml.safe_load((REPO / ".github" / "workflows" / "pr.yml").read_text())["jobs"]["plan"]
+    runs = [s.get("run", "") for s in plan["steps"]]
+    deployed = next(i for i, r in enumerate(runs) if "release deployed" in r)
+    assert "--github-env TF_VAR_databricks_git_commit" in runs[deployed]
+    assert deployed < next(i for i, r in enumerate(runs) if "make diff" in r)
