@@ -1,9 +1,12 @@
-"""Jobs that run notebooks and dbt straight from the repository (`git_source`).
+"""Jobs that run notebooks, dbt, Python wheels and Python files straight from the
+repository (`git_source`).
 
-Each tier pins its own ref (databricks_naming.git_ref): dev a branch, staging `main`, prod a
-tag or commit — from config, or the commit CD passes in `TF_VAR_databricks_git_commit`.
-Jobs run as the tier's service principal; schedules are paused except on prod unless the
-config says otherwise; names carry the tier.
+Each tier pins its own ref (databricks_naming.git_ref): dev a branch, staging `main` or the
+deployed commit (`follow: deployed`), prod a tag or commit — from config, or the commit CD
+passes in `TF_VAR_databricks_git_commit`. Jobs run as the tier's service principal;
+schedules are paused except on prod unless the config says otherwise; names carry the tier.
+The tasks' data and block are in job_tasks.py, the job-level settings (timeout, parameters,
+notifications) in job_settings.py.
 """
 
 from __future__ import annotations
