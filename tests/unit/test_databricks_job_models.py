@@ -343,3 +343,11 @@ def test_pr_plans_read_the_deployed_commit_from_the_ledger():
     deployed = next(i for i, r in enumerate(runs) if "release deployed" in r)
     assert "--github-env TF_VAR_databricks_git_commit" in runs[deployed]
     assert deployed < next(i for i, r in enumerate(runs) if "make diff" in r)
+
+
+def test_staging_drops_prods_on_call_notifications():
+    job = _job(_synth(EXAMPLE_CONFIG, "staging"))
+    nightly = job["for_each"]["NIGHTLY"]
+    assert "email" not in nightly and "health" not in nightly
+    assert not {"email_notifications", "health"} & set(job["dynamic"])
+    assert nightly["timeout_seconds"] == 14400  # the rest is inherited
