@@ -103,6 +103,26 @@ CASES: dict[str, tuple[str, dict, dict, str]] = {
             "account_role_name": "REPORTER_DEV", "privileges": ["USAGE"], "with_grant_option": False}}},
         "snowflake_grant_privileges_to_account_role.usage",
     ),
+    "CKV_TF_SF_009": (
+        "dev-sf009",
+        {"snowflake_network_policy": {"network_policies": foreach(
+            {"SERVICES": {"name": "SERVICES_DEV", "allowed": ["203.0.113.0/24", "0.0.0.0/0"]}},
+            name=each("name"), allowed_ip_list=each("allowed"))}},
+        {"snowflake_network_policy": {"network_policies": foreach(
+            {"SERVICES": {"name": "SERVICES_DEV", "allowed": ["203.0.113.0/24"]}},
+            name=each("name"), allowed_ip_list=each("allowed"))}},
+        'snowflake_network_policy.network_policies["SERVICES"]',
+    ),
+    "CKV_TF_SF_010": (
+        "prod",
+        {"snowflake_service_user": {"service": foreach(
+            {"DBT": {"name": "DBT_PROD", "key": "MIIBIjAN", "policy": "SERVICES_PROD"}, "AIRFLOW": {"name": "AIRFLOW_PROD", "key": "MIIBIjAN"}},
+            name=each("name"), rsa_public_key=each("key"), network_policy='${lookup(each.value, "policy", null)}')}},
+        {"snowflake_service_user": {"service": foreach(
+            {"DBT": {"name": "DBT_PROD", "key": "MIIBIjAN", "policy": "SERVICES_PROD"}, "AIRFLOW": {"name": "AIRFLOW_PROD", "key": "MIIBIjAN", "policy": "SERVICES_PROD"}},
+            name=each("name"), rsa_public_key=each("key"), network_policy=each("policy"))}},
+        'snowflake_service_user.service["AIRFLOW"]',
+    ),
     "CKV_TF_DBX_001": (
         "prod",
         {"databricks_cluster_policy": {"jobs": policy({"autotermination_minutes": {"type": "range", "maxValue": 60}})}},
@@ -140,6 +160,40 @@ CASES: dict[str, tuple[str, dict, dict, str]] = {
             {"principal": "data-engineers", "privileges": ["ALL_PRIVILEGES"]},
             {"principal": "account users", "privileges": ["USE_CATALOG"]}]}}},
         "databricks_grants.catalog",
+    ),
+    "CKV_TF_DBX_006": (
+        "prod",
+        {"databricks_job": {"jobs": foreach(
+            {"NIGHTLY": {"name": "[prod] NIGHTLY", "schedule": [{"cron": "0 0 3 * * ?", "pause": "UNPAUSED"}], "email": []},
+             "ADHOC": {"name": "[prod] ADHOC", "schedule": [], "email": []}},
+            name=each("name"), git_source={"url": "https://example.com/repo.git", "provider": "gitHub", "commit": "abc1234"},
+            run_as={"service_principal_name": "0000-sp"},
+            dynamic={"schedule": {"for_each": "${each.value.schedule}", "iterator": "schedule", "content": {
+                "quartz_cron_expression": "${schedule.value.cron}", "timezone_id": "UTC", "pause_status": "${schedule.value.pause}"}},
+                     "email_notifications": {"for_each": "${each.value.email}", "iterator": "email", "content": {
+                "on_failure": "${email.value.on_failure}"}}})}},
+        {"databricks_job": {"jobs": foreach(
+            {"NIGHTLY": {"name": "[prod] NIGHTLY", "schedule": [{"cron": "0 0 3 * * ?", "pause": "UNPAUSED"}], "email": [{"on_failure": ["oncall@example.com"]}]},
+             "ADHOC": {"name": "[prod] ADHOC", "schedule": [], "email": []}},
+            name=each("name"), git_source={"url": "https://example.com/repo.git", "provider": "gitHub", "commit": "abc1234"},
+            run_as={"service_principal_name": "0000-sp"},
+            dynamic={"schedule": {"for_each": "${each.value.schedule}", "iterator": "schedule", "content": {
+                "quartz_cron_expression": "${schedule.value.cron}", "timezone_id": "UTC", "pause_status": "${schedule.value.pause}"}},
+                     "email_notifications": {"for_each": "${each.value.email}", "iterator": "email", "content": {
+                "on_failure": "${email.value.on_failure}"}}})}},
+        'databricks_job.jobs["NIGHTLY"]',
+    ),
+    "CKV_TF_DBX_007": (
+        "dev-dbx007",
+        {"databricks_job": {"jobs": foreach(
+            {"NIGHTLY": {"name": "[dev] NIGHTLY", "tasks": [{"key": "RUN", "retries": -1}]}},
+            name=each("name"), dynamic={"task": {"for_each": "${each.value.tasks}", "iterator": "task", "content": {
+                "task_key": "${task.value.key}", "max_retries": "${task.value.retries}"}}})}},
+        {"databricks_job": {"jobs": foreach(
+            {"NIGHTLY": {"name": "[dev] NIGHTLY", "tasks": [{"key": "RUN", "retries": 2}]}},
+            name=each("name"), dynamic={"task": {"for_each": "${each.value.tasks}", "iterator": "task", "content": {
+                "task_key": "${task.value.key}", "max_retries": "${task.value.retries}"}}})}},
+        'databricks_job.jobs["NIGHTLY"]',
     ),
     "CKV_TF_AF_001": (
         "prod",

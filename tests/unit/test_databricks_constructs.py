@@ -254,13 +254,14 @@ def test_git_ref_per_tier(synthesized):
         "provider": "gitHub",
         "branch": "develop",
     }
-    assert _job(synthesized["staging"])[0]["git_source"]["branch"] == "main"
+    # staging: `git: {follow: deployed}`, the commit CD deploys (the same variable as prod)
+    assert _job(synthesized["staging"])[0]["git_source"]["commit"] == "${var.databricks_git_commit}"
     prod_git = _job(synthesized["prod"])[0]["git_source"]
     assert prod_git["commit"] == "${var.databricks_git_commit}"
     assert "branch" not in prod_git
     variable = synthesized["prod"]["variable"]["databricks_git_commit"]
     assert "regex" in variable["validation"][0]["condition"]
-    assert "databricks_git_commit" not in synthesized["staging"].get("variable", {})
+    assert "databricks_git_commit" in synthesized["staging"]["variable"]
 
 
 def test_prod_tag_from_config(tmp_path):
@@ -307,7 +308,7 @@ def test_job_runs_as_service_principal_on_a_policy_cluster(synthesized):
 
 def test_job_tasks_notebook_and_dbt_from_git(synthesized):
     job, nightly = _job(synthesized["prod"])
-    ingest, build = nightly["tasks"]
+    ingest, build = nightly["tasks"][:2]  # then OPTIMIZE_GOLD (test_databricks_job_models.py)
     assert ingest["notebook"] == [
         {
             "path": "examples/databricks/notebooks/ingest_orders",

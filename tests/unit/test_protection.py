@@ -36,6 +36,8 @@ def _synth(config, tmp_path, tiers="prod"):
 def _drop_schemas(data):
     for db in data["snowflake"]["databases"].values():
         db.pop("schemas", None)
+    for role in data["snowflake"]["roles"].values():  # schema-level access goes with them
+        role.pop("schemas", None)
 
 
 def _refused(result, *expected):

@@ -13,6 +13,15 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BeforeValidator, Field, field_validator, model_validator
 
 from tierform.config.base import Identifier, Spec, names_list_to_map
+from tierform.config.databricks_jobs import (
+    AutoscaleSpec,
+    NotificationsSpec,
+    ParameterName,
+    PythonWheelTaskSpec,
+    RetrySpec,
+    SparkPythonTaskSpec,
+    SparkVersion,
+)
 from tierform.config.error_format import shorten
 from tierform.config.quartz import cron_problem, timezone_problem
 from tierform.config.snowflake import AccessLevel
@@ -86,8 +95,11 @@ class WorkspaceSpec(Spec):
 class GitSpec(Spec):
     """Where jobs take their code from, and which ref this tier runs.
 
-    At most one of branch, tag, commit. Left out: a prod tier runs the commit CD passes
-    in the Terraform variable `databricks_git_commit`; any other tier follows `main`.
+    At most one of branch, tag, commit, follow. Left out: a prod tier runs the commit CD
+    passes in the Terraform variable `databricks_git_commit`; any other tier follows `main`.
+    `follow: deployed` gives any tier prod's behaviour: its jobs run exactly the commit CD
+    last deployed to it (the same variable; CD sets it to the commit it deploys, PR plans and
+    drift to the tier's last deployed commit from its release ledger).
     A prod tier never follows a branch (checked).
     """
 
@@ -99,6 +111,7 @@ class GitSpec(Spec):
     # The project folder inside the repository (tierform/config/repository.py): the loader
     # fills it from platform.yaml `repository`; notebook and dbt paths are relative to it.
     subfolder: str = ""
+    follow: Literal["deployed"] | None = None
 
     @field_validator("commit")
     @classmethod
@@ -111,10 +124,10 @@ class GitSpec(Spec):
 
     @model_validator(mode="after")
     def _one_ref(self) -> GitSpec:
-        refs = [k for k in ("branch", "tag", "commit") if getattr(self, k) is not None]
+        refs = [k for k in ("branch", "tag", "commit", "follow") if getattr(self, k) is not None]
         if len(refs) > 1:
             raise ValueError(
-                f"set at most one of branch, tag, commit (got {', '.join(refs)}); "
+                f"set at most one of branch, tag, commit, follow (got {', '.join(refs)}); "
                 "to drop one inherited through `extends`, write e.g. `tag: null`"
             )
         return self
@@ -188,9 +201,30 @@ class SecretScopeSpec(Spec):
 
 
 class JobClusterSpec(Spec):
+    """The job's cluster, under a tier policy: a fixed size (`workers`, default 1) or
+    `autoscale` (min/max workers); `spark_version` overrides the policy's default runtime."""
+
     policy: Identifier
     node_type: NodeType
-    workers: int = Field(default=1, ge=0)
+    workers: int | None = Field(default=None, ge=0)
+    autoscale: AutoscaleSpec | None = None
+    spark_version: SparkVersion | None = None
+
+    @model_validator(mode="after")
+    def _one_size(self) -> JobClusterSpec:
+        if self.workers is not None and self.autoscale is not None:
+            raise ValueError(
+                "set workers (a fixed size) or autoscale, not both; to drop one inherited "
+                "through `extends`, write e.g. `workers: null`"
+            )
+        return self
+
+    @property
+    def max_workers(self) -> int:
+        """The most workers the cluster can have (what the policy's limit is checked against)."""
+        if self.autoscale is not None:
+            return self.autoscale.max_workers
+        return 1 if self.workers is None else self.workers
 
 
 class DbtTaskSpec(Spec):
@@ -213,18 +247,34 @@ class DbtTaskSpec(Spec):
         return commands
 
 
+TASK_KINDS = ("notebook", "dbt", "python_wheel", "spark_python")
+
+
 class TaskSpec(Spec):
-    """Exactly one of `notebook` (repository-relative path) or `dbt`."""
+    """Exactly one of `notebook` (repository-relative path), `dbt`, `python_wheel` or
+    `spark_python`. `retries` and `timeout_seconds` override the job's defaults."""
 
     notebook: str | None = Field(default=None, min_length=1)
+    # Notebook widgets (base_parameters); other kinds take their own `parameters`.
     parameters: dict[str, str] = Field(default_factory=dict)
     dbt: DbtTaskSpec | None = None
+    python_wheel: PythonWheelTaskSpec | None = None
+    spark_python: SparkPythonTaskSpec | None = None
     depends_on: list[Identifier] = Field(default_factory=list)
+    retries: RetrySpec | None = None
+    timeout_seconds: int | None = Field(default=None, ge=0)
 
     @model_validator(mode="after")
     def _one_kind(self) -> TaskSpec:
-        if (self.notebook is None) == (self.dbt is None):
-            raise ValueError("a task runs exactly one of: notebook, dbt")
+        kinds = [k for k in TASK_KINDS if getattr(self, k) is not None]
+        if len(kinds) != 1:
+            got = f" (got {', '.join(kinds)})" if kinds else ""
+            raise ValueError(f"a task runs exactly one of: {', '.join(TASK_KINDS)}{got}")
+        if self.parameters and self.notebook is None:
+            raise ValueError(
+                f"parameters are notebook widgets; a {kinds[0]} task takes "
+                f"{kinds[0]}.parameters instead"
+            )
         return self
 
 
@@ -257,6 +307,15 @@ class JobSpec(Spec):
     # Left out: paused on every tier but prod.
     paused: bool | None = None
     max_concurrent_runs: int = Field(default=1, ge=1)
+    # A run is cancelled after this long (0: never, the Databricks default).
+    timeout_seconds: int = Field(default=0, ge=0)
+    # Notify `notifications.on_duration_warning` when a run takes longer than this.
+    warn_after_seconds: int | None = Field(default=None, ge=1)
+    # Default retries of every task (a task's own `retries` replaces them).
+    retries: RetrySpec | None = None
+    notifications: NotificationsSpec | None = None
+    # Job parameters (name → default), pushed down to every task; a run may override them.
+    parameters: dict[ParameterName, str] = Field(default_factory=dict)
     # Who may see or run the job (it runs as the tier's service principal either way).
     access: dict[str, JobPermission] = Field(default_factory=dict)
 

@@ -49,6 +49,7 @@ def check_databricks(tier: TierSpec, repo_root: Path | None) -> Iterator[Problem
     yield from _check_git(tier, dbx)
     for name, job in dbx.jobs.items():
         yield from _check_job(dbx, name, job, repo_root)
+        yield from _check_job_notifications(name, job)
 
 
 def _check_principals(dbx: DatabricksSpec) -> Iterator[Problem]:
@@ -177,10 +178,11 @@ def _check_job(
                 f"{cluster.node_type!r} is not allowed by policy {cluster.policy!r} "
                 f"(allowed: {', '.join(policy.node_types)})",
             )
-        if cluster.workers > policy.max_workers:
+        if cluster.max_workers > policy.max_workers:
+            field = ["autoscale", "max_workers"] if cluster.autoscale else ["workers"]
             yield (
-                [*path, "cluster", "workers"],
-                f"{cluster.workers} is above the max_workers of policy {cluster.policy!r} "
+                [*path, "cluster", *field],
+                f"{cluster.max_workers} is above the max_workers of policy {cluster.policy!r} "
                 f"({policy.max_workers})",
             )
     yield from _check_task_graph(job, path)
@@ -190,6 +192,12 @@ def _check_job(
             problem = _repo_path_problem(task.notebook, repo_root, notebook=True)
             if problem:
                 yield [*tpath, "notebook"], problem
+        if task.spark_python is not None:
+            problem = _repo_path_problem(
+                task.spark_python.file, repo_root, notebook=False, file=True
+            )
+            if problem:
+                yield [*tpath, "spark_python", "file"], problem
         if task.dbt is not None:
             dbt = task.dbt
             problem = _repo_path_problem(dbt.project, repo_root, notebook=False)
@@ -253,7 +261,9 @@ def _first_cycle(graph: dict[str, list[str]]) -> list[str] | None:
     return None
 
 
-def _repo_path_problem(value: str, repo_root: Path | None, *, notebook: bool) -> str | None:
+def _repo_path_problem(
+    value: str, repo_root: Path | None, *, notebook: bool, file: bool = False
+) -> str | None:
     """Why `value` is not a usable repository-relative path, or None."""
     # The shared rule (repo_paths.py); its text part alone when there is no repository.
     problem = (
@@ -274,6 +284,30 @@ def _repo_path_problem(value: str, repo_root: Path | None, *, notebook: bool) ->
             f"notebook {value!r} does not exist in the repository "
             f"(looked for it with and without {', '.join(NOTEBOOK_EXTENSIONS)})"
         )
+    if file:
+        if target.is_file():
+            return None
+        return f"file {value!r} does not exist in the repository"
     if (target / "dbt_project.yml").is_file():
         return None
     return f"dbt project {value!r} does not exist in the repository (no {value}/dbt_project.yml)"
+
+
+def _check_job_notifications(name: str, job: JobSpec) -> Iterator[Problem]:
+    path = [*BASE, "jobs", name]
+    warned = job.notifications is not None and (
+        job.notifications.on_duration_warning.emails
+        or job.notifications.on_duration_warning.webhooks
+    )
+    if warned and job.warn_after_seconds is None:
+        yield (
+            [*path, "notifications", "on_duration_warning"],
+            "needs warn_after_seconds on the job (how long a run may take before the warning)",
+        )
+    warn, timeout = job.warn_after_seconds, job.timeout_seconds
+    if warn is not None and timeout and warn >= timeout:
+        yield (
+            [*path, "warn_after_seconds"],
+            f"{warn} is not below timeout_seconds ({timeout}): "
+            "the run would be cancelled before the warning",
+        )

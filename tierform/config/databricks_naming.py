@@ -52,9 +52,12 @@ def job_name(tier: TierSpec, logical: str) -> str:
 
 def git_ref(tier: TierSpec) -> tuple[str, str | None]:
     """(kind, value) of the ref this tier's jobs run: ("branch", "main"), ("tag", "v1.2"),
-    ("commit", sha), or ("variable", None) when CD supplies the commit."""
+    ("commit", sha), or ("variable", None) when CD supplies the commit: prod without a
+    pinned ref, and any tier with `follow: deployed`."""
     assert tier.databricks is not None
     git = tier.databricks.git
+    if git is not None and git.follow == "deployed":
+        return "variable", None
     for kind in ("branch", "tag", "commit"):
         value = getattr(git, kind) if git else None
         if value is not None:

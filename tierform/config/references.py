@@ -8,6 +8,7 @@ from pathlib import Path
 from tierform.config.airflow_checks import check_airflow
 from tierform.config.attribution import unknown_name
 from tierform.config.databricks_checks import check_databricks
+from tierform.config.snowflake_access import check_snowflake_access
 from tierform.config.tier import TierSpec
 
 # (field path, message)
@@ -84,6 +85,7 @@ def check_tier(tier: TierSpec, repo_root: Path | None = None) -> Iterator[Proble
             [*base, "resource_monitor"],
             "a prod tier with warehouses must declare a resource monitor",
         )
+    yield from check_snowflake_access(sf)
     yield from _check_sandboxes(tier)
 
 

@@ -9,6 +9,7 @@ from pydantic import BeforeValidator, Field, field_validator
 from tierform.config.base import Identifier, Spec, names_list_to_map
 from tierform.config.error_format import shorten
 from tierform.config.secrets import find_secret, is_public_key
+from tierform.config.snowflake_access import NetworkPolicySpec, SchemaAccessLevel, UserName
 from tierform.config.snowflake_roles import ProviderRolesSpec
 
 WarehouseSize = Literal[
@@ -81,9 +82,15 @@ class FunctionalRoleSpec(Spec):
 
     comment: str | None = None
     databases: dict[Identifier, AccessLevel] = Field(default_factory=dict)
+    # Schema-level access roles: database → schema → RO | RW (snowflake_access.py).
+    schemas: dict[Identifier, dict[Identifier, SchemaAccessLevel]] = Field(default_factory=dict)
     warehouses: list[Identifier] = Field(default_factory=list)
+    # Functional roles granted to this one (it inherits their access): a role hierarchy.
+    inherit_roles: list[Identifier] = Field(default_factory=list)
+    # Existing Snowflake users (people, SSO-managed) granted this role; never created here.
+    users: list[UserName] = Field(default_factory=list)
 
-    @field_validator("warehouses")
+    @field_validator("warehouses", "inherit_roles", "users")
     @classmethod
     def _unique(cls, names: list[str]) -> list[str]:
         for name in names:
@@ -101,6 +108,8 @@ class ServiceUserSpec(Spec):
     # The RSA *public* key. Left out, it comes from the Terraform variable
     # `snowflake_<user>_rsa_public_key` (TF_VAR_… in CI).
     rsa_public_key: str | None = None
+    # A network policy of this tier (snowflake.network_policies) limiting where it signs in.
+    network_policy: Identifier | None = None
 
     @field_validator("rsa_public_key")
     @classmethod
@@ -137,6 +146,7 @@ class SnowflakeSpec(Spec):
     resource_monitor: ResourceMonitorSpec | None = None
     roles: dict[Identifier, FunctionalRoleSpec] = Field(default_factory=dict)
     service_users: dict[Identifier, ServiceUserSpec] = Field(default_factory=dict)
+    network_policies: dict[Identifier, NetworkPolicySpec] = Field(default_factory=dict)
     sandboxes: SandboxSpec | None = None
     # The role each provider alias acts as (tierform/config/snowflake_roles.py).
     provider_roles: ProviderRolesSpec = Field(default_factory=ProviderRolesSpec)

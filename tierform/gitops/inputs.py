@@ -100,7 +100,10 @@ def terraform_variables(stack: dict) -> list[Input]:
             found.append(
                 Input(
                     f"TF_VAR_{name}",
-                    needed_by + " (the deployed commit)",
+                    # Prod and `git: {follow: deployed}` tiers. Deploy jobs keep the job's
+                    # commit; PR plans and drift replace it with the tier's last deployed
+                    # commit (`tierform release deployed --github-env`).
+                    needed_by + " (the commit the jobs run: the one CD deploys)",
                     "variable",
                     "workflow",
                     DEPLOYED_COMMIT,

@@ -65,7 +65,9 @@ def _iterators(node: Any) -> set[str]:
     found: set[str] = set()
     if isinstance(node, dict):
         for name, block in (node.get("dynamic") or {}).items():
-            found.add(block.get("iterator", name) if isinstance(block, dict) else name)
+            # Several blocks of one type are a list of specs (Terraform JSON).
+            for spec in block if isinstance(block, list) else [block]:
+                found.add(spec.get("iterator", name) if isinstance(spec, dict) else name)
         for key, value in node.items():
             if key != "//":
                 found |= _iterators(value)

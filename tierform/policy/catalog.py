@@ -43,6 +43,10 @@ CHECKS: tuple[CheckInfo, ...] = (
               "ACCOUNTADMIN, SECURITYADMIN and ORGADMIN are never granted to a user or a functional role."),
     CheckInfo("CKV_TF_SF_008", "security", ("snowflake_grant_privileges_to_account_role", "snowflake_grant_privileges_to_database_role"),
               "No WITH GRANT OPTION: access is changed in this repository, not re-granted by role holders."),
+    CheckInfo("CKV_TF_SF_009", "security", ("snowflake_network_policy",),
+              "Network policies do not allow every address (0.0.0.0/0): such a policy restricts nothing."),
+    CheckInfo("CKV_TF_SF_010", "hygiene", ("snowflake_service_user", "snowflake_legacy_service_user"),
+              "Service users of protected tiers sign in under a network policy, so a leaked key does not work from anywhere."),
     # Databricks
     CheckInfo("CKV_TF_DBX_001", "cost", ("databricks_cluster_policy",),
               "Every cluster policy enforces auto-termination (autotermination_minutes fixed > 0, or a range with minValue >= 1)."),
@@ -54,6 +58,10 @@ CHECKS: tuple[CheckInfo, ...] = (
               "Prod jobs run as a service principal, not as a person."),
     CheckInfo("CKV_TF_DBX_005", "security", ("databricks_grants", "databricks_grant"),
               "No ALL_PRIVILEGES granted to all account users (`account users` / `users`)."),
+    CheckInfo("CKV_TF_DBX_006", "hygiene", ("databricks_job",),
+              "Scheduled (unpaused) prod jobs notify someone on failure (e-mail or webhook), so a broken nightly run is noticed."),
+    CheckInfo("CKV_TF_DBX_007", "cost", ("databricks_job",),
+              "No job or task retries without end (max_retries -1): a run that always fails would hold its cluster forever."),
     # Airflow / AWS: ours, then the curated built-ins
     CheckInfo("CKV_TF_AF_001", "security", ("aws_mwaa_environment",),
               "The MWAA webserver is not public (webserver_access_mode PRIVATE_ONLY) in protected tiers."),

@@ -44,6 +44,7 @@ NAMED_BY_RULE = frozenset(
         "snowflake_legacy_service_user",
         "snowflake_user",
         "snowflake_resource_monitor",
+        "snowflake_network_policy",
     }
 )
 _EACH = re.compile(r"^\$\{each\.value\.([A-Za-z0-9_]+)\}$")

@@ -99,7 +99,9 @@ def _dynamic_iterators(value: Any) -> Iterator[str]:
         for key, item in value.items():
             if key == "dynamic" and isinstance(item, dict):
                 for label, block in item.items():
-                    yield block.get("iterator", label) if isinstance(block, dict) else label
+                    # Several blocks of one type are a list of specs (Terraform JSON).
+                    for spec in block if isinstance(block, list) else [block]:
+                        yield spec.get("iterator", label) if isinstance(spec, dict) else label
             yield from _dynamic_iterators(item)
     elif isinstance(value, list):
         for item in value:

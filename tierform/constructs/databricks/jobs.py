@@ -1,14 +1,15 @@
-"""Jobs that run notebooks and dbt straight from the repository (`git_source`).
+"""Jobs that run notebooks, dbt, Python wheels and Python files straight from the
+repository (`git_source`).
 
-Each tier pins its own ref (databricks_naming.git_ref): dev a branch, staging `main`, prod a
-tag or commit — from config, or the commit CD passes in `TF_VAR_databricks_git_commit`.
-Jobs run as the tier's service principal; schedules are paused except on prod unless the
-config says otherwise; names carry the tier.
+Each tier pins its own ref (databricks_naming.git_ref): dev a branch, staging `main` or the
+deployed commit (`follow: deployed`), prod a tag or commit — from config, or the commit CD
+passes in `TF_VAR_databricks_git_commit`. Jobs run as the tier's service principal;
+schedules are paused except on prod unless the config says otherwise; names carry the tier.
+The tasks' data and block are in job_tasks.py, the job-level settings (timeout, parameters,
+notifications) in job_settings.py.
 """
 
 from __future__ import annotations
-
-from pathlib import PurePosixPath
 
 from cdktf import (
     TerraformProvider,
@@ -21,31 +22,34 @@ from cdktf_cdktf_provider_databricks.job import (
     JobGitSource,
     JobJobCluster,
     JobJobClusterNewCluster,
+    JobJobClusterNewClusterAutoscale,
     JobRunAs,
     JobSchedule,
     JobTask,
-    JobTaskDbtTask,
-    JobTaskDependsOn,
-    JobTaskLibrary,
-    JobTaskNotebookTask,
 )
 from constructs import Construct
 
 from tierform.config.databricks import GitSpec, JobSpec
-from tierform.config.databricks_checks import NOTEBOOK_EXTENSIONS
 from tierform.config.databricks_naming import GIT_COMMIT_VARIABLE
-from tierform.config.repository import in_repository
 from tierform.constructs.databricks.dynamic import dynamic, set_dynamic_blocks
+from tierform.constructs.databricks.job_settings import (
+    settings_blocks,
+    settings_item,
+    uses_timeout,
+)
+from tierform.constructs.databricks.job_tasks import (
+    CLUSTER_KEY,
+    notebook_path,
+    optional_kinds,
+    task_block,
+    task_item,
+    uses_settings,
+    uses_wheels,
+)
 from tierform.constructs.databricks.permissions import object_permissions
 from tierform.constructs.foreach import instance_attribute, iterator, stable_address
 
-CLUSTER_KEY = "main"
-
-
-def notebook_path(value: str) -> str:
-    """Jobs name a notebook in Git without its extension."""
-    path = PurePosixPath(value)
-    return str(path.with_suffix("")) if path.suffix in NOTEBOOK_EXTENSIONS else str(path)
+__all__ = ["CLUSTER_KEY", "DatabricksJobs", "notebook_path"]
 
 
 class DatabricksJobs(Construct):
@@ -89,7 +93,10 @@ class DatabricksJobs(Construct):
                 GIT_COMMIT_VARIABLE,
                 type="string",
                 nullable=False,
-                description="Commit SHA the prod jobs run (CD sets TF_VAR_databricks_git_commit)",
+                description=(
+                    "Commit SHA the jobs run: CD sets TF_VAR_databricks_git_commit to the "
+                    "commit it deploys (PR plans and drift: the tier's last deployed commit)"
+                ),
                 validation=[
                     TerraformVariableValidationConfig(
                         # In Terraform JSON every string is a template: without `${…}` the
@@ -105,6 +112,8 @@ class DatabricksJobs(Construct):
             kind, value = "commit", self.git_variable.string_value
         git_source = JobGitSource(url=git.url, provider=git.provider, **{kind: value})
 
+        settings, wheels, kinds = uses_settings(jobs), uses_wheels(jobs), optional_kinds(jobs)
+        autoscale = any(job.cluster.autoscale is not None for job in jobs.values())
         items = {}
         for logical, job in jobs.items():
             paused = paused_by_default if job.paused is None else job.paused
@@ -113,9 +122,10 @@ class DatabricksJobs(Construct):
                 "description": job.description or f"{logical}, managed by Tierform",
                 "max_concurrent_runs": job.max_concurrent_runs,
                 "policy_id": policy_ids[job.cluster.policy],
-                "spark_version": spark_versions[job.cluster.policy],
+                # The job's own runtime, else the policy's default.
+                "spark_version": job.cluster.spark_version or spark_versions[job.cluster.policy],
                 "node_type": job.cluster.node_type,
-                "workers": job.cluster.workers,
+                **_size(job, autoscale),
                 "schedule": [
                     {
                         "cron": job.schedule.cron,
@@ -126,9 +136,21 @@ class DatabricksJobs(Construct):
                 if job.schedule
                 else [],
                 "tasks": [
-                    self._task(key, task, catalog_name, schema_names, warehouse_ids, git.subfolder)
+                    task_item(
+                        key,
+                        task,
+                        job,
+                        catalog_name=catalog_name,
+                        schema_names=schema_names,
+                        warehouse_ids=warehouse_ids,
+                        settings=settings,
+                        wheels=wheels,
+                        kinds=kinds,
+                        subfolder=git.subfolder,
+                    )
                     for key, task in job.tasks.items()
                 ],
+                **settings_item(job, jobs),
             }
         self.jobs: Job | None = None
         self.permissions = None
@@ -148,7 +170,10 @@ class DatabricksJobs(Construct):
             git_source=git_source,
             run_as=JobRunAs(service_principal_name=run_as),
             tags=tags,
-            job_cluster=[
+            # Autoscaling stacks write the cluster themselves (_autoscaling_cluster).
+            job_cluster=None
+            if autoscale
+            else [
                 JobJobCluster(
                     job_cluster_key=CLUSTER_KEY,
                     new_cluster=JobJobClusterNewCluster(
@@ -164,8 +189,18 @@ class DatabricksJobs(Construct):
             task=[JobTask(task_key="-")],
             schedule=JobSchedule(quartz_cron_expression="-", timezone_id="-"),
             depends_on=depends_on,
+            **({"timeout_seconds": it.get_number("timeout_seconds")} if uses_timeout(jobs) else {}),
         )
-        set_dynamic_blocks(job_resource, {"task": self._task_block(), "schedule": _schedule()})
+        if autoscale:
+            _autoscaling_cluster(job_resource)
+        set_dynamic_blocks(
+            job_resource,
+            {
+                "task": task_block(settings=settings, wheels=wheels, kinds=kinds),
+                "schedule": _schedule(),
+                **settings_blocks(jobs),
+            },
+        )
         self.jobs = stable_address(job_resource, "jobs")
         self.permissions = object_permissions(
             self,
@@ -184,87 +219,6 @@ class DatabricksJobs(Construct):
             address="jobs",
         )
 
-    @staticmethod
-    def _task(key, task, catalog_name, schema_names, warehouse_ids, subfolder: str = "") -> dict:
-        notebook, dbt, libraries = [], [], []
-        if task.notebook is not None:
-            notebook.append(
-                {
-                    # Databricks reads git_source from the git root, not the project folder.
-                    "path": in_repository(subfolder, notebook_path(task.notebook)),
-                    # The notebook learns its tier's catalog from the job, not from code.
-                    "parameters": {"catalog": catalog_name, **task.parameters},
-                }
-            )
-        if task.dbt is not None:
-            spec = task.dbt
-            dbt.append(
-                {
-                    "project": in_repository(subfolder, spec.project),
-                    "commands": list(spec.commands),
-                    "warehouse_id": warehouse_ids[spec.warehouse],
-                    "catalog": catalog_name,
-                    "schema": schema_names[spec.target_schema] if spec.target_schema else "default",
-                }
-            )
-            libraries.append(spec.dbt_package)
-        return {
-            "key": key,
-            "depends_on": list(task.depends_on),
-            "notebook": notebook,
-            "dbt": dbt,
-            "libraries": libraries,
-        }
-
-    @staticmethod
-    def _task_block() -> dict:
-        return dynamic(
-            JobTask,
-            for_each="${each.value.tasks}",
-            iterator="task",
-            content={
-                "task_key": "${task.value.key}",
-                "job_cluster_key": CLUSTER_KEY,
-                "dynamic": {
-                    "depends_on": dynamic(
-                        JobTaskDependsOn,
-                        for_each="${task.value.depends_on}",
-                        iterator="dep",
-                        content={"task_key": "${dep.value}"},
-                    ),
-                    "notebook_task": dynamic(
-                        JobTaskNotebookTask,
-                        for_each="${task.value.notebook}",
-                        iterator="nb",
-                        content={
-                            "notebook_path": "${nb.value.path}",
-                            "source": "GIT",
-                            "base_parameters": "${nb.value.parameters}",
-                        },
-                    ),
-                    "dbt_task": dynamic(
-                        JobTaskDbtTask,
-                        for_each="${task.value.dbt}",
-                        iterator="dbt",
-                        content={
-                            "project_directory": "${dbt.value.project}",
-                            "commands": "${dbt.value.commands}",
-                            "warehouse_id": "${dbt.value.warehouse_id}",
-                            "catalog": "${dbt.value.catalog}",
-                            "schema": "${dbt.value.schema}",
-                            "source": "GIT",
-                        },
-                    ),
-                    "library": dynamic(
-                        JobTaskLibrary,
-                        for_each="${task.value.libraries}",
-                        iterator="lib",
-                        content={"pypi": {"package": "${lib.value}"}},
-                    ),
-                },
-            },
-        )
-
 
 def _schedule() -> dict:
     return dynamic(
@@ -276,4 +230,54 @@ def _schedule() -> dict:
             "timezone_id": "${schedule.value.timezone}",
             "pause_status": "${schedule.value.pause_status}",
         },
+    )
+
+
+def _size(job: JobSpec, autoscale: bool) -> dict:
+    """`workers` (fixed size) or `autoscale` (a zero- or one-element list), per job."""
+    cluster = job.cluster
+    if not autoscale:
+        return {"workers": 1 if cluster.workers is None else cluster.workers}
+    if cluster.autoscale is None:
+        return {"workers": 1 if cluster.workers is None else cluster.workers, "autoscale": []}
+    return {
+        "autoscale": [
+            {
+                "min_workers": cluster.autoscale.min_workers,
+                "max_workers": cluster.autoscale.max_workers,
+            }
+        ]
+    }
+
+
+def _autoscaling_cluster(job: Job) -> None:
+    """The job cluster with an `autoscale` block for the jobs that scale (`dynamic`: the
+    typed block has no per-instance optional block) and no fixed size for them."""
+    job.add_override(
+        "job_cluster",
+        [
+            {
+                "job_cluster_key": CLUSTER_KEY,
+                "new_cluster": {
+                    "policy_id": "${each.value.policy_id}",
+                    "apply_policy_default_values": True,
+                    "spark_version": "${each.value.spark_version}",
+                    "node_type_id": "${each.value.node_type}",
+                    # Only fixed-size jobs carry `workers`; autoscaling ones leave it unset.
+                    "num_workers": '${lookup(each.value, "workers", null)}',
+                    "data_security_mode": "SINGLE_USER",
+                    "dynamic": {
+                        "autoscale": dynamic(
+                            JobJobClusterNewClusterAutoscale,
+                            for_each="${each.value.autoscale}",
+                            iterator="scale",
+                            content={
+                                "min_workers": "${scale.value.min_workers}",
+                                "max_workers": "${scale.value.max_workers}",
+                            },
+                        )
+                    },
+                },
+            }
+        ],
     )

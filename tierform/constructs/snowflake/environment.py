@@ -11,7 +11,10 @@ from tierform.constructs.literal import literal_spec
 from tierform.constructs.snowflake.access_roles import SnowflakeAccessRoles
 from tierform.constructs.snowflake.databases import SnowflakeDatabases
 from tierform.constructs.snowflake.functional_roles import SnowflakeFunctionalRoles
+from tierform.constructs.snowflake.network_policies import SnowflakeNetworkPolicies
 from tierform.constructs.snowflake.providers import SnowflakeProviders
+from tierform.constructs.snowflake.role_grants import SnowflakeRoleGrants
+from tierform.constructs.snowflake.schema_access import SnowflakeSchemaAccessRoles
 from tierform.constructs.snowflake.service_users import SnowflakeServiceUsers
 from tierform.constructs.snowflake.warehouses import SnowflakeWarehouses
 
@@ -93,6 +96,45 @@ class SnowflakeEnvironment(Construct):
             provider=self.providers.securityadmin,
             depends_on=[*wh_ready, *([self.access_roles.roles] if self.access_roles else [])],
         )
+        # Deeper models (schema access, role hierarchy, people, network policies).
+        self.schema_access = SnowflakeSchemaAccessRoles(
+            self,
+            "schema_access",
+            schemas=[
+                (db, schema)
+                for role in sf.roles.values()
+                for db, schemas in role.schemas.items()
+                for schema in schemas
+            ],
+            database_names=self.databases.names,
+            database_access_fqn=self.access_roles.fqn if self.access_roles else {},
+            object_provider=self.providers.sysadmin,
+            grant_provider=self.providers.securityadmin,
+            depends_on=[self.databases.schemas, *access_ready]
+            if self.databases.schemas is not None
+            else access_ready,
+        )
+        self.role_grants = SnowflakeRoleGrants(
+            self,
+            "role_grants",
+            roles=sf.roles,
+            role_names=self.functional_roles.names,
+            schema_access_fqn=self.schema_access.fqn,
+            provider=self.providers.securityadmin,
+            depends_on=[
+                r
+                for r in (self.functional_roles.roles, *self.schema_access.grants)
+                if r is not None
+            ],
+        )
+        self.network_policies = SnowflakeNetworkPolicies(
+            self,
+            "network_policies",
+            policies=sf.network_policies,
+            physical_name=physical(sf.network_policies),
+            tier=tier.name,
+            provider=self.providers.securityadmin,
+        )
         self.service_users = SnowflakeServiceUsers(
             self,
             "service_users",
@@ -102,7 +144,12 @@ class SnowflakeEnvironment(Construct):
             warehouse_names=self.warehouses.names,
             tier=tier.name,
             provider=self.providers.securityadmin,
-            depends_on=[r for r in (self.functional_roles.roles, *wh_ready) if r is not None],
+            depends_on=[
+                r
+                for r in (self.functional_roles.roles, *wh_ready, self.network_policies.policies)
+                if r is not None
+            ],
+            network_policy_names=self.network_policies.names,
         )
         self.database_names = self.databases.names
         self.warehouse_names = self.warehouses.names
@@ -117,6 +164,8 @@ class SnowflakeEnvironment(Construct):
                 *access_ready,
                 self.functional_roles.roles,
                 *self.functional_roles.grants,
+                *self.schema_access.grants,
+                *self.role_grants.grants,
                 self.service_users.users,
             )
             if r is not None

@@ -36,6 +36,7 @@ class SnowflakeServiceUsers(Construct):
         tier: str,
         provider: TerraformProvider,
         depends_on: list[TerraformResource],
+        network_policy_names: dict[str, str] | None = None,
     ):
         super().__init__(scope, id)
         self.names = {logical: physical_name[logical] for logical in users}
@@ -65,7 +66,20 @@ class SnowflakeServiceUsers(Construct):
                 "comment": spec.comment or f"{logical} service user ({tier}), managed by Tierform",
                 "rsa_public_key": key,
             }
+            if spec.network_policy is not None:
+                items[logical]["network_policy"] = (network_policy_names or {})[spec.network_policy]
         it = iterator(items)
+        # Only users that name a policy carry the field (a for_each map drops None values),
+        # so a block where some do not reads it with lookup(); policy checks see through a
+        # plain `each.value` reference, used when every user names one.
+        named = [v for v in items.values() if "network_policy" in v]
+        policy = {}
+        if named:
+            policy["network_policy"] = (
+                it.get_string("network_policy")
+                if len(named) == len(items)
+                else '${lookup(each.value, "network_policy", null)}'
+            )
         self.users = stable_address(
             ServiceUser(
                 self,
@@ -78,6 +92,7 @@ class SnowflakeServiceUsers(Construct):
                 default_warehouse=it.get_string("warehouse"),
                 rsa_public_key=it.get_string("rsa_public_key"),
                 depends_on=depends_on,
+                **policy,
             ),
             "service",
         )

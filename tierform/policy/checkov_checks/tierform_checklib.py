@@ -33,6 +33,9 @@ DEFAULT_LIMITS = {
 
 _WHOLE_REF = re.compile(r"^\$\{each\.(value(?:\.[A-Za-z0-9_]+)*|key)\}$")
 _EMBEDDED_REF = re.compile(r"\$\{each\.(value(?:\.[A-Za-z0-9_]+)*|key)\}")
+# An optional field our constructs read as `lookup(each.value, "x", null)` (a for_each map
+# cannot hold null, so instances without the field leave it out).
+_LOOKUP_REF = re.compile(r'^\$\{lookup\(each\.value, "([A-Za-z0-9_]+)", null\)\}$')
 UNRESOLVED = object()
 
 
@@ -100,6 +103,9 @@ def _lookup(entry: Any, key: str, ref: str) -> Any:
 
 def _resolve(value: Any, key: str, entry: Any) -> Any:
     if isinstance(value, str):
+        optional = _LOOKUP_REF.match(value)
+        if optional:
+            return entry.get(optional.group(1)) if isinstance(entry, dict) else None
         whole = _WHOLE_REF.match(value)
         if whole:
             # A field the entry lacks reads as unset (Terraform itself would refuse it).
