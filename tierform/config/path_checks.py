@@ -40,6 +40,10 @@ def release_path_problems(release, root: Path, config_dir: Path) -> Iterator[Pro
             )
     if release.dags is not None:
         yield from _source(["release", "dags", "folder"], release.dags.folder, root, config_dir)
+        if release.dags.requirements is not None:
+            yield from _source(
+                ["release", "dags", "requirements"], release.dags.requirements, root, config_dir
+            )
 
 
 def _source(path: list[str | int], value: str, root: Path, config_dir: Path) -> Iterator[Problem]:
