@@ -14,6 +14,8 @@ class DagTarget:
     kind: local (a folder), s3 (MWAA's bucket), astronomer (a deployment).
     location: repo-relative folder, `s3://bucket/prefix`, or a deployment id.
     credential_env: names (never values) of the environment variables the publisher needs.
+    connection_id: the Airflow connection the workers' dbt tasks take the warehouse
+      credentials from (a secrets backend provides it), or None (the workers' environment).
     """
 
     kind: Literal["local", "s3", "astronomer"]
@@ -21,3 +23,4 @@ class DagTarget:
     environment_name: str
     environment_url: str | None = None
     credential_env: tuple[str, ...] = ()
+    connection_id: str | None = None

@@ -211,3 +211,23 @@ def write_files(files: dict[str, bytes], folder: Path) -> None:
         dest.parent.mkdir(parents=True, exist_ok=True)
         dest.write_bytes(data)
     folder.mkdir(parents=True, exist_ok=True)
+
+
+@dataclass(frozen=True)
+class AirflowInstallFiles:
+    """Files an Airflow environment installs from (read from the repository by the caller
+    of the stack, not by a construct): the DAGs' pip requirements, MWAA's plugins.zip."""
+
+    requirements: bytes | None = None
+    plugins: bytes | None = None
+
+
+def airflow_install_files(platform: PlatformConfig, tier: TierSpec) -> AirflowInstallFiles:
+    root = platform.repo_root
+    dags = platform.platform.release.dags
+    requirements = dags.requirements if dags is not None else None
+    plugins = getattr(tier.airflow, "plugins", None)
+    return AirflowInstallFiles(
+        requirements=(root / requirements).read_bytes() if requirements else None,
+        plugins=(root / plugins.path).read_bytes() if plugins is not None else None,
+    )

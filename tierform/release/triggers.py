@@ -16,7 +16,12 @@ from tierform.config.airflow import DagTarget
 from tierform.config.platform import PlatformConfig
 from tierform.config.release import DagsStep, DbtStep
 from tierform.config.tier import TierSpec
-from tierform.release.artifact import artifact_files, artifact_sha256
+from tierform.release.artifact import (
+    AirflowInstallFiles,
+    airflow_install_files,
+    artifact_files,
+    artifact_sha256,
+)
 from tierform.release.content import content_sha256
 
 
@@ -72,6 +77,8 @@ class StepTriggers:
 
     dbt: dict[str, str] | None = None
     dags: dict[str, str] | None = None
+    # What the tier's Airflow environment installs from (MWAA's Terraform-managed objects).
+    airflow_files: AirflowInstallFiles | None = None
 
 
 def tier_triggers(platform: PlatformConfig, tier: TierSpec) -> StepTriggers:
@@ -84,4 +91,5 @@ def tier_triggers(platform: PlatformConfig, tier: TierSpec) -> StepTriggers:
             if dags and tier.airflow
             else None
         ),
+        airflow_files=airflow_install_files(platform, tier) if tier.airflow else None,
     )

@@ -13,12 +13,20 @@ from constructs import Construct
 
 from tierform.config.tier import TierSpec
 from tierform.constructs.airflow import AirflowEnvironment
+from tierform.release.artifact import AirflowInstallFiles
 
 
 class AirflowOnlyStack(TerraformStack):
     """Stack `<tier>-airflow` (no backend: local state). Attributes: `tier`, `airflow`."""
 
-    def __init__(self, scope: Construct, tier: TierSpec, *, name: str | None = None):
+    def __init__(
+        self,
+        scope: Construct,
+        tier: TierSpec,
+        *,
+        name: str | None = None,
+        files: AirflowInstallFiles | None = None,
+    ):
         super().__init__(scope, name or f"{tier.name}-airflow")
         self.tier = tier
-        self.airflow = AirflowEnvironment(self, "airflow", tier=tier)
+        self.airflow = AirflowEnvironment(self, "airflow", tier=tier, files=files)
