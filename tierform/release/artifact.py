@@ -170,6 +170,11 @@ def artifact_description(platform: PlatformConfig, tier: TierSpec) -> dict:
     assert step is not None
     dbt = dbt_for_dags(platform, tier)
     root = platform.repo_root
+    adapter = platform.dbt_targets.get(dbt.target) if dbt else None
+    target = tier.airflow.dag_target(tier.name) if tier.airflow else None
+    # Where the workers' secrets backend keeps the warehouse credentials (MWAA: Secrets
+    # Manager); the DAGs turn that Airflow connection into dbt's SNOWFLAKE_* variables.
+    connection = target.connection_id if target and adapter == "snowflake" else None
     return {
         "dags_source": step.folder,
         "dbt": None
@@ -178,6 +183,8 @@ def artifact_description(platform: PlatformConfig, tier: TierSpec) -> dict:
             "project_dir": DBT_DIR,
             "profiles_dir": PROFILES_DIR,
             "target": dbt.target,
+            "adapter": adapter,
+            "connection_id": connection,
             "source_project_dir": dbt.project_dir,
             "source_profiles_dir": dbt.profiles_dir,
         },

@@ -91,7 +91,24 @@ def dbt_env() -> dict[str, str]:
     }
     for name, relative in (_local().get("dbt_env") or {}).items():
         env[name] = _from_root(relative)
+    env.update(_connection_env())
     return env
+
+
+def _connection_env() -> dict[str, str]:
+    """The warehouse credentials from the Airflow connection RELEASE.json names (MWAA: the
+    secrets backend reads it from AWS Secrets Manager), rendered when the task runs (Jinja),
+    never at parse time and never written anywhere."""
+    conn = ((release().get("artifact") or {}).get("dbt") or {}).get("connection_id")
+    if not conn:
+        return {}
+    c = f"conn[{conn!r}]"
+    return {
+        "SNOWFLAKE_ACCOUNT": f"{{{{ {c}.extra_dejson.get('account', '') }}}}",
+        "SNOWFLAKE_USER": f"{{{{ {c}.login }}}}",
+        "SNOWFLAKE_PRIVATE_KEY": f"{{{{ {c}.extra_dejson.get('private_key_content', '') }}}}",
+        "SNOWFLAKE_PRIVATE_KEY_PASSPHRASE": f"{{{{ {c}.password or '' }}}}",
+    }
 
 
 def dbt_task(task_id: str, verb: str, select: str | None = None):
