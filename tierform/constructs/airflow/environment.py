@@ -7,6 +7,7 @@ from constructs import Construct
 
 from tierform.config.airflow import (
     AstronomerAirflowSpec,
+    ComposerAirflowSpec,
     DagTarget,
     LocalAirflowSpec,
     MwaaAirflowSpec,
@@ -73,6 +74,20 @@ class AirflowEnvironment(Construct):
                     spec=spec,
                     tier=tier.name,
                     protected=guards(tier, "airflow.environment"),
+                )
+                self.release_dependencies = self.flavor.release_dependencies
+                self.release_environment = self.flavor.release_environment
+            case ComposerAirflowSpec():
+                from tierform.constructs.airflow.composer import ComposerAirflow
+
+                self.flavor = ComposerAirflow(
+                    self,
+                    "composer",
+                    spec=spec,
+                    tier=tier.name,
+                    protected=guards(tier, "airflow.environment"),
+                    protected_bucket=guards(tier, "airflow.dag_bucket"),
+                    files=files,
                 )
                 self.release_dependencies = self.flavor.release_dependencies
                 self.release_environment = self.flavor.release_environment
