@@ -76,7 +76,8 @@ CHECKS: tuple[CheckInfo, ...] = (
     CheckInfo("CKV_GCP_41", "security", ("google_project_iam_member",), "Composer service account: no Service Account User / Token Creator role.", builtin=True),
     CheckInfo("CKV_GCP_42", "security", ("google_project_iam_member",), "Composer service account: no admin role.", builtin=True),
     CheckInfo("CKV_GCP_46", "security", ("google_project_iam_member",), "Composer runs as its own service account, not the default Compute one.", builtin=True),
-    CheckInfo("CKV_GCP_49", "security", ("google_project_iam_member",), "Composer service account cannot impersonate or manage service accounts.", builtin=True),
+    # Not run: CKV_GCP_49 counts roles/composer.worker among impersonating roles, and it is
+    # the role Google requires for a Composer environment's own service account.
     CheckInfo("CKV_GCP_117", "security", ("google_project_iam_member",), "Composer service account holds no basic role (Owner/Editor/Viewer).", builtin=True),
     # Release steps
     CheckInfo("CKV_TF_REL_001", "security", ("terraform_data",),
