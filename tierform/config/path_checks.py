@@ -26,6 +26,13 @@ def tier_path_problems(tier: TierSpec, root: Path, config_dir: Path) -> Iterator
         if problem:
             yield path, f"{value!r} {problem}"
     # Databricks notebook and dbt paths: databricks_checks.py applies the same rule.
+    plugins = getattr(tier.airflow, "plugins", None)  # MWAA's plugins.zip, a repository file
+    if plugins is not None:
+        where: list[str | int] = ["airflow", "plugins", "path"]
+        problems = list(_source(where, plugins.path, root, config_dir))
+        yield from problems
+        if not problems and not (root / plugins.path).is_file():
+            yield where, f"file {plugins.path!r} does not exist (relative to the repository root)"
 
 
 def release_path_problems(release, root: Path, config_dir: Path) -> Iterator[Problem]:
