@@ -26,3 +26,13 @@ class DagTarget:
     environment_url: str | None = None
     credential_env: tuple[str, ...] = ()
     connection_id: str | None = None
+
+
+@dataclass(frozen=True)
+class AirflowInstallFiles:
+    """Files an Airflow environment installs from, read from the repository by the caller
+    of the stack (tierform.release.artifact.airflow_install_files), never by a construct:
+    the DAGs' pip requirements, MWAA's plugins.zip."""
+
+    requirements: bytes | None = None
+    plugins: bytes | None = None

@@ -24,11 +24,14 @@ from pathlib import Path, PurePosixPath
 
 import yaml
 
+from tierform.config.dag_target import AirflowInstallFiles
 from tierform.config.platform import PlatformConfig
 from tierform.config.release import dbt_profile_targets
 from tierform.config.tier import TierSpec
 from tierform.release.content import shipped_files
 from tierform.release.context import ReleaseError
+
+__all__ = ["AirflowInstallFiles", "ArtifactError", "airflow_install_files", "artifact_files"]
 
 ARTIFACT_DIR = "tierform_release"
 DBT_DIR = f"{ARTIFACT_DIR}/dbt"
@@ -218,15 +221,6 @@ def write_files(files: dict[str, bytes], folder: Path) -> None:
         dest.parent.mkdir(parents=True, exist_ok=True)
         dest.write_bytes(data)
     folder.mkdir(parents=True, exist_ok=True)
-
-
-@dataclass(frozen=True)
-class AirflowInstallFiles:
-    """Files an Airflow environment installs from (read from the repository by the caller
-    of the stack, not by a construct): the DAGs' pip requirements, MWAA's plugins.zip."""
-
-    requirements: bytes | None = None
-    plugins: bytes | None = None
 
 
 def airflow_install_files(platform: PlatformConfig, tier: TierSpec) -> AirflowInstallFiles:

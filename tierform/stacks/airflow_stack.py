@@ -11,9 +11,9 @@ from __future__ import annotations
 from cdktf import TerraformStack
 from constructs import Construct
 
+from tierform.config.dag_target import AirflowInstallFiles
 from tierform.config.tier import TierSpec
 from tierform.constructs.airflow import AirflowEnvironment
-from tierform.release.artifact import AirflowInstallFiles
 
 
 class AirflowOnlyStack(TerraformStack):

@@ -8,10 +8,10 @@ from cdktf import TerraformOutput, TerraformResource, TerraformResourceLifecycle
 from constructs import Construct
 
 from tierform.config.airflow_composer import COMPOSER_DAGS_ENV, ComposerAirflowSpec
+from tierform.config.dag_target import AirflowInstallFiles
 from tierform.constructs.google import models as g
 from tierform.constructs.google.provider import GoogleProvider
 from tierform.constructs.tfgeneric import TypedProvider, TypedResource
-from tierform.release.artifact import AirflowInstallFiles
 
 # The one project role the environment's service account needs (Composer's docs: a
 # user-managed account with roles/composer.worker instead of the default Compute account,

@@ -12,10 +12,10 @@ from tierform.config.airflow import (
     LocalAirflowSpec,
     MwaaAirflowSpec,
 )
+from tierform.config.dag_target import AirflowInstallFiles
 from tierform.config.protection import guards
 from tierform.config.tier import TierSpec
 from tierform.constructs.literal import literal_spec
-from tierform.release.artifact import AirflowInstallFiles
 
 
 class AirflowEnvironment(Construct):

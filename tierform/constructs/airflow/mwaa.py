@@ -8,13 +8,13 @@ from cdktf import TerraformOutput, TerraformResource, TerraformResourceLifecycle
 from constructs import Construct
 
 from tierform.config.airflow_mwaa import MwaaAirflowSpec
+from tierform.config.dag_target import AirflowInstallFiles
 from tierform.constructs.airflow.dag_bucket import DagBucket
 from tierform.constructs.airflow.mwaa_role import MwaaExecutionRole
 from tierform.constructs.aws import mwaa
 from tierform.constructs.aws.provider import AwsProvider, DefaultTags
 from tierform.constructs.aws.s3 import S3Object
 from tierform.constructs.tfgeneric import TypedProvider, TypedResource
-from tierform.release.artifact import AirflowInstallFiles
 
 
 class MwaaAirflow(Construct):
