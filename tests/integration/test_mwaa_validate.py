@@ -28,15 +28,17 @@ def terraform():
     return path
 
 
-def _synth_prod_airflow(outdir: Path) -> Path:
+def _synth_prod_airflow(outdir: Path, config: Path = EXAMPLE_CONFIG) -> Path:
     from cdktf import App
 
     from tierform.config import load_platform
+    from tierform.release.artifact import airflow_install_files
     from tierform.stacks.airflow_stack import AirflowOnlyStack
 
-    tier = load_platform(EXAMPLE_CONFIG).tier("prod")
+    platform = load_platform(config)
+    tier = platform.tier("prod")
     app = App(outdir=str(outdir))
-    AirflowOnlyStack(app, tier)
+    AirflowOnlyStack(app, tier, files=airflow_install_files(platform, tier))
     app.synth()
     return outdir / "stacks" / "prod-airflow"
 
@@ -57,6 +59,7 @@ def prod_airflow_stack(tmp_path_factory) -> Path:
     stack = _synth_prod_airflow(tmp_path_factory.mktemp("mwaa") / "cdktf.out")
     resources = json.loads((stack / "cdk.tf.json").read_text())["resource"]
     assert "aws_mwaa_environment" in resources and "aws_s3_bucket" in resources
+    assert "airflow_requirements" in resources["aws_s3_object"]
     return stack
 
 
@@ -91,3 +94,101 @@ def test_misspelled_attribute_fails_validation_naming_it(terraform, prod_airflow
     assert validate.returncode == 1, validate.stdout + validate.stderr
     assert 'No argument or block type is named "enviroment_class"' in validate.stderr
     assert "resource.aws_mwaa_environment.airflow" in validate.stderr
+
+
+def _point_at_moto(stack: Path, endpoint: str) -> None:
+    """An override file (merged into the provider block) sends the AWS provider to moto's
+    server: S3 and STS are real APIs there; nothing reaches AWS."""
+    provider = {
+        "region": "eu-west-1",
+        "access_key": "testing",
+        "secret_key": "testing",
+        "skip_credentials_validation": True,
+        "skip_requesting_account_id": True,
+        "skip_metadata_api_check": True,
+        "s3_use_path_style": True,
+        "endpoints": [{"s3": endpoint, "sts": endpoint, "iam": endpoint}],
+    }
+    (stack / "moto_override.tf.json").write_text(json.dumps({"provider": {"aws": [provider]}}))
+    _without_tls_policy(stack)
+
+
+def _without_tls_policy(stack: Path) -> None:
+    """moto enforces bucket policies and its server speaks plain HTTP, so the DAG bucket's
+    TLS-only policy would (rightly) deny every upload: the test stack leaves it out."""
+    path = stack / "cdk.tf.json"
+    data = json.loads(path.read_text())
+    data["resource"].pop("aws_s3_bucket_policy")
+    for blocks in data["resource"].values():
+        for block in blocks.values():
+            if "depends_on" in block:
+                block["depends_on"] = [
+                    d for d in block["depends_on"] if not d.startswith("aws_s3_bucket_policy.")
+                ]
+    path.write_text(json.dumps(data))
+
+
+def _plan(terraform: str, stack: Path) -> dict:
+    plan = _terraform(terraform, stack, "plan", "-input=false", "-out=tfplan")
+    assert plan.returncode == 0, plan.stdout + plan.stderr
+    show = subprocess.run(
+        [terraform, "show", "-json", "tfplan"],
+        cwd=stack,
+        env=tool_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert show.returncode == 0, show.stderr
+    return {c["address"]: c["change"] for c in json.loads(show.stdout)["resource_changes"]}
+
+
+def test_changed_requirements_change_the_planned_object_version(terraform, tmp_path):
+    """Terraform owns requirements.txt: the object is applied to a real S3 API (moto's
+    server on 127.0.0.1; moto has no MWAA, so only the object and its bucket are applied),
+    then a changed requirements file plans a new object version, which MWAA's
+    requirements_s3_object_version follows; an unchanged file plans the stored version."""
+    from object_servers import moto_s3_server
+    from support import copy_config, copy_examples
+
+    config = copy_config(tmp_path)
+    copy_examples(tmp_path)
+    requirements = tmp_path / "examples" / "airflow" / "requirements.txt"
+    stack = _synth_prod_airflow(tmp_path / "out", config)
+    with moto_s3_server() as env:
+        _point_at_moto(stack, env["AWS_ENDPOINT_URL_S3"])
+        _init(terraform, stack)
+        apply = _terraform(
+            terraform, stack, "apply", "-auto-approve", "-input=false",
+            "-target=aws_s3_object.airflow_requirements",
+        )  # fmt: skip
+        assert apply.returncode == 0, apply.stdout + apply.stderr
+        pulled = subprocess.run(
+            [terraform, "state", "pull"], cwd=stack, env=tool_env(), capture_output=True,
+            text=True, timeout=120,
+        )  # fmt: skip
+        assert pulled.returncode == 0, pulled.stderr
+        state = json.loads(pulled.stdout)
+        stored = next(
+            r["instances"][0]["attributes"]["version_id"]
+            for r in state["resources"]
+            if r["type"] == "aws_s3_object"
+        )
+        assert stored
+
+        same = _plan(terraform, stack)
+        assert same["aws_s3_object.airflow_requirements"]["actions"] == ["no-op"]
+        pinned = same["aws_mwaa_environment.airflow"]["after"]
+        assert pinned["requirements_s3_object_version"] == stored
+        assert pinned["requirements_s3_path"] == "requirements.txt"
+
+        requirements.write_text(requirements.read_text() + "pendulum>=3\n")
+        fresh = _synth_prod_airflow(tmp_path / "out2", config)
+        shutil.copy(fresh / "cdk.tf.json", stack / "cdk.tf.json")
+        _without_tls_policy(stack)
+        changed = _plan(terraform, stack)
+        obj = changed["aws_s3_object.airflow_requirements"]
+        assert obj["actions"] == ["update"]
+        assert obj["after_unknown"].get("version_id") is True  # a new version on apply
+        mwaa = changed["aws_mwaa_environment.airflow"]
+        assert mwaa["after_unknown"].get("requirements_s3_object_version") is True

@@ -79,7 +79,10 @@ def test_published_dags_take_their_tier_from_the_release(repo: RepoCopy):
     assert probe.returncode == 0, probe.stderr
     tier, target, *command = probe.stdout.split()
     assert (tier, target) == ("local", "local")
-    assert str(repo.root / "examples" / "dbt") in " ".join(command)
+    # dbt runs the project published with the DAGs, with the tier's own profiles.
+    published = repo.dags_folder.resolve() / "tierform_release"
+    assert f"--project-dir {published / 'dbt'}" in " ".join(command)
+    assert f"--profiles-dir {published / 'profiles'}" in " ".join(command)
 
 
 def test_rollback_without_history_and_unknown_tier(repo: RepoCopy):

@@ -114,7 +114,7 @@ def test_redeploy_without_changes_runs_no_step(deployed: RepoCopy):
     assert deployed.dbt_last() == dbt_before
 
 
-def test_changed_model_reruns_only_the_dbt_step(deployed: RepoCopy):
+def test_changed_model_reruns_dbt_then_republishes_the_dags(deployed: RepoCopy):
     """Behaviour 3."""
     dags_before = deployed.dag_releases()
     dbt_before = deployed.dbt_last()
@@ -127,13 +127,20 @@ def test_changed_model_reruns_only_the_dbt_step(deployed: RepoCopy):
     )
     actions = deployed.plan_actions()
     assert actions["terraform_data.release_dbt"] == ["delete", "create"]
-    assert actions["terraform_data.release_dags"] == ["no-op"]
+    # The dbt project ships with the DAGs (the release artifact): they are released again,
+    # after the dbt step, so the workers run the project that was just built.
+    assert actions["terraform_data.release_dags"] == ["delete", "create"]
 
     apply = deployed.deploy()
     assert apply.returncode == 0, _output(apply)
     assert "release_dbt (local-exec)" in apply.stdout
-    assert "release_dags (local-exec)" not in apply.stdout
-    assert deployed.dag_releases() == dags_before
+    assert apply.stdout.index("release_dbt: Creation complete") < apply.stdout.index(
+        "release_dags: Creating"
+    )
+    dags_after = deployed.dag_releases()
+    assert len(dags_after["releases"]) == len(dags_before["releases"]) + 1
+    published = tree(deployed.dags_folder)["tierform_release/dbt/models/staging/stg_customers.sql"]
+    assert b"first_name_length" in published
     dbt_after = deployed.dbt_last()
     assert dbt_after["content_sha256"] != dbt_before["content_sha256"]
     assert deployed.query(

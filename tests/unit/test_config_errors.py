@@ -321,8 +321,14 @@ CASES = [
     pytest.param(
         PROD,
         _set(["airflow", "flavor"], "composer"),
-        "tiers/prod.yaml: airflow.flavor: flavor 'composer' (Google Cloud Composer) is not supported yet",
-        id="composer-not-supported",
+        "tiers/prod.yaml: airflow.airflow_version: 'airflow_version' belongs to flavor 'mwaa', not 'composer'",
+        id="composer-with-mwaa-keys",
+    ),
+    pytest.param(
+        PROD,
+        _set(["airflow", "requirements"], {"path": "requirements.txt"}),
+        "tiers/prod.yaml: airflow.requirements: the DAGs' requirements are a file of the repository now: set release.dags.requirements",
+        id="mwaa-requirements-moved",
     ),
     pytest.param(
         PROD,

@@ -20,6 +20,7 @@ from support import (
 
 from tierform.config import load_platform
 from tierform.constructs.release import release_command
+from tierform.release.artifact import artifact_files, artifact_sha256
 from tierform.release.content import content_sha256
 from tierform.release.triggers import tier_triggers
 from tierform.stacks.tier_stack import TierStack
@@ -64,7 +65,11 @@ def test_triggers_are_a_flat_map_of_names_to_strings(stacks, platform):
         assert all(isinstance(v, str) for v in triggers.values())
         assert re.fullmatch(r"[0-9a-f]{64}", triggers["content_sha256"])
     assert dbt["content_sha256"] == content_sha256(REPO / "examples" / "dbt")
-    assert dags["content_sha256"] == content_sha256(REPO / "examples" / "dags")
+    # The DAG step ships the whole artifact: DAGs, the dbt project they run, requirements.
+    assert dags["content_sha256"] == artifact_sha256(
+        artifact_files(platform, platform.tier("local"))
+    )
+    assert dags["content_sha256"] != content_sha256(REPO / "examples" / "dags")
     assert dbt["tier"] == "local" and dbt["target"] == "local"
     assert re.fullmatch(r"dbt-core \d+\.\d+, dbt-duckdb \d+\.\d+", dbt["tool_versions"])
     assert re.fullmatch(r"apache-airflow \d+\.\d+", dags["tool_versions"])

@@ -2,17 +2,17 @@
 
 The release CLI reads `dag_target()` (no cdktf involved); the Airflow construct exposes the
 same DagTarget, so infrastructure and release agree on one answer computed from config.
-Flavors: local (no cloud), mwaa (Amazon MWAA), astronomer (Astro). Composer: not yet.
+Flavors: local (no cloud), mwaa (Amazon MWAA), astronomer (Astro), composer (Cloud Composer).
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, field_validator, model_validator
-from pydantic_core import PydanticCustomError
+from pydantic import Field, field_validator
 
 from tierform.config.airflow_astronomer import AstronomerAirflowSpec
+from tierform.config.airflow_composer import ComposerAirflowSpec
 from tierform.config.airflow_flavor import FlavorSpec
 from tierform.config.airflow_mwaa import MwaaAirflowSpec
 from tierform.config.dag_target import DagTarget
@@ -24,6 +24,7 @@ __all__ = [
     "LOCAL_WORKDIR",
     "AirflowSpec",
     "AstronomerAirflowSpec",
+    "ComposerAirflowSpec",
     "DagTarget",
     "LocalAirflowSpec",
     "MwaaAirflowSpec",
@@ -48,25 +49,6 @@ class LocalAirflowSpec(FlavorSpec):
     def dag_target(self, tier: str) -> DagTarget:
         folder = self.dags_folder or f"{LOCAL_WORKDIR}/airflow/{tier}/dags"
         return DagTarget(kind="local", location=folder, environment_name=f"local-{tier}")
-
-
-class ComposerAirflowSpec(FlavorSpec):
-    """Google Cloud Composer: recognised, so the message is "not supported yet" rather than
-    "unknown flavor"."""
-
-    flavor_name = "composer"
-
-    flavor: Literal["composer"]
-
-    @model_validator(mode="before")
-    @classmethod
-    def _reject_unknown_keys(cls, data: Any) -> Any:
-        raise PydanticCustomError(
-            "field_error",
-            "flavor 'composer' (Google Cloud Composer) is not supported yet; "
-            "use local, mwaa or astronomer",
-            {"field": "flavor"},
-        )
 
 
 AirflowSpec = Annotated[

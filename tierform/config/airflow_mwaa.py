@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Field, field_validator
+from pydantic import BeforeValidator, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from tierform.config.airflow_flavor import FlavorSpec
 from tierform.config.base import Identifier, Spec
 from tierform.config.dag_target import DagTarget
 from tierform.config.error_format import shorten
+from tierform.config.repo_paths import syntax_checked
 
 # Airflow versions MWAA creates environments with (docs.aws.amazon.com/mwaa, airflow-versions;
 # 2.4.3–2.6.3 reached end of support on 2025-12-30). Extend when AWS adds one: an unknown
@@ -90,24 +93,36 @@ class MwaaNetworkSpec(Spec):
         return ids
 
 
-class S3ObjectSpec(Spec):
-    """An object in the DAG bucket MWAA installs from (requirements.txt, plugins.zip).
-
-    Pin `object_version` (the S3 version id) so an upload alone never changes a running
-    environment: the change goes through review and `cdktf deploy` like any other.
-    """
+class PluginsSpec(Spec):
+    """plugins.zip for MWAA: a file of the repository that Terraform uploads as a versioned
+    object (`aws_s3_object.airflow_plugins`, key plugins.zip); its version id pins the
+    environment, so a plugins change is a reviewed plan change."""
 
     path: str = Field(min_length=1)
-    object_version: str | None = None
 
     @field_validator("path")
     @classmethod
     def _relative(cls, path: str) -> str:
-        if path.startswith("/") or path.startswith("s3://"):
-            raise ValueError(
-                f"{shorten(path)}: give the key inside the DAG bucket, e.g. requirements.txt"
-            )
+        path = syntax_checked(path)
+        if not path.endswith(".zip"):
+            raise ValueError(f"{shorten(path)}: MWAA installs plugins from a .zip file")
         return path
+
+
+SECRETS_BACKEND = "airflow.providers.amazon.aws.secrets.secrets_manager.SecretsManagerBackend"
+_SECRETS_OPTIONS = ("secrets.backend", "secrets.backend_kwargs")
+
+
+class MwaaSecretsSpec(Spec):
+    """Workers read connections (the warehouse credentials) and variables from AWS Secrets
+    Manager under `<prefix>/connections/<conn id>` and `<prefix>/variables/<name>`; the
+    execution role may read that prefix only. Default prefix: `tierform/<environment>`.
+    Terraform never holds a value: CD puts it (README, "MWAA requirements and secrets")."""
+
+    enabled: bool = True
+    prefix: str | None = Field(default=None, pattern=r"^[A-Za-z0-9/_+=.@-]+$")
+    # The Airflow connection the dbt tasks take the Snowflake credentials from.
+    snowflake_connection_id: str = Field(default="snowflake_default", pattern=r"^[A-Za-z0-9_.-]+$")
 
 
 class AccessLogsSpec(Spec):
@@ -135,8 +150,9 @@ class MwaaAirflowSpec(FlavorSpec):
     # private: the web server is reachable only from inside the VPC (the default).
     webserver_access: Literal["private", "public"] = "private"
     dags_prefix: str = "dags"
-    requirements: S3ObjectSpec | None = None
-    plugins: S3ObjectSpec | None = None
+    # requirements.txt: release.dags.requirements (config/platform.yaml), shipped with the DAGs
+    plugins: PluginsSpec | None = None
+    secrets: MwaaSecretsSpec = Field(default_factory=MwaaSecretsSpec)
     log_level: LogLevel = "INFO"
     # Full bucket name, when the naming rule's does not suit (S3 names are global).
     bucket: str | None = Field(default=None, min_length=3, max_length=63)
@@ -156,6 +172,47 @@ class MwaaAirflowSpec(FlavorSpec):
     @classmethod
     def _version(cls, value: str) -> str:
         return _check_mwaa_version(value)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _moved_requirements(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "requirements" in data:
+            raise PydanticCustomError(
+                "field_error",
+                "the DAGs' requirements are a file of the repository now: set "
+                "release.dags.requirements in config/platform.yaml (Terraform uploads it and "
+                "pins its version)",
+                {"field": "requirements"},
+            )
+        return data
+
+    @model_validator(mode="after")
+    def _secrets_options(self) -> MwaaAirflowSpec:
+        taken = [k for k in _SECRETS_OPTIONS if k in self.airflow_configuration_options]
+        if taken and self.secrets.enabled:
+            raise ValueError(
+                f"airflow_configuration_options.{taken[0]} is set by Tierform from "
+                "airflow.secrets; set airflow.secrets.enabled: false to configure your own"
+            )
+        return self
+
+    def secrets_prefix(self, tier: str) -> str:
+        return self.secrets.prefix or f"tierform/{self.environment_name(tier)}"
+
+    def configuration_options(self, tier: str) -> dict[str, str]:
+        """airflow_configuration_options with the Secrets Manager backend of this tier."""
+        options = dict(self.airflow_configuration_options)
+        if self.secrets.enabled:
+            prefix = self.secrets_prefix(tier)
+            options["secrets.backend"] = SECRETS_BACKEND
+            options["secrets.backend_kwargs"] = json.dumps(
+                {
+                    "connections_prefix": f"{prefix}/connections",
+                    "variables_prefix": f"{prefix}/variables",
+                },
+                sort_keys=True,
+            )
+        return options
 
     @field_validator("region")
     @classmethod
@@ -207,4 +264,5 @@ class MwaaAirflowSpec(FlavorSpec):
                 f"?region={self.region}#environments/{name}"
             ),
             credential_env=AWS_CREDENTIAL_ENV,
+            connection_id=self.secrets.snowflake_connection_id if self.secrets.enabled else None,
         )

@@ -34,6 +34,13 @@ def tier_path_problems(tier: TierSpec, root: Path, config_dir: Path) -> Iterator
         elif not (root / value).is_file():
             yield path, f"{value!r} is not a file (the image's Python requirements)"
     # Databricks notebook and dbt paths: databricks_checks.py applies the same rule.
+    plugins = getattr(tier.airflow, "plugins", None)  # MWAA's plugins.zip, a repository file
+    if plugins is not None:
+        where: list[str | int] = ["airflow", "plugins", "path"]
+        problems = list(_source(where, plugins.path, root, config_dir))
+        yield from problems
+        if not problems and not (root / plugins.path).is_file():
+            yield where, f"file {plugins.path!r} does not exist (relative to the repository root)"
 
 
 def release_path_problems(release, root: Path, config_dir: Path) -> Iterator[Problem]:
@@ -48,6 +55,10 @@ def release_path_problems(release, root: Path, config_dir: Path) -> Iterator[Pro
             )
     if release.dags is not None:
         yield from _source(["release", "dags", "folder"], release.dags.folder, root, config_dir)
+        if release.dags.requirements is not None:
+            yield from _source(
+                ["release", "dags", "requirements"], release.dags.requirements, root, config_dir
+            )
 
 
 def _source(path: list[str | int], value: str, root: Path, config_dir: Path) -> Iterator[Problem]:

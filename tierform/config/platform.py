@@ -119,7 +119,7 @@ class PlatformConfig:
         folder = self.platform.release.dags
         if folder is None or not tier.release.dags.enabled or tier.airflow is None:
             return None
-        return DagsStep(folder=folder.folder)
+        return DagsStep(folder=folder.folder, requirements=folder.requirements)
 
     def release_store(self, tier: TierSpec):
         """Where the tier's release ledger lives: the tier's `release.store`, the platform's,

@@ -87,8 +87,9 @@ def data_stores(tier: TierSpec) -> list[str]:
         if catalog.layout == "per_tier":
             stores.append("databricks.catalog")
         stores += [f"databricks.schemas.{schema}" for schema in catalog.schemas]
-    if tier.airflow is not None and tier.airflow.flavor in ("mwaa", "astronomer"):
-        if tier.airflow.flavor == "mwaa":
+    if tier.airflow is not None and tier.airflow.flavor in ("mwaa", "astronomer", "composer"):
+        # A DAG bucket of our own: MWAA's, and Composer 3's (Composer 2 creates its own).
+        if tier.airflow.flavor == "mwaa" or getattr(tier.airflow, "composer_major", 0) == 3:
             stores.append("airflow.dag_bucket")
         stores.append("airflow.environment")
     return stores

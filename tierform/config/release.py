@@ -44,14 +44,17 @@ class DbtProjectSpec(Spec):
 
 
 class DagsProjectSpec(Spec):
-    """The folder of Airflow DAG files every tier publishes."""
+    """The folder of Airflow DAG files every tier publishes, and the Python requirements
+    the DAGs need on the workers (a pip requirements file; shipped in every DAG release,
+    and installed by MWAA from a Terraform-managed object)."""
 
     folder: str = Field(min_length=1)
+    requirements: str | None = None
 
-    @field_validator("folder")
+    @field_validator("folder", "requirements")
     @classmethod
-    def _relative(cls, value: str) -> str:
-        return _repo_relative(value)
+    def _relative(cls, value: str | None) -> str | None:
+        return None if value is None else _repo_relative(value)
 
 
 class ReleaseSpec(Spec):
@@ -101,6 +104,7 @@ class DbtStep:
 @dataclass(frozen=True)
 class DagsStep:
     folder: str
+    requirements: str | None = None
 
 
 # --- reading the dbt project's own files (names and targets) -------------------------------
@@ -176,6 +180,13 @@ def check_release_paths(release: ReleaseSpec | None, repo_root: Path) -> Iterato
                 f"folder {release.dags.folder!r} holds no DAG file (*.py); add the DAGs or "
                 "remove release.dags",
             )
+    requirements = release.dags.requirements if release.dags is not None else None
+    if requirements is not None and not (repo_root / requirements).is_file():
+        yield (
+            ["release", "dags", "requirements"],
+            f"file {requirements!r} does not exist (a pip requirements file, relative to "
+            "the project folder, the config folder's parent)",
+        )
 
 
 def _missing_folder(path: str) -> str:

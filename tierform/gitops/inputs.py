@@ -196,6 +196,8 @@ def provider_inputs(stack: dict, tier: TierSpec, *, aws_for_release: bool) -> li
         )
     if isinstance(backend, GcsBackendSpec):
         found.append(_github("GOOGLE_CREDENTIALS", "gcs state backend (service account key)"))
+    if "google" in providers:  # Composer; merged with the gcs backend's entry when both
+        found.append(_github("GOOGLE_CREDENTIALS", "Google provider (Composer)"))
     if isinstance(backend, CloudBackendSpec):
         host = backend.hostname.replace(".", "_").replace("-", "__")
         found.append(

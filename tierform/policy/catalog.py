@@ -77,6 +77,18 @@ CHECKS: tuple[CheckInfo, ...] = (
     CheckInfo("CKV_AWS_243", "hygiene", ("aws_mwaa_environment",), "MWAA worker logs are enabled.", builtin=True),
     CheckInfo("CKV_AWS_244", "hygiene", ("aws_mwaa_environment",), "MWAA webserver logs are enabled.", builtin=True),
     CheckInfo("CKV2_AWS_66", "hygiene", ("aws_mwaa_environment",), "MWAA environment is not publicly accessible (fails in staging/prod, warns in dev; CKV_TF_AF_001 fails in protected tiers).", builtin=True),
+    # Cloud Composer (checkov's built-in GCP checks that apply to what a composer tier gets)
+    CheckInfo("CKV_GCP_29", "security", ("google_storage_bucket",), "Composer DAG bucket: uniform bucket-level access (no object ACLs).", builtin=True),
+    CheckInfo("CKV_GCP_114", "security", ("google_storage_bucket",), "Composer DAG bucket: public access prevention enforced.", builtin=True),
+    CheckInfo("CKV_GCP_78", "security", ("google_storage_bucket",), "Composer DAG bucket is versioned (old DAGs stay recoverable).", builtin=True),
+    CheckInfo("CKV_GCP_62", "hygiene", ("google_storage_bucket",), "Composer DAG bucket logs access (set airflow.access_logs).", builtin=True),
+    CheckInfo("CKV_GCP_63", "hygiene", ("google_storage_bucket",), "Composer DAG bucket does not log to itself.", builtin=True),
+    CheckInfo("CKV_GCP_41", "security", ("google_project_iam_member",), "Composer service account: no Service Account User / Token Creator role.", builtin=True),
+    CheckInfo("CKV_GCP_42", "security", ("google_project_iam_member",), "Composer service account: no admin role.", builtin=True),
+    CheckInfo("CKV_GCP_46", "security", ("google_project_iam_member",), "Composer runs as its own service account, not the default Compute one.", builtin=True),
+    # Not run: CKV_GCP_49 counts roles/composer.worker among impersonating roles, and it is
+    # the role Google requires for a Composer environment's own service account.
+    CheckInfo("CKV_GCP_117", "security", ("google_project_iam_member",), "Composer service account holds no basic role (Owner/Editor/Viewer).", builtin=True),
     # Release steps
     CheckInfo("CKV_TF_REL_001", "security", ("terraform_data",),
               "Release-step triggers, input and local-exec environment/command hold no secret-looking values (key material, tokens, passwords): triggers land in state."),

@@ -12,6 +12,7 @@ clone downloads a release from the ledger before it re-publishes it.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -19,12 +20,18 @@ from pathlib import Path
 from tierform.config.airflow import DagTarget
 from tierform.ledger import CorruptRecord
 from tierform.ledger import dag_records as records
-from tierform.release.content import content_sha256, shipped_files
+from tierform.release.artifact import (
+    artifact_description,
+    artifact_files,
+    artifact_sha256,
+    source_paths,
+    write_files,
+)
 from tierform.release.context import ReleaseContext, ReleaseError
 from tierform.release.dag_check import check_dags
 from tierform.release.dbt_build import duckdb_path
 from tierform.release.publishers import publisher_for
-from tierform.release.records import git_sha, now, write_json
+from tierform.release.records import git_dirty, git_sha, now, write_json
 from tierform.release.report import Reporter
 
 MANIFEST = records.MANIFEST
@@ -66,8 +73,8 @@ def release_dags(ctx: ReleaseContext, report: Reporter) -> dict:
         records.write_state(ledger, current)
     for orphan in records.clean_partial(ledger, current):
         report.info(f"removed partial release {orphan} (an upload that was never recorded)")
-    source = ctx.path(step.folder)
-    content = content_sha256(source)
+    artifact = artifact_files(ctx.platform, ctx.tier)  # DAGs + dbt project + requirements
+    content = artifact_sha256(artifact)
     stamp = now().replace("-", "").replace(":", "")
     release_id = f"{stamp}-{content[:12]}"
     if release_id in current["releases"]:  # published twice within one second
@@ -75,8 +82,9 @@ def release_dags(ctx: ReleaseContext, report: Reporter) -> dict:
     staging = versions_dir(ctx) / f".{release_id}.tmp"
     final = versions_dir(ctx) / release_id
     shutil.rmtree(staging, ignore_errors=True)
-    report.info(f"staging {step.folder} as release {release_id}")
-    files = _stage(source, staging)
+    report.info(f"staging {step.folder} (with the dbt project it runs) as release {release_id}")
+    write_files(artifact, staging)
+    files = list(artifact)
     manifest = _manifest(ctx, target, release_id, content, files)
     _write_local_manifest(ctx, target, staging, manifest)  # the DAGs read their tier from it
     try:
@@ -264,49 +272,46 @@ def _prune(current: dict) -> list[str]:
     return [r for r in ids if r not in keep]
 
 
-def _stage(source: Path, staging: Path) -> list[str]:
-    files = []
-    for relative, path in shipped_files(source):
-        if relative == MANIFEST:
-            continue  # written by us
-        dest = staging / relative
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(path, dest)
-        files.append(relative)
-    staging.mkdir(parents=True, exist_ok=True)
-    return files
-
-
 def _manifest(
     ctx: ReleaseContext, target: DagTarget, release_id: str, content: str, files: list[str]
 ) -> dict:
-    """What the ledger records: the same on every machine (no machine paths)."""
-    dbt = ctx.platform.dbt_step(ctx.tier)
+    """What the ledger records: the same on every machine (no machine paths). `git_dirty`
+    says whether the released files differed from `git_sha` (uncommitted or untracked)."""
+    artifact = artifact_description(ctx.platform, ctx.tier)
     return {
         "release_id": release_id,
         "tier": ctx.tier.name,
         "content_sha256": content,
         "git_sha": git_sha(ctx.root),
+        "git_dirty": git_dirty(ctx.root, source_paths(ctx.platform, ctx.tier)),
         "created_at": now(),
         "dag_ids": [],
         "files": files,
         "target": {"kind": target.kind, "location": target.location},
         "environment": target.environment_name,
-        "dbt_target": dbt.target if dbt else None,
+        "dbt_target": artifact["dbt"]["target"] if artifact["dbt"] else None,
+        "artifact": artifact,
     }
 
 
 def _write_local_manifest(
     ctx: ReleaseContext, target: DagTarget, folder: Path, manifest: dict
 ) -> None:
-    """RELEASE.json inside the published folder. A local Airflow runs on this machine: its
-    tasks use this checkout's project, this virtualenv's dbt and the tier's DuckDB file.
-    These machine paths go into this machine's copy only, never into the ledger."""
+    """RELEASE.json inside the published folder. A local Airflow runs on this machine, in
+    this checkout: `local` says where the repository root is (relative to this file's
+    folder) and, relative to that root, this virtualenv's dbt and the tier's DuckDB file.
+    Relative paths only, so the checkout can move; written into the local copy only."""
     local = dict(manifest)
     dbt = ctx.platform.dbt_step(ctx.tier)
-    if dbt and target.kind == "local":
-        local["dbt_project_dir"] = str(ctx.path(dbt.project_dir))
-        local["dbt_executable"] = str(Path(sys.executable).parent / "dbt")
-        if dbt.adapter == "duckdb":
-            local["dbt_env"] = {"TIERFORM_DUCKDB_PATH": str(duckdb_path(ctx, dbt.target))}
+    if target.kind == "local":
+        root = ctx.root.absolute()
+        section: dict = {"repo_root": os.path.relpath(root, folder.absolute())}
+        executable = Path(sys.executable).absolute().parent / "dbt"
+        if executable.is_relative_to(root):
+            section["dbt_executable"] = executable.relative_to(root).as_posix()
+        if dbt and dbt.adapter == "duckdb":
+            duckdb = duckdb_path(ctx, dbt.target).absolute()
+            if duckdb.is_relative_to(root):
+                section["dbt_env"] = {"TIERFORM_DUCKDB_PATH": duckdb.relative_to(root).as_posix()}
+        local["local"] = section
     write_json(folder / MANIFEST, local)

@@ -35,3 +35,21 @@ def git_sha(root: Path) -> str | None:
         return None
     sha = result.stdout.strip()
     return sha if result.returncode == 0 and sha else None
+
+
+def git_dirty(root: Path, paths: list[str]) -> bool | None:
+    """True when any of `paths` (repository-relative) differs from the commit: modified,
+    staged or untracked files. None outside a git checkout."""
+    try:
+        result = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=all", "--", *paths],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if result.returncode != 0:
+        return None
+    return bool(result.stdout.strip())

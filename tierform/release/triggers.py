@@ -16,6 +16,12 @@ from tierform.config.airflow import DagTarget
 from tierform.config.platform import PlatformConfig
 from tierform.config.release import DagsStep, DbtStep
 from tierform.config.tier import TierSpec
+from tierform.release.artifact import (
+    AirflowInstallFiles,
+    airflow_install_files,
+    artifact_files,
+    artifact_sha256,
+)
 from tierform.release.content import content_sha256
 from tierform.release.publishers.astro_triggers import astronomer_triggers
 
@@ -50,8 +56,11 @@ def dbt_triggers(platform: PlatformConfig, tier: TierSpec, step: DbtStep) -> dic
 def dags_triggers(
     platform: PlatformConfig, tier: TierSpec, step: DagsStep, target: DagTarget
 ) -> dict[str, str]:
+    # The whole artifact (DAGs, the dbt project they run, requirements): the same hash the
+    # release records, so a change to any part publishes a new DAG release.
+    files = artifact_files(platform, tier, strict=False)
     return {
-        "content_sha256": content_sha256(platform.repo_root / step.folder),
+        "content_sha256": artifact_sha256(files),
         "tier": tier.name,
         # Publishing somewhere else is a new release too.
         "target_sha256": _sha256(f"{target.kind}:{target.location}".encode()),
@@ -70,6 +79,8 @@ class StepTriggers:
 
     dbt: dict[str, str] | None = None
     dags: dict[str, str] | None = None
+    # What the tier's Airflow environment installs from (MWAA's Terraform-managed objects).
+    airflow_files: AirflowInstallFiles | None = None
 
 
 def tier_triggers(platform: PlatformConfig, tier: TierSpec) -> StepTriggers:
@@ -82,4 +93,5 @@ def tier_triggers(platform: PlatformConfig, tier: TierSpec) -> StepTriggers:
             if dags and tier.airflow
             else None
         ),
+        airflow_files=airflow_install_files(platform, tier) if tier.airflow else None,
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 from cdktf import TerraformStack
 from constructs import Construct
 
+from tierform.config.dag_target import AirflowInstallFiles
 from tierform.config.tier import TierSpec
 from tierform.constructs.airflow import AirflowEnvironment
 
@@ -18,7 +19,14 @@ from tierform.constructs.airflow import AirflowEnvironment
 class AirflowOnlyStack(TerraformStack):
     """Stack `<tier>-airflow` (no backend: local state). Attributes: `tier`, `airflow`."""
 
-    def __init__(self, scope: Construct, tier: TierSpec, *, name: str | None = None):
+    def __init__(
+        self,
+        scope: Construct,
+        tier: TierSpec,
+        *,
+        name: str | None = None,
+        files: AirflowInstallFiles | None = None,
+    ):
         super().__init__(scope, name or f"{tier.name}-airflow")
         self.tier = tier
-        self.airflow = AirflowEnvironment(self, "airflow", tier=tier)
+        self.airflow = AirflowEnvironment(self, "airflow", tier=tier, files=files)

@@ -59,7 +59,9 @@ class TierStack(TerraformStack):
         if tier.airflow is not None:
             from tierform.constructs.airflow import AirflowEnvironment
 
-            self.airflow = AirflowEnvironment(self, "airflow", tier=tier)
+            self.airflow = AirflowEnvironment(
+                self, "airflow", tier=tier, files=(release or StepTriggers()).airflow_files
+            )
         self._add_release_steps(release or StepTriggers())
 
     def _add_release_steps(self, release: StepTriggers) -> None:

@@ -7,10 +7,12 @@ from constructs import Construct
 
 from tierform.config.airflow import (
     AstronomerAirflowSpec,
+    ComposerAirflowSpec,
     DagTarget,
     LocalAirflowSpec,
     MwaaAirflowSpec,
 )
+from tierform.config.dag_target import AirflowInstallFiles
 from tierform.config.protection import guards
 from tierform.config.tier import TierSpec
 from tierform.constructs.literal import literal_spec
@@ -25,9 +27,19 @@ class AirflowEnvironment(Construct):
     - `release_environment`: variables the release step must set from the stack (name →
       Terraform reference), e.g. ASTRO_DEPLOYMENT_ID of a deployment created by this stack;
     - `flavor`: the flavor's own construct (MwaaAirflow, AstronomerAirflow) or None.
+
+    `files`: what the environment installs from (requirements, plugins), read from the
+    repository by the caller (tierform.release.artifact.airflow_install_files).
     """
 
-    def __init__(self, scope: Construct, id: str, *, tier: TierSpec):
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        tier: TierSpec,
+        files: AirflowInstallFiles | None = None,
+    ):
         super().__init__(scope, id)
         tier = literal_spec(tier)  # config text becomes Terraform literals (see literal.py)
         spec = tier.airflow
@@ -50,6 +62,7 @@ class AirflowEnvironment(Construct):
                     tier=tier.name,
                     protected=guards(tier, "airflow.environment"),
                     protected_bucket=guards(tier, "airflow.dag_bucket"),
+                    files=files,
                 )
                 self.release_dependencies = self.flavor.release_dependencies
             case AstronomerAirflowSpec():
@@ -61,6 +74,20 @@ class AirflowEnvironment(Construct):
                     spec=spec,
                     tier=tier.name,
                     protected=guards(tier, "airflow.environment"),
+                )
+                self.release_dependencies = self.flavor.release_dependencies
+                self.release_environment = self.flavor.release_environment
+            case ComposerAirflowSpec():
+                from tierform.constructs.airflow.composer import ComposerAirflow
+
+                self.flavor = ComposerAirflow(
+                    self,
+                    "composer",
+                    spec=spec,
+                    tier=tier.name,
+                    protected=guards(tier, "airflow.environment"),
+                    protected_bucket=guards(tier, "airflow.dag_bucket"),
+                    files=files,
                 )
                 self.release_dependencies = self.flavor.release_dependencies
                 self.release_environment = self.flavor.release_environment

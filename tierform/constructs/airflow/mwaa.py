@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import base64
+
 from cdktf import TerraformOutput, TerraformResource, TerraformResourceLifecycle
 from constructs import Construct
 
 from tierform.config.airflow_mwaa import MwaaAirflowSpec
+from tierform.config.dag_target import AirflowInstallFiles
 from tierform.constructs.airflow.dag_bucket import DagBucket
 from tierform.constructs.airflow.mwaa_role import MwaaExecutionRole
 from tierform.constructs.aws import mwaa
 from tierform.constructs.aws.provider import AwsProvider, DefaultTags
+from tierform.constructs.aws.s3 import S3Object
 from tierform.constructs.tfgeneric import TypedProvider, TypedResource
 
 
@@ -30,6 +34,7 @@ class MwaaAirflow(Construct):
         tier: str,
         protected: bool,
         protected_bucket: bool | None = None,
+        files: AirflowInstallFiles | None = None,
     ):
         super().__init__(scope, id)
         name = spec.environment_name(tier)
@@ -59,7 +64,12 @@ class MwaaAirflow(Construct):
             kms_key_arn=spec.kms_key_arn,
             tags=tags,
             provider=self.provider,
+            secrets_prefix=spec.secrets_prefix(tier) if spec.secrets.enabled else None,
         )
+        files = files or AirflowInstallFiles()
+        requirements = self._object("requirements", "requirements.txt", files.requirements, spec)
+        plugins = self._object("plugins", "plugins.zip", files.plugins, spec)
+        options = spec.configuration_options(tier)
         logs = mwaa.ModuleLogging(log_level=spec.log_level)
         self.environment = TypedResource(
             self,
@@ -88,13 +98,14 @@ class MwaaAirflow(Construct):
                 webserver_access_mode=(
                     "PUBLIC_ONLY" if spec.webserver_access == "public" else "PRIVATE_ONLY"
                 ),
-                requirements_s3_path=spec.requirements and spec.requirements.path,
-                requirements_s3_object_version=spec.requirements
-                and spec.requirements.object_version,
-                plugins_s3_path=spec.plugins and spec.plugins.path,
-                plugins_s3_object_version=spec.plugins and spec.plugins.object_version,
+                # The version id of the object this stack uploads: a changed file is a new
+                # version, so the plan shows MWAA installing it, in the same apply.
+                requirements_s3_path=requirements and "requirements.txt",
+                requirements_s3_object_version=requirements and requirements.ref("version_id"),
+                plugins_s3_path=plugins and "plugins.zip",
+                plugins_s3_object_version=plugins and plugins.ref("version_id"),
                 kms_key=spec.kms_key_arn,
-                airflow_configuration_options=spec.airflow_configuration_options or None,
+                airflow_configuration_options=options or None,
                 weekly_maintenance_window_start=spec.weekly_maintenance_window_start,
                 tags=tags,
             ),
@@ -111,6 +122,29 @@ class MwaaAirflow(Construct):
         _output(self, "airflow_webserver_url", self.environment.ref("webserver_url"))
         _output(self, "airflow_environment_arn", self.environment.ref("arn"))
         _output(self, "airflow_dag_bucket", self.bucket.name)
+
+    def _object(
+        self, name: str, key: str, data: bytes | None, spec: MwaaAirflowSpec
+    ) -> TypedResource | None:
+        """`aws_s3_object.airflow_<name>` at the bucket's root, outside the DAGs prefix (the
+        DAG publisher syncs only that prefix, so it never deletes these)."""
+        if data is None:
+            return None
+        return TypedResource(
+            self,
+            f"object_{name}",
+            S3Object(
+                bucket=self.bucket.bucket.ref("id"),
+                key=key,
+                content_base64=base64.b64encode(data).decode("ascii"),
+                content_type="text/plain" if key.endswith(".txt") else "application/zip",
+                kms_key_id=spec.kms_key_arn,
+            ),
+            provider=self.provider,
+            # Versioning first: the object's version id must exist for MWAA to pin.
+            depends_on=self.bucket.release_dependencies,
+            address=f"airflow_{name}",
+        )
 
 
 def _output(scope: Construct, name: str, value: str) -> None:

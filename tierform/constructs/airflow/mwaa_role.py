@@ -14,8 +14,9 @@ from tierform.constructs.tfgeneric import TypedDataSource, TypedResource
 class MwaaExecutionRole(Construct):
     """`aws_iam_role.airflow_execution` with one inline policy. It may read the DAG bucket
     (objects, listing), write its own log groups (`airflow-<env>-*`), publish its own metrics,
-    and use MWAA's Celery queues (which MWAA requires to run tasks). No write to S3, no other
-    bucket, no other log group. With a customer-managed key, it may use that key only.
+    and use MWAA's Celery queues (which MWAA requires to run tasks), and read the tier's own
+    secrets (`<secrets_prefix>/*` in Secrets Manager, the workers' connections). No write to
+    S3, no other bucket, no other log group, no other secret. With a customer-managed key, it may use that key only.
 
     Attributes: `role`, `arn`.
     """
@@ -31,6 +32,7 @@ class MwaaExecutionRole(Construct):
         kms_key_arn: str | None,
         tags: dict[str, str],
         provider: TerraformProvider,
+        secrets_prefix: str | None = None,
     ):
         super().__init__(scope, id)
         account = TypedDataSource(
@@ -52,7 +54,7 @@ class MwaaExecutionRole(Construct):
             address="airflow_execution",
         )
         self.arn = self.role.ref("arn")
-        arns = _Arns(partition, region, account, environment_name)
+        arns = _Arns(partition, region, account, environment_name, secrets_prefix)
         TypedResource(
             self,
             "policy",
@@ -67,7 +69,20 @@ class MwaaExecutionRole(Construct):
 
 
 class _Arns:
-    def __init__(self, partition: str, region: str, account: str, environment: str):
+    def __init__(
+        self,
+        partition: str,
+        region: str,
+        account: str,
+        environment: str,
+        secrets_prefix: str | None = None,
+    ):
+        # Secrets Manager appends "-" and six random characters to every secret's ARN.
+        self.secrets = (
+            f"arn:{partition}:secretsmanager:{region}:{account}:secret:{secrets_prefix}/*"
+            if secrets_prefix
+            else None
+        )
         self.environment = f"arn:{partition}:airflow:{region}:{account}:environment/{environment}"
         self.log_groups = (
             f"arn:{partition}:logs:{region}:{account}:log-group:airflow-{environment}-*"
@@ -149,6 +164,16 @@ def _execution_policy(arns: _Arns, bucket_arn: str, kms_key_arn: str | None, reg
             "Resource": arns.celery_queues,
         },
     ]
+    if arns.secrets:
+        statements.append(
+            {
+                # The secrets backend: this tier's connections and variables, nothing else.
+                "Sid": "ReadOwnTierSecrets",
+                "Effect": "Allow",
+                "Action": ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
+                "Resource": arns.secrets,
+            }
+        )
     kms_actions = ["kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKey*", "kms:Encrypt"]
     if kms_key_arn is None:
         # The Celery queues live in an AWS service account, encrypted with an AWS-owned key:

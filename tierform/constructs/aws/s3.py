@@ -106,3 +106,16 @@ class S3BucketNotification(_Aws):
     terraform_type = "aws_s3_bucket_notification"
     bucket: str
     eventbridge: bool
+
+
+class S3Object(_Aws):
+    """An object Terraform owns (MWAA's requirements.txt, plugins.zip). In a versioned
+    bucket every content change gives a new `version_id`, which pins the environment."""
+
+    terraform_type = "aws_s3_object"
+    bucket: str
+    key: str
+    content_base64: str
+    content_type: str | None = None
+    kms_key_id: str | None = None
+    tags: dict[str, str] | None = None

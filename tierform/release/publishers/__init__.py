@@ -30,4 +30,8 @@ def publisher_for(target: DagTarget, root: Path) -> Publisher:
         from tierform.release.publishers.astronomer import AstronomerPublisher
 
         return AstronomerPublisher(target, root)
+    if target.kind == "gcs":
+        from tierform.release.publishers.gcs import GcsPublisher
+
+        return GcsPublisher(target)
     raise ValueError(f"no publisher for DAG target kind {target.kind!r}")

@@ -1,14 +1,17 @@
 """S3 prefix (MWAA's DAG bucket): sync a release, deleting files the release no longer has.
 
 MWAA keeps DAGs whose files remain in the bucket, so a sync without deletion would keep a
-removed DAG running. Unchanged files (same MD5 as the object's ETag) are not re-uploaded.
-RELEASE.json goes last, so it only names a release once all of its files are in place.
+removed DAG running. Unchanged files are not re-uploaded: every object carries the sha256 of
+its bytes as metadata (`x-amz-meta-tierform-sha256`), compared with the file's. Not the
+ETag: with SSE-KMS (MWAA's DAG bucket) or a multipart upload the ETag is not the MD5, so an
+ETag comparison re-uploads everything on every release. RELEASE.json goes last, so it only names a release once all of its files are in place.
 Credentials come from boto3's usual chain (environment, OIDC web identity, instance role).
 """
 
 from __future__ import annotations
 
 import hashlib
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from tierform.config.airflow import DagTarget
@@ -16,6 +19,8 @@ from tierform.release.content import shipped_files
 from tierform.release.context import ReleaseError
 
 MANIFEST = "RELEASE.json"
+HASH_METADATA = "tierform-sha256"  # boto3 adds the x-amz-meta- prefix
+_HEAD_WORKERS = 8  # HEAD requests are small and independent; boto3 clients are thread-safe
 
 
 def parse_s3_url(url: str) -> tuple[str, str]:
@@ -57,12 +62,16 @@ class S3Publisher:
         files = dict(shipped_files(version_dir))
         wanted = {self._key(rel): path for rel, path in files.items()}
         ordered = sorted(wanted, key=lambda key: key.endswith("/" + MANIFEST) or key == MANIFEST)
+        stored = self._stored_hashes([key for key in ordered if key in existing])
         uploaded = 0
         for key in ordered:
             data = wanted[key].read_bytes()
-            if existing.get(key) == hashlib.md5(data, usedforsecurity=False).hexdigest():
+            digest = hashlib.sha256(data).hexdigest()
+            if stored.get(key) == digest:
                 continue
-            self.client.put_object(Bucket=self.bucket, Key=key, Body=data)
+            self.client.put_object(
+                Bucket=self.bucket, Key=key, Body=data, Metadata={HASH_METADATA: digest}
+            )
             uploaded += 1
         stale = sorted(set(existing) - set(wanted))
         for start in range(0, len(stale), 1000):
@@ -73,8 +82,20 @@ class S3Publisher:
             f"{len(wanted) - uploaded} unchanged)"
         )
 
+    def _stored_hashes(self, keys: list[str]) -> dict[str, str | None]:
+        """key → the sha256 an earlier release stored on the object (None: not ours, or
+        written by something else; it is uploaded again)."""
+
+        def head(key: str) -> str | None:
+            meta = self.client.head_object(Bucket=self.bucket, Key=key).get("Metadata", {})
+            return meta.get(HASH_METADATA)
+
+        with ThreadPoolExecutor(max_workers=_HEAD_WORKERS) as pool:
+            return dict(zip(keys, pool.map(head, keys), strict=True))
+
     def _existing(self) -> dict[str, str]:
-        """key → ETag (the MD5 of single-part uploads) of every object under the prefix."""
+        """key → ETag of every object under the prefix (listed for deletion; the ETag is
+        not used to decide what changed)."""
         found: dict[str, str] = {}
         paginator = self.client.get_paginator("list_objects_v2")
         prefix = f"{self.prefix}/" if self.prefix else ""
