@@ -88,7 +88,7 @@ def test_null_removing_a_database_names_the_child_and_the_roles_still_using_it(h
     lines = bad_input_lines(validate(helix))
     assert lines == [
         "config/tiers/uat.yaml: snowflake.databases.LANDING: null removes a database that "
-        "roles INGEST, MODEL (inherited from prod.yaml) still use"
+        "roles INGEST, MODEL, WEB_ANALYST (inherited from prod.yaml) still use"
     ]
 
 
@@ -101,7 +101,7 @@ def test_null_in_a_tier_others_extend_is_still_one_line(helix):
     lines = bad_input_lines(validate(helix))
     assert lines == [
         "config/tiers/qa.yaml: snowflake.databases.LANDING: null removes a database that "
-        "roles INGEST, MODEL (inherited from prod.yaml) still use"
+        "roles INGEST, MODEL, WEB_ANALYST (inherited from prod.yaml) still use"
     ]
 
 

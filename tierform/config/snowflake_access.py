@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import AfterValidator, Field, field_validator
 
+from tierform.config.attribution import unknown_name
 from tierform.config.base import Spec
 from tierform.config.error_format import shorten
 
@@ -86,9 +87,10 @@ def schema_role_name(schema: str, level: str) -> str:
     return f"{schema}_{level}"
 
 
-def _unknown(kind: str, name: str, known) -> str:
-    listed = ", ".join(sorted(known)) or "none declared"
-    return f"{name!r} is not a declared {kind} (declared: {listed})"
+def _unknown(kind: str, name: str, known, declared_at: list[str]) -> str:
+    # Knows where the name is declared, so a child's `null` that removed it is blamed at
+    # that `null` (tierform/config/attribution.py), not here once per inheriting tier.
+    return unknown_name(kind, name, known, declared_at=declared_at)
 
 
 def role_cycle(graph: dict[str, list[str]]) -> list[str] | None:
@@ -127,19 +129,30 @@ def check_snowflake_access(sf: SnowflakeSpec) -> Iterator[Problem]:
         for db, schemas in role.schemas.items():
             database = sf.databases.get(db)
             if database is None:
-                yield [*path, "schemas", db], _unknown("database", db, sf.databases)
+                yield (
+                    [*path, "schemas", db],
+                    _unknown("database", db, sf.databases, ["snowflake", "databases"]),
+                )
                 continue
             for schema in schemas:
                 if schema not in database.schemas:
                     yield (
                         [*path, "schemas", db, schema],
-                        _unknown(f"schema of database {db}", schema, database.schemas),
+                        _unknown(
+                            f"schema of database {db}",
+                            schema,
+                            database.schemas,
+                            ["snowflake", "databases", db, "schemas"],
+                        ),
                     )
         for i, parent in enumerate(role.inherit_roles):
             if parent == role_name:
                 yield [*path, "inherit_roles", i], "a role cannot inherit itself"
             elif parent not in sf.roles:
-                yield [*path, "inherit_roles", i], _unknown("role", parent, sf.roles)
+                yield (
+                    [*path, "inherit_roles", i],
+                    _unknown("role", parent, sf.roles, ["snowflake", "roles"]),
+                )
         for i, user in enumerate(role.users):
             if user in service_names:
                 yield (
@@ -161,7 +174,12 @@ def check_snowflake_access(sf: SnowflakeSpec) -> Iterator[Problem]:
         if user.network_policy is not None and user.network_policy not in sf.network_policies:
             yield (
                 [*base, "service_users", user_name, "network_policy"],
-                _unknown("network policy", user.network_policy, sf.network_policies),
+                _unknown(
+                    "network policy",
+                    user.network_policy,
+                    sf.network_policies,
+                    ["snowflake", "network_policies"],
+                ),
             )
     for name, policy in sf.network_policies.items():
         for i, blocked in enumerate(policy.blocked_ip_list):
