@@ -103,7 +103,7 @@ def check_dags(
     with tempfile.TemporaryDirectory(prefix="tierform-dagcheck-") as tmp:
         scratch = Path(tmp)
         copy = scratch / "dags"
-        shutil.copytree(folder, copy, symlinks=False, ignore=shutil.ignore_patterns("__pycache__"))
+        shutil.copytree(Path(folder), copy, symlinks=False, ignore=shutil.ignore_patterns("__pycache__"))
         (scratch / "home").mkdir()
         (scratch / "work").mkdir()
         env, removed = _worker_environment(root, copy, scratch, extra_env or {}, budget)
@@ -154,7 +154,7 @@ def _worker_environment(
     """This process's environment without credentials, plus Airflow's settings for parsing:
     its home (config, SQLite, logs) under the git-ignored .tierform/, never ~/airflow; the
     copied folder as DAGS_FOLDER; no example DAGs; Airflow's own import timeout at the budget."""
-    home = root / ".tierform" / "airflow-home"
+    home = Path(root).resolve() / ".tierform" / "airflow-home"
     home.mkdir(parents=True, exist_ok=True)
     env, removed = without_credentials({**os.environ, **extra})
     env.update(
