@@ -268,3 +268,22 @@ def test_rules_are_off_by_default_and_each_one_fires_when_switched_on(tmp_path: 
     assert "asset_a → asset_b → asset_a" in messages
     assert "trigger_c → trigger_d → trigger_c" in messages
     assert "task(s) anonymous" in messages and "'airflow'" in messages
+
+
+def test_a_timetable_registered_by_the_tiers_plugins_serializes(tmp_path: Path):
+    """`checks.plugins_folder`: the plugins the tier's Airflow loads register the timetable,
+    so the DAG Airflow ships as an example of it passes; without them it is refused."""
+    folder = tmp_path / "dags"
+    folder.mkdir()
+    examples = Path(airflow.__file__).parent / "example_dags"
+    shutil.copy2(examples / "example_workday_timetable.py", folder)
+    _write(
+        tmp_path / "plugins",
+        "workday_plugin.py",
+        "from airflow.example_dags.plugins.workday import WorkdayTimetablePlugin  # noqa: F401\n",
+    )
+    without = check_dags(tmp_path, folder)
+    assert [p.kind for p in without.problems] == ["serialize"]
+    with_plugins = check_dags(tmp_path, folder, checks=DagChecksSpec(plugins_folder="plugins"))
+    assert with_plugins.ok, with_plugins.error_lines()
+    assert with_plugins.dags == {"example_workday_timetable": "example_workday_timetable.py"}

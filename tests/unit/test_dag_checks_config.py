@@ -39,11 +39,27 @@ def _checks(config: Path, tier: str, checks: dict) -> None:
             "tiers/prod.yaml: release.dags.checks.parse_timeout_seconds: ",
         ),
         (
+            {"plugins_folder": "airflow/plugins"},
+            "tiers/prod.yaml: release.dags.checks.plugins_folder: folder 'airflow/plugins' does not exist",
+        ),
+        (
+            {"plugins_folder": "/etc"},
+            "tiers/prod.yaml: release.dags.checks.plugins_folder: ",
+        ),
+        (
             {"parse_timeout_seconds": "30s"},
             "tiers/prod.yaml: release.dags.checks.parse_timeout_seconds: expected an integer",
         ),
     ],
-    ids=["unknown-rule", "negative-retries", "not-a-boolean", "zero-budget", "budget-string"],
+    ids=[
+        "unknown-rule",
+        "negative-retries",
+        "not-a-boolean",
+        "zero-budget",
+        "missing-plugins",
+        "absolute-plugins",
+        "budget-string",
+    ],
 )
 def test_bad_dag_checks_are_one_clear_line_with_exit_2(tmp_path: Path, checks, expected):
     config = copy_config(tmp_path)

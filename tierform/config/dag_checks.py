@@ -9,9 +9,10 @@ decision, e.g. retries only where a failed run costs more than a re-run).
 
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from tierform.config.base import Spec
+from tierform.config.repo_paths import syntax_checked
 
 # Airflow's own default `[core] dagbag_import_timeout`: a file that takes longer fails to
 # import on the scheduler too, so the budget should not be looser than the target's.
@@ -46,3 +47,12 @@ class DagChecksSpec(Spec):
     # reported by name and its parser is killed (even one Airflow's own timeout cannot stop).
     parse_timeout_seconds: int = Field(default=DEFAULT_PARSE_BUDGET_SECONDS, ge=1, le=3600)
     rules: DagRulesSpec = Field(default_factory=DagRulesSpec)
+    # The Airflow plugins the tier's Airflow loads (repository-relative folder): timetables
+    # and priority-weight strategies serialize only when a plugin registers them, so without
+    # it a DAG using one is refused, as the dag-processor would refuse it.
+    plugins_folder: str | None = Field(default=None, min_length=1)
+
+    @field_validator("plugins_folder")
+    @classmethod
+    def _relative(cls, value: str | None) -> str | None:
+        return None if value is None else syntax_checked(value)

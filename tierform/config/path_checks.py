@@ -26,6 +26,16 @@ def tier_path_problems(tier: TierSpec, root: Path, config_dir: Path) -> Iterator
         if problem:
             yield path, f"{value!r} {problem}"
     # Databricks notebook and dbt paths: databricks_checks.py applies the same rule.
+    plugins = tier.release.dags.checks.plugins_folder
+    if plugins is not None:
+        field = ["release", "dags", "checks", "plugins_folder"]
+        confinement = list(_source(field, plugins, root, config_dir))
+        yield from confinement
+        if not confinement and not (root / plugins).is_dir():
+            yield (
+                field,
+                f"folder {plugins!r} does not exist (paths are relative to the repository root)",
+            )
 
 
 def release_path_problems(release, root: Path, config_dir: Path) -> Iterator[Problem]:

@@ -103,7 +103,19 @@ def check_dags(
     with tempfile.TemporaryDirectory(prefix="tierform-dagcheck-") as tmp:
         scratch = Path(tmp)
         copy = scratch / "dags"
-        shutil.copytree(Path(folder), copy, symlinks=False, ignore=shutil.ignore_patterns("__pycache__"))
+        shutil.copytree(
+            Path(folder), copy, symlinks=False, ignore=shutil.ignore_patterns("__pycache__")
+        )
+        plugins = scratch / "plugins"
+        if checks.plugins_folder is not None:
+            source = Path(root) / checks.plugins_folder
+            if not source.is_dir():
+                raise ReleaseError(
+                    f"the Airflow plugins folder {checks.plugins_folder!r} does not exist"
+                )
+            shutil.copytree(source, plugins, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            plugins.mkdir()  # none: never whatever AIRFLOW_HOME/plugins holds on this machine
         (scratch / "home").mkdir()
         (scratch / "work").mkdir()
         env, removed = _worker_environment(root, copy, scratch, extra_env or {}, budget)
@@ -162,6 +174,7 @@ def _worker_environment(
         AWS_EC2_METADATA_DISABLED="true",  # nor an instance role's credentials
         AIRFLOW_HOME=str(home),
         AIRFLOW__CORE__DAGS_FOLDER=str(copy),
+        AIRFLOW__CORE__PLUGINS_FOLDER=str(scratch / "plugins"),
         AIRFLOW__CORE__LOAD_EXAMPLES="False",
         AIRFLOW__CORE__DAGBAG_IMPORT_TIMEOUT=str(budget),
         AIRFLOW__LOGGING__LOGGING_LEVEL="WARNING",
