@@ -114,3 +114,41 @@ def test_the_line_of_an_import_error_is_the_last_frame_in_the_file():
     assert error_line(text, "sub/x.py") == 9
     assert error_line("SyntaxError: invalid syntax (x.py, line 4)", "x.py") == 4
     assert error_line("something else", "x.py") is None
+
+
+def test_worker_results_become_one_line_problems_without_secrets(tmp_path):
+    """The parent's reading of the worker's JSON (tierform/release/dag_check.py), no Airflow."""
+    from tierform.config.dag_checks import DagChecksSpec
+    from tierform.release.dag_check import _interpret
+
+    token = "ghp_" + "b" * 36
+    results = {
+        "hang.py": {"status": "killed", "elapsed": 32.0},
+        "exits.py": {"status": "crashed", "exitcode": 3, "elapsed": 0.2, "log_tail": ""},
+        "bad.py": {
+            "status": "parsed",
+            "dags": [],
+            "errors": [
+                {
+                    "file": "bad.py",
+                    "stage": "import",
+                    "text": f'File "/x/bad.py", line 4, in <module>\nValueError: token {token} refused',
+                }
+            ],
+        },
+        "good.py": {"status": "parsed", "dags": [_dag("good", file="good.py")], "errors": []},
+    }
+    (tmp_path / "good.py").write_text('x = 1\ndag_id = "good"\n')
+    check = _interpret(
+        {"files": sorted(results), "results": results}, DagChecksSpec(), tmp_path, []
+    )
+    by_file = {p.file: p for p in check.problems}
+    assert by_file["hang.py"].kind == "timeout" and "killed" in by_file["hang.py"].message
+    assert (
+        by_file["exits.py"].kind == "crash" and "exited with code 3" in by_file["exits.py"].message
+    )
+    assert by_file["bad.py"].line == 4
+    assert token not in by_file["bad.py"].message + by_file["bad.py"].detail
+    assert "<redacted" in by_file["bad.py"].message
+    assert check.dags == {"good": "good.py"} and not check.ok
+    assert check.as_dict()["problems"][0]["file"] == "bad.py"

@@ -24,10 +24,11 @@ import signal
 import subprocess
 import sys
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from tierform.config.dag_checks import DagChecksSpec
+from tierform.config.secrets import mask_secrets
 from tierform.credential_env import without_credentials
 from tierform.dags.problems import (
     CRASH,
@@ -237,6 +238,10 @@ def _interpret(data: dict, checks: DagChecksSpec, folder: Path, removed: list[st
         return definition_line(sources[file], dag_id)
 
     problems.extend(rule_problems(facts, checks.rules, line_of))
+    # An error text may quote what the DAG code held: never a secret into a log or comment.
+    problems = [
+        replace(p, message=mask_secrets(p.message), detail=mask_secrets(p.detail)) for p in problems
+    ]
     return DagCheck(
         dags={dag["dag_id"]: dag["file"] for dag in sorted(facts, key=lambda d: d["dag_id"])},
         problems=problems,
