@@ -287,3 +287,28 @@ def test_a_timetable_registered_by_the_tiers_plugins_serializes(tmp_path: Path):
     with_plugins = check_dags(tmp_path, folder, checks=DagChecksSpec(plugins_folder="plugins"))
     assert with_plugins.ok, with_plugins.error_lines()
     assert with_plugins.dags == {"example_workday_timetable": "example_workday_timetable.py"}
+
+
+def test_dag_check_command_passes_the_example_and_names_a_failing_file(tmp_path: Path):
+    """`tierform dag-check --tier prod`: the example passes every prod rule; a DAG without
+    tags fails with its file and rule (exit 1), and --json holds the structured problem."""
+    from support import copy_config, run_tierform
+
+    config = copy_config(tmp_path)
+    passed = run_tierform("dag-check", "--tier", "prod", "--config", str(config))
+    assert passed.returncode == 0, passed.stdout + passed.stderr
+    assert "3 DAG(s)" in passed.stdout and "every DAG file passed" in passed.stdout
+
+    _write(
+        tmp_path / "examples" / "dags",
+        "untagged.py",
+        GOOD_DAG.format(dag_id="untagged").replace('tags=["t"], ', ""),
+    )
+    out = tmp_path / "result.json"
+    failed = run_tierform(
+        "dag-check", "--tier", "prod", "--config", str(config), "--json", str(out)
+    )
+    assert failed.returncode == 1, failed.stdout + failed.stderr
+    assert "untagged.py: DAG 'untagged' has no tags" in failed.stdout
+    (problem,) = json.loads(out.read_text())["problems"]
+    assert problem["file"] == "untagged.py" and problem["rule"] == "tags" and problem["line"] == 5
