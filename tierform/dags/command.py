@@ -32,15 +32,16 @@ def dag_check_command(
 
     platform = load_or_exit(config)
     spec = tier_or_exit(platform, tier, "dag-check")
-    root = config.absolute().parent
+    root = platform.repo_root
     if folder is None:
-        if platform.release is None or platform.release.dags is None:
+        dags = platform.platform.release.dags if platform.platform.release else None
+        if dags is None:
             print(
                 "tierform dag-check: no --folder and no release.dags.folder in the platform file",
                 file=sys.stderr,
             )
             raise typer.Exit(EXIT_BAD_INPUT)
-        folder = root / platform.release.dags.folder
+        folder = root / dags.folder
     if not folder.is_dir():
         print(f"tierform dag-check: --folder {str(folder)!r} is not a folder", file=sys.stderr)
         raise typer.Exit(EXIT_BAD_INPUT)
