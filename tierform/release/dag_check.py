@@ -180,6 +180,9 @@ def _worker_environment(
         AIRFLOW__CORE__DAGBAG_IMPORT_TIMEOUT=str(budget),
         AIRFLOW__LOGGING__LOGGING_LEVEL="WARNING",
         PYTHONDONTWRITEBYTECODE="1",
+        # One fork per file after Airflow is imported, as the dag-processor does; macOS
+        # refuses such forks unless told (Airflow documents the same setting).
+        OBJC_DISABLE_INITIALIZE_FORK_SAFETY="YES",
     )
     return env, removed
 
