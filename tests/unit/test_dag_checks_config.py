@@ -93,3 +93,17 @@ def test_rules_are_off_and_the_budget_is_airflows_default_when_unset(tmp_path: P
     checks = load_platform(config).tiers["local"].release.dags.checks
     assert checks.rules.enabled() == []
     assert checks.parse_timeout_seconds == DEFAULT_PARSE_BUDGET_SECONDS == 30
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--tier", "nope"], "tierform dag-check: --tier 'nope' is not a tier"),
+        (["--tier", "prod", "--folder", "no/such/dags"], "--folder 'no/such/dags' is not a folder"),
+    ],
+    ids=["unknown-tier", "missing-folder"],
+)
+def test_dag_check_command_bad_input_is_one_line_and_exit_2(args: list[str], expected: str):
+    result = run_tierform("dag-check", *args)
+    assert result.returncode == 2
+    assert expected in result.stderr and "Traceback" not in result.stderr
