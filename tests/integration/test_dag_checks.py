@@ -312,3 +312,37 @@ def test_dag_check_command_passes_the_example_and_names_a_failing_file(tmp_path:
     assert "untagged.py: DAG 'untagged' has no tags" in failed.stdout
     (problem,) = json.loads(out.read_text())["problems"]
     assert problem["file"] == "untagged.py" and problem["rule"] == "tags" and problem["line"] == 5
+
+
+@pytest.mark.parametrize("platform", ["example", "helix"])
+def test_both_platforms_pass_the_dag_checks_of_their_tiers(tmp_path: Path, platform: str):
+    """The example and the helix fixture (other rules, a 10 s budget on prod) pass the
+    checks of their tiers, through the command CI and laptops run (one run per distinct
+    set of checks)."""
+    from support import HELIX_ROOT, PLATFORMS, copy_config, run_tierform
+
+    from tierform.config.loader import load_platform
+
+    config = PLATFORMS[platform]
+    root = tmp_path / platform
+    if platform == "example":
+        copy_config(root)  # config/ and the examples/ it names
+    else:
+        shutil.copytree(HELIX_ROOT, root, ignore=shutil.ignore_patterns(".tierform", "__pycache__"))
+    folder = load_platform(config).platform.release.dags.folder
+    distinct: dict[str, str] = {}
+    for name, tier in load_platform(config).tiers.items():
+        distinct.setdefault(tier.release.dags.checks.model_dump_json(), name)
+    assert len(distinct) >= 2  # each platform has tiers with different checks
+    for tier in distinct.values():
+        result = run_tierform(
+            "dag-check",
+            "--tier",
+            tier,
+            "--config",
+            str(root / "config"),
+            "--folder",
+            str(root / folder),
+        )
+        assert result.returncode == 0, f"{tier}: {result.stdout}{result.stderr}"
+        assert " 0 DAG(s)" not in result.stdout, result.stdout
