@@ -101,7 +101,10 @@ def check_dags(
     checks = checks or DagChecksSpec()
     budget = checks.parse_timeout_seconds
     workers = parallelism or max(1, min(4, os.cpu_count() or 1))
-    with tempfile.TemporaryDirectory(prefix="tierform-dagcheck-") as tmp:
+    # A DAG may leave read-only files in its copy: never a reason for the check to fail.
+    with tempfile.TemporaryDirectory(
+        prefix="tierform-dagcheck-", ignore_cleanup_errors=True
+    ) as tmp:
         scratch = Path(tmp)
         copy = scratch / "dags"
         shutil.copytree(
@@ -278,4 +281,4 @@ def _tail(log: Path, lines: int = 15) -> str:
         text = log.read_text(errors="replace")
     except OSError:
         return ""
-    return "\n".join(text.strip().splitlines()[-lines:])
+    return mask_secrets("\n".join(text.strip().splitlines()[-lines:]))
