@@ -20,6 +20,7 @@ import multiprocessing
 import multiprocessing.connection
 import os
 import signal
+import sys
 import time
 import traceback
 from pathlib import Path
@@ -38,6 +39,7 @@ COMMON_MODULES = (
 
 
 def run(request: dict[str, Any]) -> dict[str, Any]:
+    die_with_parent()  # the release or CI job that started us was stopped: so are we
     folder = Path(request["folder"])
     work = Path(request["work_dir"])
     limit = float(request["budget_seconds"]) + float(request["grace_seconds"])
@@ -109,8 +111,20 @@ def _warm_up() -> None:
             importlib.import_module(module)
 
 
+def die_with_parent() -> None:
+    """On Linux, be killed when the parent process ends (PR_SET_PDEATHSIG): a child in its
+    own session no longer gets the terminal's Ctrl-C nor its parent's process-group kill."""
+    if sys.platform != "linux":
+        return
+    import ctypes
+
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
+
+
 def _child(path: Path, folder: Path, result_file: Path, log_file: Path) -> None:
     os.setsid()
+    die_with_parent()
     fd = os.open(log_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     os.dup2(fd, 1)
     os.dup2(fd, 2)
