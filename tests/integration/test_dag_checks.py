@@ -346,3 +346,51 @@ def test_both_platforms_pass_the_dag_checks_of_their_tiers(tmp_path: Path, platf
         )
         assert result.returncode == 0, f"{tier}: {result.stdout}{result.stderr}"
         assert " 0 DAG(s)" not in result.stdout, result.stdout
+
+
+def test_stopping_the_check_stops_its_parsers(tmp_path: Path):
+    """A release or CI job killed mid-check (SIGKILL: no cleanup of its own) leaves neither
+    the worker nor a hanging file's parser running."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    folder = tmp_path / "dags"
+    pids = tmp_path / "pids"
+    _write(
+        folder,
+        "hangs.py",
+        "from airflow.sdk import dag  # noqa\nimport os, signal, time\n"
+        f"open({str(pids)!r}, 'w').write(f'{{os.getpid()}} {{os.getppid()}}')\n"
+        "signal.signal(signal.SIGALRM, signal.SIG_IGN)\ntime.sleep(3600)\n",
+    )
+    script = (
+        "import sys; from pathlib import Path; from tierform.release.dag_check import check_dags; "
+        "from tierform.config.dag_checks import DagChecksSpec; "
+        "check_dags(Path(sys.argv[1]), Path(sys.argv[2]), checks=DagChecksSpec(parse_timeout_seconds=600))"
+    )
+    job = subprocess.Popen([sys.executable, "-c", script, str(tmp_path), str(folder)])
+    try:
+        for _ in range(600):  # until the file is being parsed (Airflow imported)
+            if pids.is_file() and pids.read_text().strip():
+                break
+            time.sleep(0.5)
+        parser, worker = (int(p) for p in pids.read_text().split())
+    finally:
+        job.send_signal(signal.SIGKILL)
+        job.wait()
+    for _ in range(60):
+        if not (_alive(parser) or _alive(worker)):
+            break
+        time.sleep(0.5)
+    assert not _alive(worker), "the worker outlived the job that started it"
+    assert not _alive(parser), "the file's parser outlived the job that started it"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().split(") ")[-1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"  # a zombie has ended; only its exit status is left
