@@ -370,7 +370,12 @@ def test_stopping_the_check_stops_its_parsers(tmp_path: Path):
         "from tierform.config.dag_checks import DagChecksSpec; "
         "check_dags(Path(sys.argv[1]), Path(sys.argv[2]), checks=DagChecksSpec(parse_timeout_seconds=600))"
     )
-    job = subprocess.Popen([sys.executable, "-c", script, str(tmp_path), str(folder)])
+    scratch = tmp_path / "scratch"  # the killed job cannot remove its scratch folder
+    scratch.mkdir()
+    job = subprocess.Popen(
+        [sys.executable, "-c", script, str(tmp_path), str(folder)],
+        env={**os.environ, "TMPDIR": str(scratch)},
+    )
     try:
         for _ in range(600):  # until the file is being parsed (Airflow imported)
             if pids.is_file() and pids.read_text().strip():
