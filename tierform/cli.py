@@ -10,6 +10,7 @@ import typer
 from tierform.ci.command import app as ci_app
 from tierform.command_io import load_or_exit
 from tierform.config.errors import CONFIG_VARIABLE
+from tierform.dags.command import dag_check_command
 from tierform.gitops.apply_plan import apply_plan_command
 from tierform.gitops.apply_tier import apply_command
 from tierform.gitops.approval_check import approval_check_command
@@ -70,6 +71,7 @@ app.command("drift")(drift_command)
 app.command("pr-comment")(comment_command)
 app.command("issue")(issue_command)
 app.command("tfcheck")(tfcheck_command)
+app.command("dag-check")(dag_check_command)  # issue 12: the DAG checks alone
 app.command("inputs")(inputs_command)
 app.command("sandbox-stack")(sandbox_stack_command)
 app.command("record-deployed")(record_deployed_command)

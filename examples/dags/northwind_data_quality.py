@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pendulum
 from airflow.sdk import dag, task
-from northwind_lib import dbt_task, tags, tier
+from northwind_lib import dbt_task, default_args, tags, tier
 
 
 @dag(
@@ -13,6 +13,7 @@ from northwind_lib import dbt_task, tags, tier
     start_date=pendulum.datetime(2024, 1, 1, tz="UTC"),
     catchup=False,
     tags=tags(),
+    default_args=default_args(),
     is_paused_upon_creation=tier() not in ("staging", "prod"),
     doc_md=__doc__,
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pendulum
 from airflow.sdk import dag
-from northwind_lib import dbt_task, tags, tier
+from northwind_lib import dbt_task, default_args, tags, tier
 
 
 @dag(
@@ -14,6 +14,7 @@ from northwind_lib import dbt_task, tags, tier
     catchup=False,
     max_active_runs=1,
     tags=tags(),
+    default_args=default_args(),
     is_paused_upon_creation=tier() != "prod",
     doc_md=__doc__,
 )

@@ -2,9 +2,8 @@
 dbt-duckdb, Airflow's parser, sqlfluff): after a deploy of the local tier, a branch that adds
 a column to one model, breaks one test and adds a DAG with an unregistered timetable.
 
-The DAG checks themselves (parse + serialize, isolation, time budget) are helper dagcheck's
-work in tierform/release/dag_check.py; TIMETABLE_REFUSED says whether the check this branch
-calls already refuses a DAG that parses but does not serialize (flip it at merge)."""
+The DAG part is the release gate's own check (tierform/release/dag_check.py): it parses and
+serializes, so the DAG that parses but cannot be serialized is refused."""
 
 from __future__ import annotations
 
@@ -16,9 +15,6 @@ import pytest
 from release_support import RepoCopy, make_repo_copy
 
 pytestmark = pytest.mark.integration
-
-# Today's check_dags only parses; with dagcheck's serialization check merged this is True.
-TIMETABLE_REFUSED = False
 
 TIMETABLE_DAG = '''"""A DAG whose timetable no plugin registers: it parses, but the dag-processor cannot
 serialize it."""
@@ -132,12 +128,9 @@ def test_ci_run_builds_the_change_into_a_pr_environment_and_reports_it(deployed:
     # The data impact shows the added column, read from the PR environment and the tier.
     impact = checks["data-impact"]
     assert "| `fct_orders` | source_system |" in impact["markdown"], impact["markdown"]
-    if TIMETABLE_REFUSED:
-        assert checks["dags"]["status"] == "fail"
-        assert "pr_full_moon.py" in checks["dags"]["markdown"]
-        assert "timetable" in checks["dags"]["markdown"].lower()
-    else:  # parse-only today: the DAG is found, the refusal comes with dagcheck's work
-        assert checks["dags"]["status"] == "pass", checks["dags"]
+    assert checks["dags"]["status"] == "fail"
+    assert "pr_full_moon.py" in checks["dags"]["markdown"]
+    assert "timetable" in checks["dags"]["markdown"].lower()
     assert (repo.root / ".tierform" / "pr" / "7.duckdb").is_file()
     # The local tier's own warehouse was only read.
     assert repo.query("select count(*) from main_marts.fct_orders")[0][0] > 0

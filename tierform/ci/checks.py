@@ -43,7 +43,11 @@ def sql_lint(run: CiRun) -> CheckOutcome:
 
 def dag_checks(run: CiRun) -> CheckOutcome:
     folder = run.ctx.platform.platform.release.dags
-    return dags.check_dag_folder(run.ctx.platform.repo_root, folder.folder if folder else None)
+    return dags.check_dag_folder(
+        run.ctx.platform.repo_root,
+        folder.folder if folder else None,
+        run.ctx.tier.release.dags.checks,
+    )
 
 
 def dbt_build(run: CiRun) -> CheckOutcome:

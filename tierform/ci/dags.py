@@ -11,25 +11,27 @@ from tierform.gitops.markdown import cell, code
 CHECK = "dags"
 
 
-def _run_check(root: Path, folder: Path):
-    # The one call of the shared check: its options (tier rules, time budget) go here.
+def _run_check(root: Path, folder: Path, checks):
+    # The one call of the shared check, with the target tier's rules and time budget: CI
+    # refuses exactly what that tier's release gate would refuse.
     from tierform.release.dag_check import check_dags
 
-    return check_dags(root, folder, {})
+    return check_dags(root, folder, {}, checks=checks)
 
 
-def check_dag_folder(root: Path, folder: str | None) -> CheckOutcome:
+def check_dag_folder(root: Path, folder: str | None, checks=None) -> CheckOutcome:
     if folder is None:
         return CheckOutcome(CHECK, "skip", "no DAGs folder (release.dags)", "No DAGs to check.")
-    result = _run_check(root, root / folder)
+    result = _run_check(root, root / folder, checks)
     if result.ok:
-        summary = f"{len(result.dags)} DAG(s) parsed and checked, no error"
+        summary = f"{len(result.dags)} DAG(s) parsed, serialized and checked, no error"
         return CheckOutcome(CHECK, "pass", summary, summary + ".")
     annotations = []
-    rows = ["| file | error |", "|---|---|"]
-    for line, (file, _) in zip(result.error_lines(), sorted(result.errors.items()), strict=True):
-        reason = line.split(": ", 1)[1] if ": " in line else line
-        annotations.append(Annotation(f"{folder}/{file}", None, reason))
-        rows.append(f"| {code(f'{folder}/{file}')} | {cell(reason)} |")
-    summary = f"{len(result.errors)} DAG file(s) refused, {len(result.dags)} DAG(s) fine"
+    rows = ["| file | line | error |", "|---|---|---|"]
+    for problem in result.problems:
+        path = f"{folder}/{problem.file}"
+        annotations.append(Annotation(path, problem.line, problem.message))
+        rows.append(f"| {code(path)} | {problem.line or ''} | {cell(problem.message)} |")
+    files = len({p.file for p in result.problems})
+    summary = f"{files} DAG file(s) refused, {len(result.dags)} DAG(s) fine"
     return CheckOutcome(CHECK, "fail", summary, "\n".join(rows), tuple(annotations))

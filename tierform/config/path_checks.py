@@ -40,7 +40,20 @@ def tier_path_problems(tier: TierSpec, root: Path, config_dir: Path) -> Iterator
         problems = list(_source(where, plugins.path, root, config_dir))
         yield from problems
         if not problems and not (root / plugins.path).is_file():
-            yield where, f"file {plugins.path!r} does not exist (relative to the repository root)"
+            yield (
+                where,
+                f"file {plugins.path!r} does not exist (relative to the project folder, the config folder's parent)",
+            )
+    plugins = tier.release.dags.checks.plugins_folder
+    if plugins is not None:
+        field = ["release", "dags", "checks", "plugins_folder"]
+        confinement = list(_source(field, plugins, root, config_dir))
+        yield from confinement
+        if not confinement and not (root / plugins).is_dir():
+            yield (
+                field,
+                f"folder {plugins!r} does not exist (paths are relative to the project folder, the config folder's parent)",
+            )
 
 
 def release_path_problems(release, root: Path, config_dir: Path) -> Iterator[Problem]:

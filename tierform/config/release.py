@@ -16,6 +16,7 @@ from typing import Any, Literal
 from pydantic import Field, field_validator
 
 from tierform.config.base import Spec
+from tierform.config.dag_checks import DagChecksSpec
 from tierform.config.errors import ConfigError
 from tierform.config.release_store import StoreSpec
 from tierform.config.repo_paths import syntax_checked
@@ -80,6 +81,9 @@ class TierDbtRelease(Spec):
 
 class TierDagsRelease(Spec):
     enabled: bool = True
+    # What the DAG checks enforce on this tier (tierform/config/dag_checks.py); they apply
+    # to the pull request's data CI even where the tier publishes no DAGs.
+    checks: DagChecksSpec = Field(default_factory=DagChecksSpec)
 
 
 class TierReleaseSpec(Spec):

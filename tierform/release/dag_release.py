@@ -89,10 +89,10 @@ def release_dags(ctx: ReleaseContext, report: Reporter) -> dict:
     _write_local_manifest(ctx, target, staging, manifest)  # the DAGs read their tier from it
     try:
         report.info("validating with Airflow's DAG parser")
-        check = check_dags(ctx.root, staging, {"PYTHONDONTWRITEBYTECODE": "1"})
+        check = check_dags(ctx.root, staging, checks=ctx.tier.release.dags.checks)
         if not check.ok:
             report.fail(
-                f"{len(check.errors)} DAG file(s) failed to import; nothing was published "
+                f"{len(check.errors)} DAG file(s) failed the DAG checks; nothing was published "
                 f"(active release unchanged: {current['active'] or 'none'})"
             )
             for line in check.error_lines():
