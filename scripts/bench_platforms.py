@@ -102,3 +102,34 @@ def databricks(repo: Path, *, schemas: int, jobs: int) -> dict:
             for j in range(jobs)
         },
     }
+
+
+def generate_plan(path: Path, changes: int) -> None:
+    """`terraform show -json` shaped plan with `changes` resource changes: 1% destroys or
+    replaces, 10% in-place updates, the rest creates, over schemas and grants."""
+    import json
+
+    rows = []
+    for i in range(changes):
+        rtype = "snowflake_schema" if i % 3 else "snowflake_grant_privileges_to_database_role"
+        key = f"DB{i % 50:02d}.S{i:06d}"
+        after = {"name": f"S{i:06d}", "database": f"DB{i % 50:02d}", "comment": None}
+        if i % 100 == 7:
+            actions, before = ["delete"], {**after, "comment": "old"}
+            after = None
+        elif i % 100 == 57:
+            actions, before = ["delete", "create"], {**after, "database": "OLD"}
+        elif i % 10 == 3:
+            actions, before = ["update"], {**after, "comment": "before"}
+        else:
+            actions, before = ["create"], None
+        change = {"actions": actions, "before": before, "after": after, "after_unknown": {}}
+        if actions == ["delete", "create"]:
+            change["replace_paths"] = [["database"]]
+        rows.append(
+            {"address": f'{rtype}.this["{key}"]', "mode": "managed", "type": rtype,
+             "name": "this", "index": key, "change": change}
+        )  # fmt: skip
+    plan = {"format_version": "1.2", "terraform_version": "1.11.4", "planned_values": {},
+            "resource_changes": rows}  # fmt: skip
+    path.write_text(json.dumps(plan), encoding="utf-8")
