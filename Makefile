@@ -192,8 +192,10 @@ fmt: setup ## apply ruff fixes and formatting
 	$(PY) -m ruff check --fix .
 	$(PY) -m ruff format .
 
-bench: setup ## synth wall time and peak memory: example vs a generated large platform
-	$(PY) scripts/bench_synth.py
+# BENCH_SIZES=example,1k,5k,15k,50k (the default) or any subset; figures only, no asserts.
+BENCH_SIZES ?= example,1k,5k,15k,50k
+bench: setup ## synth, gate, validation, plan-summary figures per platform size (BENCH_SIZES=...)
+	$(PY) scripts/bench.py --sizes $(BENCH_SIZES)
 
 plan: setup ## terraform plan of cdktf.out/stacks/TIER into plans/TIER.tfplan + .json (after make synth)
 	$(TIERFORM) plan --tier $(TIER) --out $(PLANS) $(PLAN_FLAGS)

@@ -1,4 +1,4 @@
-"""Synth benchmark: wall time and peak memory for the example platform and for a generated
+"""Synth-only benchmark (`make bench` runs scripts/bench.py, which covers more): wall time and peak memory for the example platform and for a generated
 large one (3 tiers × 1,000+ schemas with their grants). Prints figures; asserts nothing.
 
     .venv/bin/python scripts/bench_synth.py [--schemas-per-tier 1000] [--runs 3]
@@ -17,91 +17,15 @@ import tempfile
 import time
 from pathlib import Path
 
-import yaml
-
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 
 def generate_large_config(target: Path, schemas_per_tier: int) -> None:
-    """dev/staging/prod sharing one account, 10 databases of N/10 schemas, 20 roles; and a
-    Databricks workspace per tier (N/5 schemas with grants, 20 jobs), so both platforms pay
-    for the same provider imports."""
-    (target / "tiers").mkdir(parents=True)
-    (target / "platform.yaml").write_text(
-        yaml.safe_dump({"name": "large", "tiers": ["dev", "staging", "prod"]})
-    )
-    dbs = 10
-    per_db = max(1, schemas_per_tier // dbs)
-    databases = {
-        f"DB{d:02d}": {
-            "schemas": [f"S{s:04d}" for s in range(per_db)],
-            "data_retention_time_in_days": 1,
-        }
-        for d in range(dbs)
-    }
-    warehouses = {f"WH{w}": {"size": "XSMALL"} for w in range(5)}
-    roles = {
-        f"ROLE{r:02d}": {
-            "databases": {f"DB{(r + i) % dbs:02d}": ["RO", "RW", "OWNER"][i % 3] for i in range(4)},
-            "warehouses": [f"WH{r % 5}"],
-        }
-        for r in range(20)
-    }
-    users = {f"SVC{u}": {"role": f"ROLE{u:02d}", "warehouse": "WH0"} for u in range(5)}
-    prod = {
-        "kind": "prod",
-        "snowflake": {
-            "connection": {"organization_name": "ORG", "account_name": "ACCT"},
-            "databases": databases,
-            "warehouses": warehouses,
-            "resource_monitor": {"credit_quota": 100},
-            "roles": roles,
-            "service_users": users,
-        },
-    }
-    prod["databricks"] = large_databricks(target.parent, schemas=per_db * 2, jobs=20)
-    (target / "tiers" / "prod.yaml").write_text(yaml.safe_dump(prod))
-    (target / "tiers" / "staging.yaml").write_text(
-        yaml.safe_dump({"kind": "staging", "extends": "prod"})
-    )
-    (target / "tiers" / "dev.yaml").write_text(
-        yaml.safe_dump({"kind": "dev", "extends": "staging"})
-    )
+    """The generated platform of scripts/bench_platforms.py (one generator for every bench)."""
+    from bench_platforms import generate_config
 
-
-def large_databricks(repo: Path, *, schemas: int, jobs: int) -> dict:
-    """A catalog of `schemas` schemas with grants, 5 policies and warehouses, `jobs` jobs of
-    3 notebook tasks each. The notebook is written under `repo` (config/'s parent), where
-    validation looks for it."""
-    (repo / "notebooks").mkdir(parents=True, exist_ok=True)
-    (repo / "notebooks" / "task.py").write_text("# Databricks notebook source\n")
-    groups = [f"group-{g}" for g in range(5)]
-    return {
-        "workspace": {"host": "https://bench.cloud.databricks.com"},
-        "git": {"url": "https://example.com/repo.git", "provider": "gitHub", "tag": "v1.0.0"},
-        "groups": groups,
-        "service_principal": {"name": "DEPLOYER"},
-        "catalog": {
-            "name": "LAKE",
-            "access": {"group-0": "OWNER", "DEPLOYER": "OWNER"},
-            "schemas": {
-                f"S{s:04d}": {"access": {groups[1 + s % 4]: ["RO", "RW"][s % 2]}}
-                for s in range(schemas)
-            },
-        },
-        "cluster_policies": {
-            f"P{p}": {"node_types": ["m5d.large"], "max_workers": 4, "access": groups[:2]}
-            for p in range(5)
-        },
-        "sql_warehouses": {f"W{w}": {"access": {"group-1": "CAN_USE"}} for w in range(5)},
-        "jobs": {
-            f"J{j:03d}": {
-                "cluster": {"policy": f"P{j % 5}", "node_type": "m5d.large"},
-                "tasks": {f"T{t}": {"notebook": "notebooks/task"} for t in range(3)},
-            }
-            for j in range(jobs)
-        },
-    }
+    generate_config(target, schemas_per_tier)
 
 
 def synth_once(config: Path, outdir: Path) -> tuple[float, float]:

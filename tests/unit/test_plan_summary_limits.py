@@ -73,3 +73,19 @@ def test_each_action_counted():
         _rc("terraform_data.d", ["read"]),
     ]
     assert parse_plan(data).counts == {"add": 1, "change": 1, "destroy": 1, "replace": 1}
+
+
+def test_destroy_list_too_long_per_line_is_compacted_and_complete():
+    """A destroy/replace list too long at one line per resource is written one line per
+    tier, every address still there, and the comment fits the limit."""
+    data = huge_plan(adds=20_000, destroys=300)
+    data["resource_changes"] += [
+        _rc(f'snowflake_schema.schemas["DB.OLD_{i:05d}"]', ["delete", "create"]) for i in range(300)
+    ]
+    md = render(Summary([TierPlan("prod", parse_plan(data))]), max_chars=35_000)
+    assert len(md) <= 35_000
+    head = md.split("<details>")[0]
+    assert all(f'`snowflake_grant_privileges_to_account_role.grants["ROLE_{i:04d}"]`' in head
+               for i in range(300))  # fmt: skip
+    assert all(f'`snowflake_schema.schemas["DB.OLD_{i:05d}"]`' in head for i in range(300))
+    assert "- **prod** (300): " in head

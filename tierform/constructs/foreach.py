@@ -11,10 +11,32 @@ from typing import Any
 
 from cdktf import TerraformIterator, TerraformResource
 
+# The literal map of each iterator made here, by its jsii object id: a synth-time check
+# (stacks/guardrails.py) reads instance values from it instead of resolving the block's
+# for_each token, which ships the whole map back from node (~0.5 s per 10,000 instances).
+# jsii object ids are unique within the process; a synth process is short-lived.
+_LITERAL_MAPS: dict[str, dict[str, dict[str, Any]]] = {}
+
 
 def iterator(items: Mapping[str, Mapping[str, Any]]) -> TerraformIterator:
     """An iterator over `items` (key → attribute values), keys in sorted order for stable JSON."""
-    return TerraformIterator.from_map({key: dict(items[key]) for key in sorted(items)})
+    literal = {key: dict(items[key]) for key in sorted(items)}
+    made = TerraformIterator.from_map(literal)
+    ref = _jsii_ref(made)
+    if ref is not None:
+        _LITERAL_MAPS[ref] = literal
+    return made
+
+
+def literal_map(for_each: Any) -> dict[str, dict[str, Any]] | None:
+    """The map an iterator of `iterator()` was made from (a resource's `for_each`), or None."""
+    ref = _jsii_ref(for_each)
+    return _LITERAL_MAPS.get(ref) if ref is not None else None
+
+
+def _jsii_ref(obj: Any) -> str | None:
+    ref = getattr(getattr(obj, "__jsii_ref__", None), "ref", None)
+    return ref if isinstance(ref, str) else None
 
 
 def stable_address(resource: TerraformResource, name: str) -> TerraformResource:

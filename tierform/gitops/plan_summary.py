@@ -89,6 +89,9 @@ class Summary:
 def render(summary: Summary, max_chars: int = GITHUB_COMMENT_LIMIT - 1_536) -> str:
     """The Markdown comment, cut to `max_chars` by shortening detail only."""
     head = _head(summary)
+    if len(head) > max_chars:
+        # Thousands of destroys/replaces: the same complete list, one line per tier.
+        head = _head(summary, compact=True)
     limit: int | None = None  # rows per detail list; None = everything
     while True:
         text = head + "".join(_tier_section(t, summary.dags, limit) for t in summary.tiers)
@@ -116,7 +119,7 @@ def _visible(plan: Plan) -> list[ResourceChange]:
     return [c for c in plan.changes if c.action in _ACTION_ORDER]
 
 
-def _head(summary: Summary) -> str:
+def _head(summary: Summary, compact: bool = False) -> str:
     lines = [MARKER, f"## {summary.title}", ""]
     if not summary.tiers:
         lines += ["No tier was planned: there is no plan or status file.", ""]
@@ -156,13 +159,21 @@ def _head(summary: Summary) -> str:
     ]
     if doomed:
         lines.append(f"**🗑️ {len(doomed)} resource(s) will be DESTROYED:**")
-        lines += [f"- **{tier}**: **{code(r.address)}**" for tier, r in doomed]
+        if compact:
+            lines += _compact_list(doomed)
+        else:
+            lines += [f"- **{tier}**: **{code(r.address)}**" for tier, r in doomed]
         lines.append("")
     if replaced:
         lines.append(
             f"**♻️ {len(replaced)} resource(s) will be REPLACED (destroyed, then created):**"
         )
-        lines += [f"- **{tier}**: **{code(r.address)}**{_why_replaced(r)}" for tier, r in replaced]
+        if compact:
+            lines += _compact_list(replaced)
+        else:
+            lines += [
+                f"- **{tier}**: **{code(r.address)}**{_why_replaced(r)}" for tier, r in replaced
+            ]
         lines.append("")
     if not doomed and not replaced:
         where = " in the tiers that were planned" if failed else ""
@@ -171,6 +182,14 @@ def _head(summary: Summary) -> str:
     if summary.notes:
         lines.append("")
     return "\n".join(lines) + "\n"
+
+
+def _compact_list(changes: list[tuple[str, ResourceChange]]) -> list[str]:
+    """Every address still, one line per tier (reasons are in the per-tier detail)."""
+    by_tier: dict[str, list[str]] = defaultdict(list)
+    for tier, r in changes:
+        by_tier[tier].append(code(r.address))
+    return [f"- **{tier}** ({len(a)}): " + ", ".join(a) for tier, a in by_tier.items()]
 
 
 def _bold_if(n: int) -> str:

@@ -10,6 +10,7 @@ import json
 import os
 import shutil
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -77,7 +78,98 @@ def checkov_executable() -> str:
     )
 
 
+JOBS_VARIABLE = "TIERFORM_POLICY_JOBS"
+# One checkov process reads at most about this much stack JSON (a stack is never split):
+# a process's memory grows with its input, and each process pays checkov's ~3 s import.
+GROUP_BYTES = 6_000_000
+
+
+def policy_jobs() -> int:
+    """checkov processes run at once: $TIERFORM_POLICY_JOBS, else the usable cores."""
+    raw = os.environ.get(JOBS_VARIABLE, "").strip()
+    if raw.isdigit() and int(raw) > 0:
+        return int(raw)
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def group_files(files: list[Path], jobs: int) -> list[list[Path]]:
+    """Stacks split over checkov runs: at least `jobs` runs (when there are that many
+    stacks), more when the output is large, balanced by file size (largest first into the
+    lightest run). Each stack stays whole in one run: checkov's graph is per file anyway."""
+    if not files:
+        return []
+    sizes = {f: _size(f) for f in files}
+    wanted = max(jobs, -(-sum(sizes.values()) // GROUP_BYTES))
+    groups: list[list[Path]] = [[] for _ in range(min(len(files), wanted))]
+    loads = [0] * len(groups)
+    for file in sorted(files, key=lambda f: (-sizes[f], str(f))):
+        lightest = loads.index(min(loads))
+        groups[lightest].append(file)
+        loads[lightest] += sizes[file]
+    return [sorted(g) for g in groups if g]
+
+
+def _size(file: Path) -> int:
+    try:
+        return file.stat().st_size
+    except OSError:
+        return 0
+
+
 def run_checkov(files: list[Path], context: dict[str, Any]) -> CheckovReport:
+    """checkov over the stack files, in parallel runs (see group_files), as one report.
+
+    Per-stack runs keep each process's memory to its own stacks and use every core; the
+    merged report has the same records a single run over all the files gives.
+    """
+    groups = group_files(files, policy_jobs())
+    if len(groups) <= 1:
+        return _run_group(files, context)
+    with ThreadPoolExecutor(max_workers=min(len(groups), policy_jobs())) as pool:
+        reports = list(pool.map(lambda group: _run_group(group, context), groups))
+    return merge_reports(reports)
+
+
+def merge_reports(reports: list[CheckovReport]) -> CheckovReport:
+    """Several runs' reports as one, shaped as checkov's own terraform_json report."""
+    summary: dict[str, Any] = {}
+    for report in reports:
+        for key, value in report.summary.items():
+            if isinstance(value, int) and not isinstance(value, bool):
+                summary[key] = summary.get(key, 0) + value
+            else:
+                summary.setdefault(key, value)
+    passed = [r for report in reports for r in report.passed]
+    failed = [r for report in reports for r in report.failed]
+    parsing_errors = [e for report in reports for e in report.parsing_errors]
+    skipped = [r for report in reports for r in _skipped(report.raw)]
+    raw = {
+        "check_type": "terraform_json",
+        "results": {
+            "passed_checks": passed,
+            "failed_checks": failed,
+            "skipped_checks": skipped,
+            "parsing_errors": parsing_errors,
+        },
+        "summary": summary,
+    }
+    stderr = "".join(report.stderr for report in reports)
+    return CheckovReport(summary, passed, failed, parsing_errors, raw, stderr)
+
+
+def _skipped(raw: Any) -> list[dict[str, Any]]:
+    for report in raw if isinstance(raw, list) else [raw]:
+        if isinstance(report, dict) and report.get("check_type") == "terraform_json":
+            skipped = report.get("results", {}).get("skipped_checks", [])
+            return skipped if isinstance(skipped, list) else []
+    return []
+
+
+def _run_group(files: list[Path], context: dict[str, Any]) -> CheckovReport:
+    checks = checkov_check_ids()
     command = [
         checkov_executable(),
         *(arg for f in files for arg in ("-f", str(f))),
@@ -87,13 +179,14 @@ def run_checkov(files: list[Path], context: dict[str, Any]) -> CheckovReport:
         "--external-checks-dir",
         str(CHECKS_DIR),
         "--check",
-        ",".join(checkov_check_ids()),
+        ",".join(checks),
         "--compact",
         "-o",
         "json",
     ]
     env = dict(os.environ)
-    env[CONTEXT_VARIABLE] = json.dumps(context)
+    # `checks` tells checkov_checks/tierform_graph_scope.py which graph checks will run.
+    env[CONTEXT_VARIABLE] = json.dumps({**context, "checks": checks})
     env.setdefault("LOG_LEVEL", "WARNING")
     try:
         proc = subprocess.run(

@@ -24,11 +24,13 @@ from cdktf import (
     IAspect,
     StringConcat,
     TerraformResource,
+    Token,
     Tokenization,
 )
 from constructs import IConstruct
 
 from tierform.config.naming import NamingRule
+from tierform.constructs.foreach import literal_map
 from tierform.policy.checkov_checks.tierform_data_stores import (
     PROTECTED_DATA_STORES,
     RETIRABLE_BLOCK_TYPES,
@@ -59,15 +61,34 @@ def naming_regex(rule: NamingRule, tier: str) -> re.Pattern[str]:
 
 
 def _config(resource: TerraformResource) -> dict[str, Any]:
-    """The resource's block as it will be written (overrides applied, tokens resolved)."""
+    """The resource's block as it will be written (overrides applied, tokens resolved).
+
+    A for_each made by constructs/foreach.py is taken from its literal map rather than
+    resolved: resolving it would ship the whole map back from node for every data store.
+    """
+    written = resource.to_terraform()
+    blocks = written["resource"][resource.terraform_resource_type]
+    name, block = next(iter(blocks.items()))
+    # Only the iterator's own token: a for_each overridden with a literal is read as written.
+    token = block.get("for_each")
+    known = (
+        literal_map(resource.for_each)
+        if isinstance(token, str) and Token.is_unresolved(token)
+        else None
+    )
+    if known is not None:
+        block = {k: v for k, v in block.items() if k != "for_each"}
+        written = {"resource": {resource.terraform_resource_type: {name: block}}}
     resolved = Tokenization.resolve(
-        resource.to_terraform(),
+        written,
         scope=resource,
         preparing=False,
         resolver=DefaultTokenResolver(StringConcat()),
     )
-    blocks = resolved["resource"][resource.terraform_resource_type]
-    return next(iter(blocks.values()))
+    config = next(iter(resolved["resource"][resource.terraform_resource_type].values()))
+    if known is not None:
+        config["for_each"] = known
+    return config
 
 
 def _names(block: dict[str, Any]) -> list[tuple[str | None, Any]]:

@@ -110,6 +110,8 @@ def _dynamic_iterators(value: Any) -> Iterator[str]:
 
 def template_problems(text: str, roots: set[str]) -> list[str]:
     """Problems with the live template sequences of one Terraform string."""
+    if "{" not in text:  # most strings: nothing to scan (a big stack has ~10^5 of them)
+        return []
     problems: list[str] = []
     index = 0
     while index < len(text):

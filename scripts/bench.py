@@ -1,0 +1,179 @@
+"""`make bench`: synth, policy gate, config validation and plan-summary at platform sizes
+from the example to ~50,000 resource instances. Prints figures; asserts nothing.
+
+    .venv/bin/python scripts/bench.py [--sizes example,1k,5k,15k,50k] [--keep DIR]
+    BENCH_SIZES=example,1k make bench
+
+Per size, each a fresh process measured by scripts/bench_measure.py (wall, CPU of the
+process and everything it waited for, peak RSS summed over its process tree):
+- floor: importing what the synth imports (tierform, cdktf, the Snowflake and Databricks
+  provider packages and our constructs), measured in the same run as the synth;
+- synth: `python main.py` (validation, constructs, guardrails, jsii, writing, summary);
+- gate: `python -m tierform policy` on that output (checkov included);
+- validate: `python -m tierform validate`, and the config load alone inside it;
+- plan-summary: `python -m tierform plan-summary` on a generated plan JSON with as many
+  changes as the platform has instances (1% destroys/replaces, 10% updates).
+Ratios: synth / floor, and the gate's wall and CPU per 1,000 instances.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_measure import Measured, run
+from bench_platforms import SIZES, generate_config, generate_plan
+
+REPO = Path(__file__).resolve().parent.parent
+PY = sys.executable
+FLOOR = (
+    "import tierform.config, tierform.stacks.app, tierform.constructs.snowflake, "
+    "tierform.constructs.databricks, tierform.constructs.airflow, tierform.constructs.release"
+)
+LOAD_ONLY = (
+    "import sys, time; from pathlib import Path; from tierform.config import load_platform; "
+    "t = time.process_time(); load_platform(Path(sys.argv[1])); "
+    "print(f'{time.process_time() - t:.3f}')"
+)
+
+
+@dataclass
+class Row:
+    label: str
+    instances: int
+    floor: Measured
+    synth: Measured
+    gate: Measured
+    validate: Measured
+    load_cpu: float
+    summary: Measured
+    summary_chars: int
+
+
+def environment(**extra: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.pop("TIERFORM_TIERS", None)
+    env.update(
+        JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION="20",
+        CHECKPOINT_DISABLE="1",
+        PYTHONPATH=str(REPO),
+        **extra,
+    )
+    return env
+
+
+def _checked(what: str, measured: Measured, ok: tuple[int, ...] = (0,)) -> Measured:
+    if measured.returncode not in ok:
+        sys.exit(f"bench: {what} exited {measured.returncode}:\n{measured.stderr[-3000:]}")
+    return measured
+
+
+def instances(outdir: Path) -> int:
+    from tierform.synth import count_resources
+
+    return sum(
+        sum(count_resources(json.loads(p.read_text())).values())
+        for p in (outdir / "stacks").glob("*/cdk.tf.json")
+    )
+
+
+def bench_size(label: str, work: Path) -> Row:
+    if label == "example":
+        config = REPO / "config"
+    else:
+        config = work / "config"
+        generate_config(config, SIZES[label])
+    outdir = work / "cdktf.out"
+    env = environment(TIERFORM_CONFIG=str(config), CDKTF_OUTDIR=str(outdir))
+    floor = _checked("import floor", run([PY, "-c", FLOOR], env=env, cwd=str(REPO)))
+    synth = _checked("synth", run([PY, str(REPO / "main.py")], env=env, cwd=str(REPO)))
+    count = instances(outdir)
+    gate = _checked(
+        "gate",
+        run(
+            [PY, "-m", "tierform", "policy", "--outdir", str(outdir), "--config", str(config),
+             "--results", str(work / "policy")],
+            env=env, cwd=str(REPO),
+        ),
+        ok=(0, 1),
+    )  # fmt: skip
+    validate = _checked(
+        "validate", run([PY, "-m", "tierform", "validate", "--config", str(config)], env=env)
+    )
+    load = _checked("config load", run([PY, "-c", LOAD_ONLY, str(config)], env=env))
+    plan = work / "prod.plan.json"
+    generate_plan(plan, count)
+    summary = _checked(
+        "plan-summary",
+        run(
+            [PY, "-m", "tierform", "plan-summary", "--plan", f"prod={plan}",
+             "--config", str(work / "no-config"), "--output", str(work / "summary.md")],
+            env=env, cwd=str(work),
+        ),
+    )  # fmt: skip
+    chars = len((work / "summary.md").read_text(encoding="utf-8"))
+    return Row(label, count, floor, synth, gate, validate, float(load.stdout), summary, chars)
+
+
+def print_row(r: Row) -> None:
+    per_k = max(r.instances, 1) / 1000
+    print(
+        f"{r.label:<8} {r.instances:>7,}  "
+        f"floor {r.floor.wall:5.1f}s/{r.floor.cpu:5.1f}s  "
+        f"synth {r.synth.wall:5.1f}s/{r.synth.cpu:5.1f}s {r.synth.peak_mb:5.0f}MB "
+        f"({r.synth.wall / r.floor.wall:4.2f}x/{r.synth.cpu / r.floor.cpu:4.2f}x floor)  "
+        f"gate {r.gate.wall:6.1f}s/{r.gate.cpu:6.1f}s {r.gate.peak_mb:5.0f}MB "
+        f"({r.gate.wall / per_k:5.2f}s/{r.gate.cpu / per_k:5.2f}s per 1k)  "
+        f"validate {r.validate.wall:4.1f}s/{r.validate.cpu:4.1f}s (load {r.load_cpu:4.2f}s)  "
+        f"plan-summary {r.summary.wall:4.1f}s/{r.summary.cpu:4.1f}s {r.summary_chars:,} chars",
+        flush=True,
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--sizes",
+        default=os.environ.get("BENCH_SIZES") or ",".join(["example", *SIZES]),
+        help="comma list of example and/or " + ", ".join(SIZES) + " ($BENCH_SIZES)",
+    )
+    parser.add_argument("--keep", type=Path, help="keep each size's files under this folder")
+    args = parser.parse_args()
+    sizes = [s.strip() for s in args.sizes.split(",") if s.strip()]
+    unknown = [s for s in sizes if s != "example" and s not in SIZES]
+    if unknown:
+        sys.exit(f"bench: unknown size(s) {', '.join(unknown)}; known: example, {', '.join(SIZES)}")
+    print(
+        f"python {sys.version.split()[0]}, {os.cpu_count()} cores, load average "
+        f"{os.getloadavg()[0]:.1f}; figures are wall/CPU seconds, peak RSS of the process tree"
+    )
+    rows = []
+    for label in sizes:
+        root = Path(tempfile.mkdtemp(prefix=f"tierform-bench-{label}-"))
+        try:
+            rows.append(bench_size(label, root))
+            print_row(rows[-1])
+        finally:
+            if args.keep:
+                shutil.copytree(root, args.keep / label, dirs_exist_ok=True)
+            shutil.rmtree(root, ignore_errors=True)
+    generated = [r for r in rows if r.label != "example"]
+    if len(generated) > 1:
+        first, last = generated[0], generated[-1]
+        growth = (last.gate.cpu / last.instances) / (first.gate.cpu / first.instances)
+        print(
+            f"gate CPU per instance, {last.label} vs {first.label}: {growth:.2f}x "
+            "(1.0 = linear; includes checkov's fixed import cost per process)"
+        )
+
+
+if __name__ == "__main__":
+    main()
