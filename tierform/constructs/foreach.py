@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from cdktf import TerraformIterator, TerraformResource
+from tierform.constructs.framework import TerraformIterator, TerraformResource
 
 
 def iterator(items: Mapping[str, Mapping[str, Any]]) -> TerraformIterator:

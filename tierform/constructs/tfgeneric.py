@@ -14,7 +14,10 @@ from collections.abc import Sequence
 from typing import Any, ClassVar
 
 import jsii
-from cdktf import (
+from pydantic import BaseModel, ConfigDict
+
+from tierform.constructs.framework import (
+    Construct,
     ITerraformDependable,
     ITerraformIterator,
     TerraformDataSource,
@@ -23,8 +26,6 @@ from cdktf import (
     TerraformResource,
     TerraformResourceLifecycle,
 )
-from constructs import Construct
-from pydantic import BaseModel, ConfigDict
 
 
 class Block(BaseModel):

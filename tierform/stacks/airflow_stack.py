@@ -8,11 +8,9 @@ the policy gate.
 
 from __future__ import annotations
 
-from cdktf import TerraformStack
-from constructs import Construct
-
 from tierform.config.tier import TierSpec
 from tierform.constructs.airflow import AirflowEnvironment
+from tierform.constructs.framework import Construct, TerraformStack
 
 
 class AirflowOnlyStack(TerraformStack):

@@ -18,17 +18,17 @@ import re
 from typing import Any
 
 import jsii
-from cdktf import (
+
+from tierform.config.naming import NamingRule
+from tierform.constructs.framework import (
     Annotations,
     DefaultTokenResolver,
     IAspect,
+    IConstruct,
     StringConcat,
     TerraformResource,
     Tokenization,
 )
-from constructs import IConstruct
-
-from tierform.config.naming import NamingRule
 
 DATA_STORE_TYPES = frozenset(
     {

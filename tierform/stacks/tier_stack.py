@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from cdktf import Aspects, TerraformStack
-from constructs import Construct
-
 from tierform.config.protection import guards
 from tierform.config.tier import TierSpec
+from tierform.constructs.framework import Aspects, Construct, TerraformStack
 from tierform.constructs.literal import literal_spec
 from tierform.release.triggers import StepTriggers
 from tierform.stacks.backends import add_backend

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from cdktf import TerraformOutput, TerraformResource, TerraformResourceLifecycle
-from constructs import Construct
-
 from tierform.config.airflow_astronomer import (
     ASTRO_DEPLOYMENT_ENV,
     AstronomerAirflowSpec,
     WorkerQueueSpec,
 )
 from tierform.constructs.astro.models import AstroDeployment, AstroProvider, WorkerQueue
+from tierform.constructs.framework import (
+    Construct,
+    TerraformOutput,
+    TerraformResource,
+    TerraformResourceLifecycle,
+)
 from tierform.constructs.tfgeneric import TypedProvider, TypedResource
 
 

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from cdktf import TerraformResource
-from constructs import Construct
-
 from tierform.config.airflow import (
     AstronomerAirflowSpec,
     DagTarget,
@@ -13,6 +10,7 @@ from tierform.config.airflow import (
 )
 from tierform.config.protection import guards
 from tierform.config.tier import TierSpec
+from tierform.constructs.framework import Construct, TerraformResource
 from tierform.constructs.literal import literal_spec
 
 

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from cdktf import TerraformOutput, TerraformResource, TerraformResourceLifecycle
-from constructs import Construct
-
 from tierform.config.airflow_mwaa import MwaaAirflowSpec
 from tierform.constructs.airflow.dag_bucket import DagBucket
 from tierform.constructs.airflow.mwaa_role import MwaaExecutionRole
 from tierform.constructs.aws import mwaa
 from tierform.constructs.aws.provider import AwsProvider, DefaultTags
+from tierform.constructs.framework import (
+    Construct,
+    TerraformOutput,
+    TerraformResource,
+    TerraformResourceLifecycle,
+)
 from tierform.constructs.tfgeneric import TypedProvider, TypedResource
 
 

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from cdktf import TerraformResource
-from constructs import Construct
-
 from tierform.config import databricks_naming as naming
 from tierform.config.protection import guards
 from tierform.config.tier import TierSpec
@@ -17,6 +14,7 @@ from tierform.constructs.databricks.provider import databricks_provider
 from tierform.constructs.databricks.secret_scope import TierSecretScope
 from tierform.constructs.databricks.service_principal import TierServicePrincipal
 from tierform.constructs.databricks.sql_warehouses import SqlWarehouses
+from tierform.constructs.framework import Construct, TerraformResource
 from tierform.constructs.literal import literal_spec
 
 

@@ -10,13 +10,10 @@ from __future__ import annotations
 
 from pathlib import PurePosixPath
 
-from cdktf import (
-    TerraformProvider,
-    TerraformResource,
-    TerraformVariable,
-    TerraformVariableValidationConfig,
-)
-from cdktf_cdktf_provider_databricks.job import (
+from tierform.config.databricks import GitSpec, JobSpec
+from tierform.config.databricks_checks import NOTEBOOK_EXTENSIONS
+from tierform.config.databricks_naming import GIT_COMMIT_VARIABLE
+from tierform.constructs.databricks.bindings import (
     Job,
     JobGitSource,
     JobJobCluster,
@@ -29,14 +26,16 @@ from cdktf_cdktf_provider_databricks.job import (
     JobTaskLibrary,
     JobTaskNotebookTask,
 )
-from constructs import Construct
-
-from tierform.config.databricks import GitSpec, JobSpec
-from tierform.config.databricks_checks import NOTEBOOK_EXTENSIONS
-from tierform.config.databricks_naming import GIT_COMMIT_VARIABLE
 from tierform.constructs.databricks.dynamic import dynamic, set_dynamic_blocks
 from tierform.constructs.databricks.permissions import object_permissions
 from tierform.constructs.foreach import instance_attribute, iterator, stable_address
+from tierform.constructs.framework import (
+    Construct,
+    TerraformProvider,
+    TerraformResource,
+    TerraformVariable,
+    TerraformVariableValidationConfig,
+)
 
 CLUSTER_KEY = "main"
 

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from cdktf_cdktf_provider_databricks.provider import DatabricksProvider
-from constructs import Construct
-
 from tierform.config.databricks import WorkspaceSpec
+from tierform.constructs.databricks.bindings import DatabricksProvider
+from tierform.constructs.framework import Construct
 
 
 def databricks_provider(scope: Construct, workspace: WorkspaceSpec) -> DatabricksProvider:

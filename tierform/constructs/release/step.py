@@ -9,10 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from cdktf import DataResource, ITerraformDependable, LocalExecProvisioner
-from constructs import Construct
-
 from tierform.constructs.foreach import stable_address
+from tierform.constructs.framework import (
+    Construct,
+    DataResource,
+    ITerraformDependable,
+    LocalExecProvisioner,
+)
 from tierform.constructs.literal import literal
 
 # local-exec runs in cdktf.out/stacks/<stack>: the repository root is three levels up.

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from cdktf import TerraformResource
-from constructs import Construct
-
 from tierform.config.protection import guards
 from tierform.config.tier import TierSpec
+from tierform.constructs.framework import Construct, TerraformResource
 from tierform.constructs.literal import literal_spec
 from tierform.constructs.snowflake.access_roles import SnowflakeAccessRoles
 from tierform.constructs.snowflake.databases import SnowflakeDatabases

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from cdktf_cdktf_provider_snowflake.provider import SnowflakeProvider
-from constructs import Construct
-
 from tierform.config.snowflake import SnowflakeConnection
 from tierform.config.snowflake_roles import ProviderRolesSpec
+from tierform.constructs.framework import Construct
+from tierform.constructs.snowflake.bindings import SnowflakeProvider
 
 
 class SnowflakeProviders(Construct):

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from cdktf import TerraformProvider, TerraformResource, TerraformVariable
-from cdktf_cdktf_provider_snowflake.grant_account_role import GrantAccountRole
-from cdktf_cdktf_provider_snowflake.service_user import ServiceUser
-from constructs import Construct
-
 from tierform.config.snowflake import ServiceUserSpec
 from tierform.constructs.foreach import iterator, stable_address
+from tierform.constructs.framework import (
+    Construct,
+    TerraformProvider,
+    TerraformResource,
+    TerraformVariable,
+)
+from tierform.constructs.snowflake.bindings import GrantAccountRole, ServiceUser
 
 
 def public_key_variable_name(user: str) -> str:
