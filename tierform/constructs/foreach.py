@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from tierform.constructs import addresses
 from tierform.constructs.framework import TerraformIterator, TerraformResource
 
 
@@ -18,9 +19,9 @@ def iterator(items: Mapping[str, Mapping[str, Any]]) -> TerraformIterator:
 
 
 def stable_address(resource: TerraformResource, name: str) -> TerraformResource:
-    """Give a resource a readable, refactor-proof Terraform address: `<type>.<name>`."""
-    resource.override_logical_id(name)
-    return resource
+    """Give a resource a readable, refactor-proof Terraform address: `<type>.<name>`,
+    claimed in its stack (tierform/constructs/addresses.py: never silently shared)."""
+    return addresses.stable_address(resource, name)
 
 
 def instance_attribute(resource: TerraformResource, key: str, attribute: str) -> str:

@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 import jsii
 from pydantic import BaseModel, ConfigDict
 
+from tierform.constructs.addresses import claim_provider, provider_alias, stable_address
 from tierform.constructs.framework import (
     Construct,
     ITerraformDependable,
@@ -71,6 +72,10 @@ class TypedProvider(TerraformProvider):
             terraform_provider_source=model.source,
         )
         self.model = model
+        alias = provider_alias(self, None)
+        if alias is not None:
+            self.alias = alias
+        claim_provider(self, model.provider_name, alias)
 
     @jsii.member(jsii_name="synthesizeAttributes")
     def _synthesize_attributes(self) -> dict[str, Any]:
@@ -105,7 +110,7 @@ class TypedResource(TerraformResource):
         )
         self.model = model
         if address is not None:
-            self.override_logical_id(address)
+            stable_address(self, address)
 
     @jsii.member(jsii_name="synthesizeAttributes")
     def _synthesize_attributes(self) -> dict[str, Any]:
@@ -137,7 +142,7 @@ class TypedDataSource(TerraformDataSource):
         )
         self.model = model
         if address is not None:
-            self.override_logical_id(address)
+            stable_address(self, address)
 
     @jsii.member(jsii_name="synthesizeAttributes")
     def _synthesize_attributes(self) -> dict[str, Any]:

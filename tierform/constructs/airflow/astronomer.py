@@ -7,6 +7,7 @@ from tierform.config.airflow_astronomer import (
     AstronomerAirflowSpec,
     WorkerQueueSpec,
 )
+from tierform.constructs.addresses import stable_address
 from tierform.constructs.astro.models import AstroDeployment, AstroProvider, WorkerQueue
 from tierform.constructs.framework import (
     Construct,
@@ -78,12 +79,11 @@ class AstronomerAirflow(Construct):
             {} if spec.deployment_id else {ASTRO_DEPLOYMENT_ENV: self.deployment.ref("id")}
         )
         self.release_dependencies: list[TerraformResource] = [self.deployment]
-        TerraformOutput(
-            self, "airflow_deployment_id", value=self.deployment.ref("id")
-        ).override_logical_id("airflow_deployment_id")
-        TerraformOutput(
-            self, "airflow_webserver_url", value=self.deployment.ref("webserver_url")
-        ).override_logical_id("airflow_webserver_url")
+        for name, attribute in (
+            ("airflow_deployment_id", "id"),
+            ("airflow_webserver_url", "webserver_url"),
+        ):
+            stable_address(TerraformOutput(self, name, value=self.deployment.ref(attribute)), name)
 
 
 def _queue(name: str, spec: WorkerQueueSpec | None, *, is_default: bool) -> WorkerQueue:

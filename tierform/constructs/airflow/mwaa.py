@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tierform.config.airflow_mwaa import MwaaAirflowSpec
+from tierform.constructs.addresses import stable_address
 from tierform.constructs.airflow.dag_bucket import DagBucket
 from tierform.constructs.airflow.mwaa_role import MwaaExecutionRole
 from tierform.constructs.aws import mwaa
@@ -117,4 +118,4 @@ class MwaaAirflow(Construct):
 
 
 def _output(scope: Construct, name: str, value: str) -> None:
-    TerraformOutput(scope, name, value=value).override_logical_id(name)
+    stable_address(TerraformOutput(scope, name, value=value), name)

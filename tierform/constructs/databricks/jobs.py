@@ -99,7 +99,7 @@ class DatabricksJobs(Construct):
                     )
                 ],
             )
-            self.git_variable.override_logical_id(GIT_COMMIT_VARIABLE)
+            stable_address(self.git_variable, GIT_COMMIT_VARIABLE)
             kind, value = "commit", self.git_variable.string_value
         git_source = JobGitSource(url=git.url, provider=git.provider, **{kind: value})
 

@@ -73,4 +73,4 @@ class ReleaseStep(Construct):
             ],
         )
         stable_address(self.resource, f"release_{step}")
-        self.address = f"terraform_data.release_{step}"
+        self.address = f"terraform_data.{self.resource.friendly_unique_id}"

@@ -57,7 +57,7 @@ class SnowflakeServiceUsers(Construct):
                     nullable=False,
                     description=f"RSA public key of the {self.names[logical]} service user (public half only)",
                 )
-                variable.override_logical_id(var_name)
+                stable_address(variable, var_name)
                 self.variables[var_name] = variable
                 key = variable.string_value
             items[logical] = {
