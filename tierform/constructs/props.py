@@ -30,7 +30,19 @@ from tierform.config.tier import DeveloperSpec, TierKind, TierSpec
 from tierform.constructs.addresses import check_address_prefix
 
 
-class EnvironmentProps(Spec):
+class Props(Spec):
+    """Props report bad values as the loader does: one `ConfigError` line per mistake,
+    `<PropsClass>: <field path>: <what was expected>`, instead of pydantic's report."""
+
+    def __init__(self, **data: Any):
+        try:
+            super().__init__(**data)
+        except ValidationError as exc:
+            source = type(self).__name__
+            raise ConfigError(issues_from_validation(exc, data, lambda _: source)) from None
+
+
+class EnvironmentProps(Props):
     """What every environment construct needs besides its own section.
 
     `tier`: the name physical names and tags carry; `kind` and `protected` decide defaults
@@ -168,7 +180,7 @@ class AirflowEnvironmentProps(EnvironmentProps):
     airflow: AirflowSpec
 
 
-class ReleaseStepProps(Spec):
+class ReleaseStepProps(Props):
     """Props of ReleaseStep: which step of which tier, and its triggers (content hashes the
     caller computed; `tierform.release.triggers.tier_triggers` for a platform). `environment`:
     variables the step's command gets from the stack (names → references, never secrets)."""
