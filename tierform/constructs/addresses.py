@@ -14,30 +14,19 @@ addresses are exactly what they always were (the single-instance stacks' state i
 
 from __future__ import annotations
 
-import re
 from typing import TypeVar
 
 from tierform.constructs.framework import IConstruct, TerraformDataSource, TerraformStack
+from tierform.constructs.props import check_address_prefix
 
 E = TypeVar("E", bound=IConstruct)
 
 _CONTEXT = "tierform:address_prefix"
-_PREFIX = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 _CLAIMS = "_tierform_address_claims"
 
 
 class AddressConflict(ValueError):
     """Two constructs of one stack asked for the same Terraform address or provider alias."""
-
-
-def check_address_prefix(prefix: str) -> str:
-    """The one rule for a prefix: a Terraform identifier fragment (lower case, digits, `_`)."""
-    if not _PREFIX.match(prefix):
-        raise ValueError(
-            f"address_prefix {prefix[:60]!r}: expected lower-case letters, digits and '_', "
-            "starting with a letter, at most 40 characters"
-        )
-    return prefix
 
 
 def set_address_prefix(scope: IConstruct, prefix: str | None) -> None:

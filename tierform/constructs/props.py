@@ -14,6 +14,7 @@ No cdktf here (importing props costs nothing); the constructs live in their pack
 
 from __future__ import annotations
 
+import re
 from typing import Any, ClassVar, Literal, Self, TypeVar
 
 from pydantic import Field, PrivateAttr, ValidationError, model_validator
@@ -27,7 +28,19 @@ from tierform.config.naming import NamingRule
 from tierform.config.protection import RetireSpec
 from tierform.config.snowflake import SnowflakeSpec
 from tierform.config.tier import DeveloperSpec, TierKind, TierSpec
-from tierform.constructs.addresses import check_address_prefix
+
+_PREFIX = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+
+
+def check_address_prefix(prefix: str) -> str:
+    """The one rule for an address prefix (tierform/constructs/addresses.py): a fragment of a
+    Terraform identifier (lower case, digits, `_`)."""
+    if not _PREFIX.match(prefix):
+        raise ValueError(
+            f"address_prefix {prefix[:60]!r}: expected lower-case letters, digits and '_', "
+            "starting with a letter, at most 40 characters"
+        )
+    return prefix
 
 
 class Props(Spec):
