@@ -22,6 +22,8 @@ from tierform.constructs import (
     AddressConflict,
     AirflowEnvironment,
     AirflowEnvironmentProps,
+    DatabricksEnvironment,
+    DatabricksEnvironmentProps,
     ReleaseStep,
     ReleaseStepProps,
     SnowflakeEnvironment,
@@ -183,3 +185,50 @@ def test_importing_props_loads_no_framework_and_a_construct_no_provider() -> Non
         timeout=120,
     )
     assert out.stdout.splitlines() == ["[]", "[]"]
+
+
+def _databricks(**catalog) -> dict:
+    return {
+        "workspace": {"host": "https://adb-1.azuredatabricks.net"},
+        "groups": ["analysts"],
+        "service_principal": {"name": "DEPLOYER"},
+        "catalog": {"name": "SHOP", "schemas": ["GOLD"], **catalog},
+    }
+
+
+def test_databricks_props_name_an_undeclared_principal_as_the_loader_does() -> None:
+    with pytest.raises(ConfigError) as caught:
+        DatabricksEnvironmentProps(tier="t", databricks=_databricks(access={"nobody": "RO"}))
+    [issue] = caught.value.issues
+    assert (issue.file, issue.path) == (
+        "DatabricksEnvironmentProps",
+        "databricks.catalog.access.nobody",
+    )
+    assert "'nobody'" in issue.message
+
+
+def test_two_databricks_environments_need_a_prefix() -> None:
+    stack = cdktf.TerraformStack(cdktf.App(), "d")
+    DatabricksEnvironment(
+        stack, "a", DatabricksEnvironmentProps(tier="a", databricks=_databricks())
+    )
+    with pytest.raises(AddressConflict, match=r"provider\.databricks\.\(default\)"):
+        DatabricksEnvironment(
+            stack, "b", DatabricksEnvironmentProps(tier="b", databricks=_databricks())
+        )
+    # A refusal is raised while the second copy is built: the app is not synthesized. With
+    # its own prefix, a second copy sits next to the first.
+    stack = cdktf.TerraformStack(cdktf.App(), "d")
+    DatabricksEnvironment(
+        stack, "a", DatabricksEnvironmentProps(tier="a", databricks=_databricks())
+    )
+    DatabricksEnvironment(
+        stack,
+        "c",
+        DatabricksEnvironmentProps(tier="c", databricks=_databricks(), address_prefix="c"),
+    )
+    synth = json.loads(cdktf.Testing.synth(stack))
+    assert [p.get("alias") for p in synth["provider"]["databricks"]] == [None, "c"]
+    catalogs = synth["resource"]["databricks_catalog"]
+    assert set(catalogs) == {"catalog", "c_catalog"}
+    assert catalogs["c_catalog"]["provider"] == "databricks.c"
