@@ -13,7 +13,7 @@ from pathlib import Path
 
 import cdktf
 import pytest
-from support import REPO, copy_config, edit_yaml, tool_env
+from support import EXAMPLE_CONFIG, REPO, copy_config, edit_yaml, run_synth, tool_env
 
 import tierform
 import tierform.constructs
@@ -232,3 +232,18 @@ def test_two_databricks_environments_need_a_prefix() -> None:
     catalogs = synth["resource"]["databricks_catalog"]
     assert set(catalogs) == {"catalog", "c_catalog"}
     assert catalogs["c_catalog"]["provider"] == "databricks.c"
+
+
+@pytest.mark.parametrize("choice", ["cdktn", "pulumi"])
+def test_an_unusable_framework_choice_is_bad_input(choice: str, tmp_path: Path) -> None:
+    """.venv has cdktf only: TIERFORM_FRAMEWORK=cdktn there is one line and exit 2."""
+    result = run_synth(
+        EXAMPLE_CONFIG, tmp_path / "out", TIERFORM_FRAMEWORK=choice, TIERFORM_TIERS="local"
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip().startswith(f"tierform synth: TIERFORM_FRAMEWORK={choice}") or (
+        f"TIERFORM_FRAMEWORK='{choice}'" in result.stderr
+    )
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "out").exists()

@@ -20,12 +20,21 @@ FRAMEWORKS = ("cdktf", "cdktn")
 FRAMEWORK_VARIABLE = "TIERFORM_FRAMEWORK"
 
 
+class FrameworkChoiceError(ImportError):
+    """TIERFORM_FRAMEWORK names no framework, or one that is not installed (bad input)."""
+
+
 def _choose() -> str:
     wanted = os.environ.get(FRAMEWORK_VARIABLE, "").strip()
     if wanted:
         if wanted not in FRAMEWORKS:
-            raise ImportError(
+            raise FrameworkChoiceError(
                 f"{FRAMEWORK_VARIABLE}={wanted[:40]!r}: expected one of {', '.join(FRAMEWORKS)}"
+            )
+        if find_spec(wanted) is None:
+            extra = "tierform[cdktn] (or use .venv-cdktn)" if wanted == "cdktn" else "tierform"
+            raise FrameworkChoiceError(
+                f"{FRAMEWORK_VARIABLE}={wanted}: {wanted} is not installed here; install {extra}"
             )
         return wanted
     return "cdktf" if find_spec("cdktf") is not None or find_spec("cdktn") is None else "cdktn"
