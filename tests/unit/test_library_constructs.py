@@ -247,3 +247,17 @@ def test_an_unusable_framework_choice_is_bad_input(choice: str, tmp_path: Path) 
     assert len(result.stderr.strip().splitlines()) == 1
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_a_hand_made_tier_is_checked_too() -> None:
+    """`tier=` (the older form) with a TierSpec that never went through the loader: the
+    loader's message, not KeyError(('NOPE', 'RO'))."""
+    from tierform.config import TierSpec
+
+    roles = {"LOADER": {"databases": {"NOPE": "RO"}, "warehouses": ["LOADING"]}}
+    tier = TierSpec.model_validate(
+        {"name": "t", "kind": "dev", "snowflake": _snowflake(roles=roles)}
+    )
+    stack = cdktf.TerraformStack(cdktf.App(), "s")
+    with pytest.raises(ConfigError, match=r"snowflake\.roles\.LOADER\.databases\.NOPE: 'NOPE'"):
+        SnowflakeEnvironment(stack, "x", tier=tier)

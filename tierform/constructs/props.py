@@ -125,13 +125,19 @@ class EnvironmentProps(Props):
             tier = TierSpec.model_validate(data)
         except ValidationError as exc:
             raise ConfigError(issues_from_validation(exc, data, lambda _: source)) from None
+        self._tier = tier
+        return self.check()
+
+    def check(self) -> Self:
+        """Raise the loader's cross-reference problems of this section as one ConfigError
+        (`<PropsClass>: <field path>: <message>`); return self when there are none."""
+        source = type(self).__name__
         issues = [
             ConfigIssue(source, join_path(path), message)
-            for path, message in section_problems(tier, self.section)
+            for path, message in section_problems(self.tier_spec(), self.section)
         ]
         if issues:
             raise ConfigError(issues)
-        self._tier = tier
         return self
 
 
@@ -139,15 +145,16 @@ P = TypeVar("P", bound=EnvironmentProps)
 
 
 def environment_props(kind: type[P], props: P | None, tier: TierSpec | None) -> P:
-    """A construct's props: given, or taken from a loader-checked tier (`tier=`, the form
-    TierStack and older callers use). Exactly one of the two."""
+    """A construct's props: given, or taken from `tier=` (the older form) and checked, since
+    a hand-made TierSpec may not have been through the loader. (TierStack passes
+    `from_tier(tier)` props itself: its tiers were checked once, by the loader.)"""
     if (props is None) == (tier is None):
         raise TypeError(f"pass either {kind.__name__} or tier=, not both or neither")
     if props is None:
         assert tier is not None
         if getattr(tier, kind.section) is None:
             raise ValueError(f"tier {tier.name!r} has no {kind.section} section")
-        return kind.from_tier(tier)
+        return kind.from_tier(tier).check()
     if not isinstance(props, kind):
         raise TypeError(f"expected {kind.__name__}, got {type(props).__name__}")
     return props
