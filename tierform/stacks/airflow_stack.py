@@ -11,6 +11,7 @@ from __future__ import annotations
 from tierform.config.tier import TierSpec
 from tierform.constructs.airflow import AirflowEnvironment
 from tierform.constructs.framework import Construct, TerraformStack
+from tierform.constructs.props import AirflowEnvironmentProps
 
 
 class AirflowOnlyStack(TerraformStack):
@@ -19,4 +20,4 @@ class AirflowOnlyStack(TerraformStack):
     def __init__(self, scope: Construct, tier: TierSpec, *, name: str | None = None):
         super().__init__(scope, name or f"{tier.name}-airflow")
         self.tier = tier
-        self.airflow = AirflowEnvironment(self, "airflow", tier=tier)
+        self.airflow = AirflowEnvironment(self, "airflow", AirflowEnvironmentProps.from_tier(tier))
