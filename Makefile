@@ -70,6 +70,19 @@ lock: ## regenerate the hashed lock files (requirements/*.lock) from pyproject.t
 		-o requirements/tierform.lock pyproject.toml requirements/build.txt
 	$(LOCK_ENV) $(LOCK_VENV)/bin/pip-compile $(LOCK_FLAGS) -o requirements/checkov.lock requirements/checkov.txt
 	$(LOCK_ENV) $(LOCK_VENV)/bin/pip-compile $(LOCK_FLAGS) -o requirements/light.lock requirements/light.txt
+	$(LOCK_ENV) $(LOCK_VENV)/bin/pip-compile $(LOCK_FLAGS) -o requirements/cdktn.lock requirements/cdktn.txt
+
+# CDK Terrain (cdktn, the maintained fork of cdktf) with its own provider packages: they cannot
+# share .venv with cdktf's (cdktn forces newer providers), so they get a virtualenv of their
+# own. tests/integration/test_framework_cdktn.py synthesizes the example with it and compares
+# the output with cdktf's. The project is not installed there: main.py imports it from the
+# checkout (the script's folder is on sys.path).
+CDKTN_VENV := .venv-cdktn
+$(CDKTN_VENV)/.installed: requirements/cdktn.lock
+	$(PYTHON) -m venv $(CDKTN_VENV)
+	$(CDKTN_VENV)/bin/python -m pip install --quiet --require-hashes --no-deps -r requirements/cdktn.lock
+	$(CDKTN_VENV)/bin/python -m pip check
+	touch $@
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
@@ -91,7 +104,7 @@ $(LIGHT_VENV)/.installed: pyproject.toml requirements/light.lock
 	$(LIGHT_VENV)/bin/pip install --quiet --no-deps -e .
 	touch $@
 
-setup: $(VENV)/.installed $(CHECKOV_VENV)/.installed node_modules/.installed .tierform/terraformrc $(VENV)/.actionlint-installed ## install everything (idempotent)
+setup: $(VENV)/.installed $(CHECKOV_VENV)/.installed $(CDKTN_VENV)/.installed node_modules/.installed .tierform/terraformrc $(VENV)/.actionlint-installed ## install everything (idempotent)
 
 synth: setup ## synthesize into cdktf.out/ (TIERFORM_TIERS=prod,dev for a subset; same as npx cdktf synth)
 	$(PY) main.py

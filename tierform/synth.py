@@ -112,8 +112,16 @@ def main() -> int:
     # jsii prints a multi-line Node end-of-life banner on every run under Node 20 (which
     # cdktf 0.21 supports); it says nothing about this synth, so keep stderr readable.
     os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
-    from tierform.stacks.app import synthesize_atomically  # imports cdktf (~2 s)
-    from tierform.stacks.guardrails import GuardrailViolation
+    try:
+        from tierform.stacks.app import synthesize_atomically  # imports cdktf (~2 s)
+        from tierform.stacks.guardrails import GuardrailViolation
+    except ImportError as exc:
+        # TIERFORM_FRAMEWORK names a framework that is not there: bad input, one line. (By
+        # name: the class lives in the module whose import just failed.)
+        if type(exc).__name__ != "FrameworkChoiceError":
+            raise
+        print(f"tierform synth: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
 
     try:
         synthesize_atomically(

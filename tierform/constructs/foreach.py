@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from cdktf import TerraformIterator, TerraformResource
+from tierform.constructs import addresses
+from tierform.constructs.framework import TerraformIterator, TerraformResource
 
 # The literal map of each iterator made here, by its jsii object id: a synth-time check
 # (stacks/guardrails.py) reads instance values from it instead of resolving the block's
@@ -40,9 +41,9 @@ def _jsii_ref(obj: Any) -> str | None:
 
 
 def stable_address(resource: TerraformResource, name: str) -> TerraformResource:
-    """Give a resource a readable, refactor-proof Terraform address: `<type>.<name>`."""
-    resource.override_logical_id(name)
-    return resource
+    """Give a resource a readable, refactor-proof Terraform address: `<type>.<name>`,
+    claimed in its stack (tierform/constructs/addresses.py: never silently shared)."""
+    return addresses.stable_address(resource, name)
 
 
 def instance_attribute(resource: TerraformResource, key: str, attribute: str) -> str:

@@ -14,7 +14,11 @@ from collections.abc import Sequence
 from typing import Any, ClassVar
 
 import jsii
-from cdktf import (
+from pydantic import BaseModel, ConfigDict
+
+from tierform.constructs.addresses import claim_provider, provider_alias, stable_address
+from tierform.constructs.framework import (
+    Construct,
     ITerraformDependable,
     ITerraformIterator,
     TerraformDataSource,
@@ -23,8 +27,6 @@ from cdktf import (
     TerraformResource,
     TerraformResourceLifecycle,
 )
-from constructs import Construct
-from pydantic import BaseModel, ConfigDict
 
 
 class Block(BaseModel):
@@ -70,6 +72,10 @@ class TypedProvider(TerraformProvider):
             terraform_provider_source=model.source,
         )
         self.model = model
+        alias = provider_alias(self, None)
+        if alias is not None:
+            self.alias = alias
+        claim_provider(self, model.provider_name, alias)
 
     @jsii.member(jsii_name="synthesizeAttributes")
     def _synthesize_attributes(self) -> dict[str, Any]:
@@ -104,7 +110,7 @@ class TypedResource(TerraformResource):
         )
         self.model = model
         if address is not None:
-            self.override_logical_id(address)
+            stable_address(self, address)
 
     @jsii.member(jsii_name="synthesizeAttributes")
     def _synthesize_attributes(self) -> dict[str, Any]:
@@ -136,7 +142,7 @@ class TypedDataSource(TerraformDataSource):
         )
         self.model = model
         if address is not None:
-            self.override_logical_id(address)
+            stable_address(self, address)
 
     @jsii.member(jsii_name="synthesizeAttributes")
     def _synthesize_attributes(self) -> dict[str, Any]:

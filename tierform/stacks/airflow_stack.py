@@ -8,12 +8,11 @@ the policy gate.
 
 from __future__ import annotations
 
-from cdktf import TerraformStack
-from constructs import Construct
-
 from tierform.config.dag_target import AirflowInstallFiles
 from tierform.config.tier import TierSpec
 from tierform.constructs.airflow import AirflowEnvironment
+from tierform.constructs.framework import Construct, TerraformStack
+from tierform.constructs.props import AirflowEnvironmentProps
 
 
 class AirflowOnlyStack(TerraformStack):
@@ -29,4 +28,6 @@ class AirflowOnlyStack(TerraformStack):
     ):
         super().__init__(scope, name or f"{tier.name}-airflow")
         self.tier = tier
-        self.airflow = AirflowEnvironment(self, "airflow", tier=tier, files=files)
+        self.airflow = AirflowEnvironment(
+            self, "airflow", AirflowEnvironmentProps.from_tier(tier), files=files
+        )

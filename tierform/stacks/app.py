@@ -7,10 +7,9 @@ import shutil
 from collections.abc import Sequence
 from pathlib import Path
 
-from cdktf import App
-
 from tierform.config.platform import PlatformConfig, SandboxRef
 from tierform.config.tier import TierSpec
+from tierform.constructs.framework import App
 from tierform.release.triggers import tier_triggers
 from tierform.stacks.guardrails import GuardrailViolation
 from tierform.stacks.sandbox_stack import SandboxStack

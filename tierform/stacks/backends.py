@@ -4,21 +4,20 @@ from __future__ import annotations
 
 import os
 
-from cdktf import (
-    CloudBackend,
-    GcsBackend,
-    LocalBackend,
-    NamedCloudWorkspace,
-    S3Backend,
-    TerraformStack,
-)
-
 from tierform.config.backend import (
     BackendSpec,
     CloudBackendSpec,
     GcsBackendSpec,
     LocalBackendSpec,
     S3BackendSpec,
+)
+from tierform.constructs.framework import (
+    CloudBackend,
+    GcsBackend,
+    LocalBackend,
+    NamedCloudWorkspace,
+    S3Backend,
+    TerraformStack,
 )
 
 

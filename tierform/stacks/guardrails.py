@@ -18,19 +18,19 @@ import re
 from typing import Any
 
 import jsii
-from cdktf import (
+
+from tierform.config.naming import NamingRule
+from tierform.constructs.foreach import literal_map
+from tierform.constructs.framework import (
     Annotations,
     DefaultTokenResolver,
     IAspect,
+    IConstruct,
     StringConcat,
     TerraformResource,
     Token,
     Tokenization,
 )
-from constructs import IConstruct
-
-from tierform.config.naming import NamingRule
-from tierform.constructs.foreach import literal_map
 from tierform.policy.checkov_checks.tierform_data_stores import (
     PROTECTED_DATA_STORES,
     RETIRABLE_BLOCK_TYPES,

@@ -3,10 +3,8 @@ developers come and go without touching shared dev state."""
 
 from __future__ import annotations
 
-from cdktf import Aspects, TerraformStack
-from constructs import Construct
-
 from tierform.config.platform import SandboxRef
+from tierform.constructs.framework import Aspects, Construct, TerraformStack
 from tierform.stacks.backends import add_backend
 from tierform.stacks.guardrails import GuardRails
 

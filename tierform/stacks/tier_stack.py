@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from cdktf import Aspects, TerraformStack
-from constructs import Construct
-
 from tierform.config.protection import guards
 from tierform.config.tier import TierSpec
+from tierform.constructs.framework import Aspects, Construct, TerraformStack
 from tierform.constructs.literal import literal_spec
+from tierform.constructs.props import (
+    AirflowEnvironmentProps,
+    DatabricksEnvironmentProps,
+    ReleaseStepProps,
+    SnowflakeEnvironmentProps,
+)
 from tierform.release.triggers import StepTriggers
 from tierform.stacks.backends import add_backend
 from tierform.stacks.guardrails import BLOCK_TYPES, GuardRails
@@ -49,18 +53,25 @@ class TierStack(TerraformStack):
         if tier.snowflake is not None:
             from tierform.constructs.snowflake import SnowflakeEnvironment
 
-            self.snowflake = SnowflakeEnvironment(self, "snowflake", tier=tier)
+            self.snowflake = SnowflakeEnvironment(
+                self, "snowflake", SnowflakeEnvironmentProps.from_tier(tier)
+            )
         self.databricks = None
         if tier.databricks is not None:
             from tierform.constructs.databricks import DatabricksEnvironment
 
-            self.databricks = DatabricksEnvironment(self, "databricks", tier=tier)
+            self.databricks = DatabricksEnvironment(
+                self, "databricks", DatabricksEnvironmentProps.from_tier(tier)
+            )
         self.airflow = None
         if tier.airflow is not None:
             from tierform.constructs.airflow import AirflowEnvironment
 
             self.airflow = AirflowEnvironment(
-                self, "airflow", tier=tier, files=(release or StepTriggers()).airflow_files
+                self,
+                "airflow",
+                AirflowEnvironmentProps.from_tier(tier),
+                files=(release or StepTriggers()).airflow_files,
             )
         self._add_release_steps(release or StepTriggers())
 
@@ -75,9 +86,7 @@ class TierStack(TerraformStack):
             self.release_dbt = ReleaseStep(
                 self,
                 "release_dbt",
-                step="dbt",
-                tier=self.tier.name,
-                triggers=release.dbt,
+                ReleaseStepProps(step="dbt", tier=self.tier.name, triggers=dict(release.dbt)),
                 depends_on=self.snowflake.release_dependencies if self.snowflake else [],
             )
         if release.dags is not None:
@@ -86,10 +95,12 @@ class TierStack(TerraformStack):
             self.release_dags = ReleaseStep(
                 self,
                 "release_dags",
-                step="dags",
-                tier=self.tier.name,
-                triggers=release.dags,
+                ReleaseStepProps(
+                    step="dags",
+                    tier=self.tier.name,
+                    triggers=dict(release.dags),
+                    # e.g. ASTRO_DEPLOYMENT_ID from the deployment this stack creates
+                    environment=self.airflow.release_environment if self.airflow else {},
+                ),
                 depends_on=after,
-                # e.g. ASTRO_DEPLOYMENT_ID from the deployment this stack creates
-                environment=self.airflow.release_environment if self.airflow else None,
             )

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from cdktf import TerraformOutput, TerraformResource, TerraformResourceLifecycle
-from constructs import Construct
-
 from tierform.config.airflow_astronomer import (
     ASTRO_DEPLOYMENT_ENV,
     AstronomerAirflowSpec,
     WorkerQueueSpec,
 )
+from tierform.constructs.addresses import stable_address
 from tierform.constructs.astro.models import AstroDeployment, AstroProvider, WorkerQueue
+from tierform.constructs.framework import (
+    Construct,
+    TerraformOutput,
+    TerraformResource,
+    TerraformResourceLifecycle,
+)
 from tierform.constructs.tfgeneric import TypedProvider, TypedResource
 
 
@@ -80,12 +84,11 @@ class AstronomerAirflow(Construct):
             {} if spec.deployment_id else {ASTRO_DEPLOYMENT_ENV: self.deployment.ref("id")}
         )
         self.release_dependencies: list[TerraformResource] = [self.deployment]
-        TerraformOutput(
-            self, "airflow_deployment_id", value=self.deployment.ref("id")
-        ).override_logical_id("airflow_deployment_id")
-        TerraformOutput(
-            self, "airflow_webserver_url", value=self.deployment.ref("webserver_url")
-        ).override_logical_id("airflow_webserver_url")
+        for name, attribute in (
+            ("airflow_deployment_id", "id"),
+            ("airflow_webserver_url", "webserver_url"),
+        ):
+            stable_address(TerraformOutput(self, name, value=self.deployment.ref(attribute)), name)
 
 
 def _queue(name: str, spec: WorkerQueueSpec | None, *, is_default: bool) -> WorkerQueue:

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import re
 
-from cdktf import TerraformOutput, TerraformResource, TerraformResourceLifecycle
-from constructs import Construct
-
 from tierform.config.airflow_composer import COMPOSER_DAGS_ENV, ComposerAirflowSpec
 from tierform.config.dag_target import AirflowInstallFiles
+from tierform.constructs.addresses import stable_address
+from tierform.constructs.framework import (
+    Construct,
+    TerraformOutput,
+    TerraformResource,
+    TerraformResourceLifecycle,
+)
 from tierform.constructs.google import models as g
 from tierform.constructs.google.provider import GoogleProvider
 from tierform.constructs.tfgeneric import TypedProvider, TypedResource
@@ -181,4 +185,4 @@ def pypi_packages(requirements: bytes | None) -> dict[str, str]:
 
 
 def _output(scope: Construct, name: str, value: str) -> None:
-    TerraformOutput(scope, name, value=value).override_logical_id(name)
+    stable_address(TerraformOutput(scope, name, value=value), name)

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import json
 
-from cdktf import TerraformProvider, TerraformResourceLifecycle
-from constructs import Construct
-
 from tierform.config.airflow_mwaa import MwaaAirflowSpec
 from tierform.constructs.aws import s3
+from tierform.constructs.framework import Construct, TerraformProvider, TerraformResourceLifecycle
 from tierform.constructs.tfgeneric import TypedResource
 
 

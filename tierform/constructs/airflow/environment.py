@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from cdktf import TerraformResource
-from constructs import Construct
-
 from tierform.config.airflow import (
     AstronomerAirflowSpec,
     ComposerAirflowSpec,
@@ -15,7 +12,10 @@ from tierform.config.airflow import (
 from tierform.config.dag_target import AirflowInstallFiles
 from tierform.config.protection import guards
 from tierform.config.tier import TierSpec
+from tierform.constructs.addresses import set_address_prefix
+from tierform.constructs.framework import Construct, TerraformResource
 from tierform.constructs.literal import literal_spec
+from tierform.constructs.props import AirflowEnvironmentProps, environment_props
 
 
 class AirflowEnvironment(Construct):
@@ -36,12 +36,18 @@ class AirflowEnvironment(Construct):
         self,
         scope: Construct,
         id: str,
+        props: AirflowEnvironmentProps | None = None,
         *,
-        tier: TierSpec,
+        tier: TierSpec | None = None,
         files: AirflowInstallFiles | None = None,
     ):
         super().__init__(scope, id)
-        tier = literal_spec(tier)  # config text becomes Terraform literals (see literal.py)
+        props = environment_props(AirflowEnvironmentProps, props, tier)
+        set_address_prefix(self, props.address_prefix)
+        self.props = props
+        tier = literal_spec(
+            props.tier_spec()
+        )  # config text becomes Terraform literals (see literal.py)
         spec = tier.airflow
         if spec is None:
             raise ValueError(f"tier {tier.name!r} has no airflow section")

@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import base64
 
-from cdktf import TerraformOutput, TerraformResource, TerraformResourceLifecycle
-from constructs import Construct
-
 from tierform.config.airflow_mwaa import MwaaAirflowSpec
 from tierform.config.dag_target import AirflowInstallFiles
+from tierform.constructs.addresses import stable_address
 from tierform.constructs.airflow.dag_bucket import DagBucket
 from tierform.constructs.airflow.mwaa_role import MwaaExecutionRole
 from tierform.constructs.aws import mwaa
 from tierform.constructs.aws.provider import AwsProvider, DefaultTags
 from tierform.constructs.aws.s3 import S3Object
+from tierform.constructs.framework import (
+    Construct,
+    TerraformOutput,
+    TerraformResource,
+    TerraformResourceLifecycle,
+)
 from tierform.constructs.tfgeneric import TypedProvider, TypedResource
 
 
@@ -148,4 +152,4 @@ class MwaaAirflow(Construct):
 
 
 def _output(scope: Construct, name: str, value: str) -> None:
-    TerraformOutput(scope, name, value=value).override_logical_id(name)
+    stable_address(TerraformOutput(scope, name, value=value), name)

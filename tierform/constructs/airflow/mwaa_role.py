@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import json
 
-from cdktf import TerraformProvider
-from constructs import Construct
-
 from tierform.constructs.aws.iam import CallerIdentity, IamRole, IamRolePolicy, Partition
+from tierform.constructs.framework import Construct, TerraformProvider
 from tierform.constructs.tfgeneric import TypedDataSource, TypedResource
 
 

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from cdktf import TerraformProvider, TerraformResource, TerraformResourceLifecycle
-from cdktf_cdktf_provider_databricks.catalog import Catalog
-from cdktf_cdktf_provider_databricks.schema import Schema
-from cdktf_cdktf_provider_databricks.workspace_binding import WorkspaceBinding
-from constructs import Construct
-
 from tierform.config.databricks import CatalogSpec
+from tierform.constructs.databricks.bindings import Catalog, Schema, WorkspaceBinding
 from tierform.constructs.foreach import iterator, stable_address
+from tierform.constructs.framework import (
+    Construct,
+    TerraformProvider,
+    TerraformResource,
+    TerraformResourceLifecycle,
+)
 
 
 class UnityCatalog(Construct):

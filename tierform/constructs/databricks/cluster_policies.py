@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import json
 
-from cdktf import TerraformProvider, TerraformResource
-from cdktf_cdktf_provider_databricks.cluster_policy import ClusterPolicy
-from constructs import Construct
-
 from tierform.config.databricks import ClusterPolicySpec
+from tierform.constructs.databricks.bindings import ClusterPolicy
 from tierform.constructs.databricks.permissions import object_permissions
 from tierform.constructs.foreach import instance_attribute, iterator, stable_address
+from tierform.constructs.framework import Construct, TerraformProvider, TerraformResource
 
 
 def policy_definition(spec: ClusterPolicySpec, cost_tags: dict[str, str]) -> dict:

@@ -12,7 +12,7 @@ import inspect
 from collections.abc import Mapping
 from typing import Any
 
-from cdktf import TerraformResource
+from tierform.constructs.framework import TerraformResource
 
 
 def dynamic(

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from cdktf import TerraformResource
-from constructs import Construct
-
 from tierform.config import databricks_naming as naming
 from tierform.config.protection import guards
 from tierform.config.tier import TierSpec
+from tierform.constructs.addresses import set_address_prefix
 from tierform.constructs.databricks.catalog import UnityCatalog
 from tierform.constructs.databricks.cluster_policies import ClusterPolicies
 from tierform.constructs.databricks.grants import CatalogGrants
@@ -17,7 +15,9 @@ from tierform.constructs.databricks.provider import databricks_provider
 from tierform.constructs.databricks.secret_scope import TierSecretScope
 from tierform.constructs.databricks.service_principal import TierServicePrincipal
 from tierform.constructs.databricks.sql_warehouses import SqlWarehouses
+from tierform.constructs.framework import Construct, TerraformResource
 from tierform.constructs.literal import literal_spec
+from tierform.constructs.props import DatabricksEnvironmentProps, environment_props
 
 
 class DatabricksEnvironment(Construct):
@@ -29,9 +29,21 @@ class DatabricksEnvironment(Construct):
     `release_dependencies`: what a dbt release on Databricks must wait for.
     """
 
-    def __init__(self, scope: Construct, id: str, *, tier: TierSpec):
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        props: DatabricksEnvironmentProps | None = None,
+        *,
+        tier: TierSpec | None = None,
+    ):
         super().__init__(scope, id)
-        tier = literal_spec(tier)  # config text becomes Terraform literals (see literal.py)
+        props = environment_props(DatabricksEnvironmentProps, props, tier)
+        set_address_prefix(self, props.address_prefix)
+        self.props = props
+        tier = literal_spec(
+            props.tier_spec()
+        )  # config text becomes Terraform literals (see literal.py)
         dbx = tier.databricks
         if dbx is None:
             raise ValueError(f"tier {tier.name!r} has no databricks section")

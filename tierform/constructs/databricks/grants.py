@@ -7,11 +7,8 @@ over schemas keyed by schema: each securable appears once, with all its principa
 
 from __future__ import annotations
 
-from cdktf import TerraformProvider, TerraformResource
-from cdktf_cdktf_provider_databricks.grants import Grants, GrantsGrant
-from constructs import Construct
-
 from tierform.config.databricks import CatalogSpec
+from tierform.constructs.databricks.bindings import Grants, GrantsGrant
 from tierform.constructs.databricks.dynamic import dynamic, set_dynamic_blocks
 from tierform.constructs.databricks.privileges import (
     CATALOG_PRIVILEGES,
@@ -19,6 +16,7 @@ from tierform.constructs.databricks.privileges import (
     SCHEMA_PRIVILEGES,
 )
 from tierform.constructs.foreach import iterator, stable_address
+from tierform.constructs.framework import Construct, TerraformProvider, TerraformResource
 
 
 def _grant_list(by_principal: dict[str, set[str]]) -> list[dict]:

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from cdktf_cdktf_provider_databricks.job import (
+from tierform.config.databricks import JobSpec
+from tierform.constructs.databricks.bindings import (
     JobEmailNotifications,
     JobHealth,
     JobHealthRules,
@@ -22,8 +23,6 @@ from cdktf_cdktf_provider_databricks.job import (
     JobWebhookNotificationsOnStart,
     JobWebhookNotificationsOnSuccess,
 )
-
-from tierform.config.databricks import JobSpec
 from tierform.constructs.databricks.dynamic import dynamic
 
 # Our event names → the provider's attribute names (and the webhook id block classes).

@@ -11,7 +11,10 @@ from __future__ import annotations
 from pathlib import PurePosixPath
 from typing import Any
 
-from cdktf_cdktf_provider_databricks.job import (
+from tierform.config.databricks import JobSpec, TaskSpec
+from tierform.config.databricks_checks import NOTEBOOK_EXTENSIONS
+from tierform.config.repository import in_repository
+from tierform.constructs.databricks.bindings import (
     JobTask,
     JobTaskDbtTask,
     JobTaskDependsOn,
@@ -20,10 +23,6 @@ from cdktf_cdktf_provider_databricks.job import (
     JobTaskPythonWheelTask,
     JobTaskSparkPythonTask,
 )
-
-from tierform.config.databricks import JobSpec, TaskSpec
-from tierform.config.databricks_checks import NOTEBOOK_EXTENSIONS
-from tierform.config.repository import in_repository
 from tierform.constructs.databricks.dynamic import dynamic
 
 CLUSTER_KEY = "main"

@@ -11,13 +11,9 @@ notifications) in job_settings.py.
 
 from __future__ import annotations
 
-from cdktf import (
-    TerraformProvider,
-    TerraformResource,
-    TerraformVariable,
-    TerraformVariableValidationConfig,
-)
-from cdktf_cdktf_provider_databricks.job import (
+from tierform.config.databricks import GitSpec, JobSpec
+from tierform.config.databricks_naming import GIT_COMMIT_VARIABLE
+from tierform.constructs.databricks.bindings import (
     Job,
     JobGitSource,
     JobJobCluster,
@@ -27,10 +23,6 @@ from cdktf_cdktf_provider_databricks.job import (
     JobSchedule,
     JobTask,
 )
-from constructs import Construct
-
-from tierform.config.databricks import GitSpec, JobSpec
-from tierform.config.databricks_naming import GIT_COMMIT_VARIABLE
 from tierform.constructs.databricks.dynamic import dynamic, set_dynamic_blocks
 from tierform.constructs.databricks.job_settings import (
     settings_blocks,
@@ -48,6 +40,13 @@ from tierform.constructs.databricks.job_tasks import (
 )
 from tierform.constructs.databricks.permissions import object_permissions
 from tierform.constructs.foreach import instance_attribute, iterator, stable_address
+from tierform.constructs.framework import (
+    Construct,
+    TerraformProvider,
+    TerraformResource,
+    TerraformVariable,
+    TerraformVariableValidationConfig,
+)
 
 __all__ = ["CLUSTER_KEY", "DatabricksJobs", "notebook_path"]
 
@@ -108,7 +107,7 @@ class DatabricksJobs(Construct):
                     )
                 ],
             )
-            self.git_variable.override_logical_id(GIT_COMMIT_VARIABLE)
+            stable_address(self.git_variable, GIT_COMMIT_VARIABLE)
             kind, value = "commit", self.git_variable.string_value
         git_source = JobGitSource(url=git.url, provider=git.provider, **{kind: value})
 

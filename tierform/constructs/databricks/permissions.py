@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from cdktf import TerraformProvider, TerraformResource
-from cdktf_cdktf_provider_databricks.permissions import Permissions, PermissionsAccessControl
-from constructs import Construct
-
+from tierform.constructs.databricks.bindings import Permissions, PermissionsAccessControl
 from tierform.constructs.databricks.dynamic import dynamic, set_dynamic_blocks
 from tierform.constructs.foreach import iterator, stable_address
+from tierform.constructs.framework import Construct, TerraformProvider, TerraformResource
 
 
 def access_entry(principal: str, level: str, *, service_principal: bool) -> dict[str, str]:

@@ -3,13 +3,12 @@ developer owns, so their dbt target has somewhere to build."""
 
 from __future__ import annotations
 
-from cdktf_cdktf_provider_databricks.schema import Schema
-from constructs import Construct
-
 from tierform.config import databricks_naming as naming
 from tierform.config.tier import DeveloperSpec, TierSpec
+from tierform.constructs.databricks.bindings import Schema
 from tierform.constructs.databricks.provider import databricks_provider
 from tierform.constructs.foreach import stable_address
+from tierform.constructs.framework import Construct
 from tierform.constructs.literal import literal_spec
 
 

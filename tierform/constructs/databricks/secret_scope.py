@@ -3,13 +3,10 @@ would land in state. An operator (or a pipeline) puts them with `databricks secr
 
 from __future__ import annotations
 
-from cdktf import TerraformProvider, TerraformResource
-from cdktf_cdktf_provider_databricks.secret_acl import SecretAcl
-from cdktf_cdktf_provider_databricks.secret_scope import SecretScope
-from constructs import Construct
-
 from tierform.config.databricks import SecretScopeSpec
+from tierform.constructs.databricks.bindings import SecretAcl, SecretScope
 from tierform.constructs.foreach import iterator, stable_address
+from tierform.constructs.framework import Construct, TerraformProvider, TerraformResource
 
 
 class TierSecretScope(Construct):

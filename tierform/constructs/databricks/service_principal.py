@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from cdktf import TerraformProvider
-from cdktf_cdktf_provider_databricks.service_principal import ServicePrincipal
-from constructs import Construct
-
 from tierform.config.databricks import ServicePrincipalSpec
+from tierform.constructs.databricks.bindings import ServicePrincipal
 from tierform.constructs.foreach import stable_address
+from tierform.constructs.framework import Construct, TerraformProvider
 
 
 class TierServicePrincipal(Construct):

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from cdktf import TerraformProvider, TerraformResource
-from cdktf_cdktf_provider_databricks.sql_endpoint import (
+from tierform.config.databricks import SqlWarehouseSpec
+from tierform.constructs.databricks.bindings import (
     SqlEndpoint,
     SqlEndpointTags,
     SqlEndpointTagsCustomTags,
 )
-from constructs import Construct
-
-from tierform.config.databricks import SqlWarehouseSpec
 from tierform.constructs.databricks.permissions import object_permissions
 from tierform.constructs.foreach import instance_attribute, iterator, stable_address
+from tierform.constructs.framework import Construct, TerraformProvider, TerraformResource
 
 
 class SqlWarehouses(Construct):

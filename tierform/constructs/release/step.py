@@ -9,11 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from cdktf import DataResource, ITerraformDependable, LocalExecProvisioner
-from constructs import Construct
-
 from tierform.constructs.foreach import stable_address
+from tierform.constructs.framework import (
+    Construct,
+    DataResource,
+    ITerraformDependable,
+    LocalExecProvisioner,
+)
 from tierform.constructs.literal import literal
+from tierform.constructs.props import ReleaseStepProps
 
 # local-exec runs in cdktf.out/stacks/<stack>: the repository root is three levels up.
 # TIERFORM_ROOT / TIERFORM_PYTHON override both (e.g. a CI image with Python elsewhere).
@@ -43,17 +47,31 @@ class ReleaseStep(Construct):
         self,
         scope: Construct,
         id: str,
+        props: ReleaseStepProps | None = None,
         *,
-        step: str,
-        tier: str,
-        triggers: Mapping[str, str],
+        step: str | None = None,
+        tier: str | None = None,
+        triggers: Mapping[str, str] | None = None,
         depends_on: Sequence[ITerraformDependable] = (),
         environment: Mapping[str, str] | None = None,
     ):
         super().__init__(scope, id)
-        bad = {k: v for k, v in triggers.items() if not isinstance(v, str)}
-        if bad:
-            raise TypeError(f"triggers must map names to strings, got {bad!r}")
+        if props is None:
+            bad = {k: v for k, v in (triggers or {}).items() if not isinstance(v, str)}
+            if bad:
+                raise TypeError(f"triggers must map names to strings, got {bad!r}")
+            props = ReleaseStepProps(
+                step=step, tier=tier, triggers=dict(triggers or {}), environment=environment or {}
+            )
+        elif not isinstance(props, ReleaseStepProps):
+            raise TypeError(f"expected ReleaseStepProps, got {type(props).__name__}")
+        self.props = props
+        step, tier, triggers, environment = (
+            props.step,
+            props.tier,
+            props.triggers,
+            props.environment,
+        )
         self.resource = DataResource(
             self,
             "step",
@@ -70,4 +88,4 @@ class ReleaseStep(Construct):
             ],
         )
         stable_address(self.resource, f"release_{step}")
-        self.address = f"terraform_data.release_{step}"
+        self.address = f"terraform_data.{self.resource.friendly_unique_id}"

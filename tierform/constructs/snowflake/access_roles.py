@@ -6,18 +6,16 @@ these roles; functional roles (LOADER, TRANSFORMER…) get access roles, never p
 
 from __future__ import annotations
 
-from cdktf import TerraformProvider, TerraformResource
-from cdktf_cdktf_provider_snowflake.database_role import DatabaseRole
-from cdktf_cdktf_provider_snowflake.grant_privileges_to_database_role import (
+from tierform.constructs.foreach import iterator, stable_address
+from tierform.constructs.framework import Construct, TerraformProvider, TerraformResource
+from tierform.constructs.snowflake.bindings import (
+    DatabaseRole,
     GrantPrivilegesToDatabaseRole,
     GrantPrivilegesToDatabaseRoleOnSchema,
     GrantPrivilegesToDatabaseRoleOnSchemaObject,
     GrantPrivilegesToDatabaseRoleOnSchemaObjectAll,
     GrantPrivilegesToDatabaseRoleOnSchemaObjectFuture,
 )
-from constructs import Construct
-
-from tierform.constructs.foreach import iterator, stable_address
 from tierform.constructs.snowflake.privileges import ACCESS_LEVELS, database_role_fqn
 
 

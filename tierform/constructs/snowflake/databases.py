@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from cdktf import TerraformProvider, TerraformResourceLifecycle
-from cdktf_cdktf_provider_snowflake.database import Database
-from cdktf_cdktf_provider_snowflake.schema import Schema
-from constructs import Construct
-
 from tierform.config.snowflake import DatabaseSpec
 from tierform.constructs.foreach import iterator, stable_address
+from tierform.constructs.framework import Construct, TerraformProvider, TerraformResourceLifecycle
+from tierform.constructs.snowflake.bindings import Database, Schema
 
 
 class SnowflakeDatabases(Construct):

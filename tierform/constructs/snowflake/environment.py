@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from cdktf import TerraformResource
-from constructs import Construct
-
 from tierform.config.protection import guards
 from tierform.config.tier import TierSpec
+from tierform.constructs.addresses import set_address_prefix
+from tierform.constructs.framework import Construct, TerraformResource
 from tierform.constructs.literal import literal_spec
+from tierform.constructs.props import SnowflakeEnvironmentProps, environment_props
 from tierform.constructs.snowflake.access_roles import SnowflakeAccessRoles
 from tierform.constructs.snowflake.databases import SnowflakeDatabases
 from tierform.constructs.snowflake.functional_roles import SnowflakeFunctionalRoles
@@ -28,9 +28,21 @@ class SnowflakeEnvironment(Construct):
     wait for (warehouses, databases, roles and grants, service users).
     """
 
-    def __init__(self, scope: Construct, id: str, *, tier: TierSpec):
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        props: SnowflakeEnvironmentProps | None = None,
+        *,
+        tier: TierSpec | None = None,
+    ):
         super().__init__(scope, id)
-        tier = literal_spec(tier)  # config text becomes Terraform literals (see literal.py)
+        props = environment_props(SnowflakeEnvironmentProps, props, tier)
+        set_address_prefix(self, props.address_prefix)
+        self.props = props
+        tier = literal_spec(
+            props.tier_spec()
+        )  # config text becomes Terraform literals (see literal.py)
         sf = tier.snowflake
         if sf is None:
             raise ValueError(f"tier {tier.name!r} has no snowflake section")

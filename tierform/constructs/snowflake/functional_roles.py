@@ -6,18 +6,16 @@ so the role hierarchy stays whole (SYSADMIN can see and manage everything they c
 
 from __future__ import annotations
 
-from cdktf import TerraformProvider, TerraformResource
-from cdktf_cdktf_provider_snowflake.account_role import AccountRole
-from cdktf_cdktf_provider_snowflake.grant_account_role import GrantAccountRole
-from cdktf_cdktf_provider_snowflake.grant_database_role import GrantDatabaseRole
-from cdktf_cdktf_provider_snowflake.grant_privileges_to_account_role import (
+from tierform.config.snowflake import FunctionalRoleSpec
+from tierform.constructs.foreach import iterator, stable_address
+from tierform.constructs.framework import Construct, TerraformProvider, TerraformResource
+from tierform.constructs.snowflake.bindings import (
+    AccountRole,
+    GrantAccountRole,
+    GrantDatabaseRole,
     GrantPrivilegesToAccountRole,
     GrantPrivilegesToAccountRoleOnAccountObject,
 )
-from constructs import Construct
-
-from tierform.config.snowflake import FunctionalRoleSpec
-from tierform.constructs.foreach import iterator, stable_address
 
 
 class SnowflakeFunctionalRoles(Construct):

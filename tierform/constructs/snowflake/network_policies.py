@@ -7,12 +7,15 @@ a service user names its policy (`network_policy`), which the service user resou
 
 from __future__ import annotations
 
-from cdktf import TerraformProvider
-from cdktf_cdktf_provider_snowflake.network_policy import NetworkPolicy
-from constructs import Construct
-
 from tierform.config.snowflake_access import NetworkPolicySpec
 from tierform.constructs.foreach import iterator, stable_address
+from tierform.constructs.framework import (
+    Construct,
+    TerraformProvider,
+)
+from tierform.constructs.snowflake.bindings import (
+    NetworkPolicy,
+)
 
 
 class SnowflakeNetworkPolicies(Construct):

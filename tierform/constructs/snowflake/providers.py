@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from cdktf_cdktf_provider_snowflake.provider import SnowflakeProvider
-from constructs import Construct
-
 from tierform.config.snowflake import SnowflakeConnection
 from tierform.config.snowflake_roles import ProviderRolesSpec
+from tierform.constructs.addresses import claim_provider, provider_alias
+from tierform.constructs.framework import Construct
+from tierform.constructs.snowflake.bindings import SnowflakeProvider
 
 
 class SnowflakeProviders(Construct):
@@ -39,11 +39,13 @@ class SnowflakeProviders(Construct):
     def _provider(
         self, alias: str, role: str, connection: SnowflakeConnection
     ) -> SnowflakeProvider:
-        return SnowflakeProvider(
+        provider = SnowflakeProvider(
             self,
             alias,
-            alias=alias,
+            alias=provider_alias(self, alias),
             organization_name=connection.organization_name,
             account_name=connection.account_name,
             role=role,
         )
+        claim_provider(provider, "snowflake", provider.alias)
+        return provider

@@ -9,13 +9,17 @@ Granting role A to role B makes B inherit A, so `REPORTER: {inherit_roles: [READ
 
 from __future__ import annotations
 
-from cdktf import TerraformProvider, TerraformResource
-from cdktf_cdktf_provider_snowflake.grant_account_role import GrantAccountRole
-from cdktf_cdktf_provider_snowflake.grant_database_role import GrantDatabaseRole
-from constructs import Construct
-
 from tierform.config.snowflake import FunctionalRoleSpec
 from tierform.constructs.foreach import iterator, stable_address
+from tierform.constructs.framework import (
+    Construct,
+    TerraformProvider,
+    TerraformResource,
+)
+from tierform.constructs.snowflake.bindings import (
+    GrantAccountRole,
+    GrantDatabaseRole,
+)
 
 
 class SnowflakeRoleGrants(Construct):

@@ -3,20 +3,20 @@ own role owns, so dbt's per-developer target has somewhere to build."""
 
 from __future__ import annotations
 
-from cdktf_cdktf_provider_snowflake.account_role import AccountRole
-from cdktf_cdktf_provider_snowflake.database import Database
-from cdktf_cdktf_provider_snowflake.grant_account_role import GrantAccountRole
-from cdktf_cdktf_provider_snowflake.grant_ownership import GrantOwnership, GrantOwnershipOn
-from cdktf_cdktf_provider_snowflake.grant_privileges_to_account_role import (
-    GrantPrivilegesToAccountRole,
-    GrantPrivilegesToAccountRoleOnAccountObject,
-)
-from cdktf_cdktf_provider_snowflake.schema import Schema
-from constructs import Construct
-
 from tierform.config.tier import DeveloperSpec, TierSpec
 from tierform.constructs.foreach import iterator, stable_address
+from tierform.constructs.framework import Construct
 from tierform.constructs.literal import literal_spec
+from tierform.constructs.snowflake.bindings import (
+    AccountRole,
+    Database,
+    GrantAccountRole,
+    GrantOwnership,
+    GrantOwnershipOn,
+    GrantPrivilegesToAccountRole,
+    GrantPrivilegesToAccountRoleOnAccountObject,
+    Schema,
+)
 from tierform.constructs.snowflake.providers import SnowflakeProviders
 
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from cdktf import TerraformProvider, TerraformResource, TerraformVariable
-from cdktf_cdktf_provider_snowflake.grant_account_role import GrantAccountRole
-from cdktf_cdktf_provider_snowflake.service_user import ServiceUser
-from constructs import Construct
-
 from tierform.config.snowflake import ServiceUserSpec
 from tierform.constructs.foreach import iterator, stable_address
+from tierform.constructs.framework import (
+    Construct,
+    TerraformProvider,
+    TerraformResource,
+    TerraformVariable,
+)
+from tierform.constructs.snowflake.bindings import GrantAccountRole, ServiceUser
 
 
 def public_key_variable_name(user: str) -> str:
@@ -56,7 +58,7 @@ class SnowflakeServiceUsers(Construct):
                     nullable=False,
                     description=f"RSA public key of the {self.names[logical]} service user (public half only)",
                 )
-                variable.override_logical_id(var_name)
+                stable_address(variable, var_name)
                 self.variables[var_name] = variable
                 key = variable.string_value
             items[logical] = {

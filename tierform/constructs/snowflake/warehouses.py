@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from cdktf import TerraformProvider
-from cdktf_cdktf_provider_snowflake.resource_monitor import ResourceMonitor
-from cdktf_cdktf_provider_snowflake.warehouse import Warehouse
-from constructs import Construct
-
 from tierform.config.snowflake import ResourceMonitorSpec, WarehouseSpec
 from tierform.constructs.foreach import iterator, stable_address
+from tierform.constructs.framework import Construct, TerraformProvider
+from tierform.constructs.snowflake.bindings import ResourceMonitor, Warehouse
 
 
 class SnowflakeWarehouses(Construct):

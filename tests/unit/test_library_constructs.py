@@ -1,0 +1,263 @@
+"""The constructs as a library: typed props checked with the loader's messages, two copies of
+one environment in one stack (distinct address prefixes) or a clear refusal, the public
+exports, and the README's example app (examples/library_app.py), synthesized for real with
+cdktf (no Snowflake account is needed to synthesize; nothing here talks to Snowflake)."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import cdktf
+import pytest
+from support import EXAMPLE_CONFIG, REPO, copy_config, edit_yaml, run_synth, tool_env
+
+import tierform
+import tierform.constructs
+from tierform.config import ConfigError, load_platform
+from tierform.constructs import (
+    AddressConflict,
+    AirflowEnvironment,
+    AirflowEnvironmentProps,
+    DatabricksEnvironment,
+    DatabricksEnvironmentProps,
+    ReleaseStep,
+    ReleaseStepProps,
+    SnowflakeEnvironment,
+    SnowflakeEnvironmentProps,
+)
+
+CONNECTION = {"organization_name": "ACME", "account_name": "ANALYTICS"}
+
+
+def _snowflake(**extra) -> dict:
+    return {
+        "connection": CONNECTION,
+        "databases": {"RAW": {"schemas": ["SHOP"]}},
+        "warehouses": {"LOADING": {}},
+        "roles": {"LOADER": {"databases": {"RAW": "RW"}, "warehouses": ["LOADING"]}},
+        **extra,
+    }
+
+
+def _library_app():
+    spec = importlib.util.spec_from_file_location("library_app", REPO / "examples/library_app.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_readme_example_app_synthesizes_two_environments_apart(tmp_path: Path) -> None:
+    app = _library_app().build_app(str(tmp_path))
+    app.synth()
+    stack = json.loads((tmp_path / "stacks" / "warehouse" / "cdk.tf.json").read_text())
+    databases = stack["resource"]["snowflake_database"]
+    # Two blocks, each with only its own databases: nothing merged.
+    assert set(databases) == {"databases", "lab_databases"}
+    assert set(databases["databases"]["for_each"]) == {"RAW", "ANALYTICS"}
+    assert set(databases["lab_databases"]["for_each"]) == {"SCRATCH"}
+    assert databases["databases"]["lifecycle"] == {"prevent_destroy": True}  # kind prod
+    assert "lifecycle" not in databases["lab_databases"]
+    aliases = [p["alias"] for p in stack["provider"]["snowflake"]]
+    assert len(aliases) == len(set(aliases))
+    assert {"sysadmin", "lab_sysadmin", "securityadmin", "lab_securityadmin"} <= set(aliases)
+    # Every block of the lab environment acts through the lab's own providers.
+    for rtype, blocks in stack["resource"].items():
+        for name, block in blocks.items():
+            if name.startswith("lab_"):
+                assert block["provider"].startswith("snowflake.lab_"), (rtype, name)
+    release = stack["resource"]["terraform_data"]["release_dbt"]
+    assert "snowflake_database.databases" in release["depends_on"]
+    assert "snowflake_database.lab_databases" not in release["depends_on"]
+
+
+def test_two_copies_without_a_prefix_are_refused_naming_both() -> None:
+    stack = cdktf.TerraformStack(cdktf.App(), "one")
+    SnowflakeEnvironment(
+        stack, "first", SnowflakeEnvironmentProps(tier="a", snowflake=_snowflake())
+    )
+    with pytest.raises(AddressConflict) as caught:
+        SnowflakeEnvironment(
+            stack, "second", SnowflakeEnvironmentProps(tier="b", snowflake=_snowflake())
+        )
+    message = str(caught.value)
+    assert "stack 'one'" in message
+    assert "one/first/" in message and "one/second/" in message
+    assert "address_prefix" in message
+
+
+def test_two_local_airflow_environments_and_release_steps_refuse_alike() -> None:
+    stack = cdktf.TerraformStack(cdktf.App(), "s")
+    props = AirflowEnvironmentProps(tier="a", kind="local", airflow={"flavor": "local"})
+    AirflowEnvironment(stack, "a1", props)
+    AirflowEnvironment(stack, "a2", props)  # local flavor: no resources, nothing to share
+    step = ReleaseStepProps(step="dags", tier="a", triggers={"dags": "sha256:1"})
+    ReleaseStep(stack, "r1", step)
+    with pytest.raises(AddressConflict, match=r"terraform_data\.release_dags"):
+        ReleaseStep(stack, "r2", step)
+
+
+def _loader_message(tmp_path: Path) -> str:
+    """What the YAML loader says about a role naming an undeclared database in prod."""
+    config = copy_config(tmp_path)
+    edit_yaml(
+        config / "tiers" / "prod.yaml",
+        lambda d: d["snowflake"]["roles"]["LOADER"]["databases"].update(NOPE="RO"),
+    )
+    with pytest.raises(ConfigError) as caught:
+        load_platform(config)
+    [line] = [str(i) for i in caught.value.issues if "NOPE" in i.path]
+    return line.split(": ", 1)[1]  # without the file name
+
+
+def test_props_name_an_undeclared_database_as_the_loader_does(tmp_path: Path) -> None:
+    roles = {"LOADER": {"databases": {"RAW": "RW", "NOPE": "RO"}, "warehouses": ["LOADING"]}}
+    with pytest.raises(ConfigError) as caught:
+        SnowflakeEnvironmentProps(tier="prod", snowflake=_snowflake(roles=roles))
+    [issue] = caught.value.issues
+    assert issue.file == "SnowflakeEnvironmentProps"
+    assert issue.path == "snowflake.roles.LOADER.databases.NOPE"
+    assert "'NOPE' is not a declared database (declared: RAW)" in issue.message
+    # The loader's own line for the same mistake (its declared list is the example's).
+    loader = _loader_message(tmp_path)
+    assert loader.startswith(f"{issue.path}: 'NOPE' is not a declared database (declared: ")
+
+
+@pytest.mark.parametrize(
+    ("fields", "path", "expected"),
+    [
+        ({"snowflake": _snowflake(warehouses={"LOADING": {"size": "HUGE"}})}, "size", "HUGE"),
+        ({"snowflake": _snowflake(), "kind": "prod"}, "resource_monitor", "resource monitor"),
+        ({"snowflake": _snowflake(), "address_prefix": "Bad-Prefix"}, "", "address_prefix"),
+        ({"snowflake": _snowflake(), "colour": "blue"}, "colour", "colour"),
+    ],
+)
+def test_props_report_bad_values_one_line_each(fields: dict, path: str, expected: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        SnowflakeEnvironmentProps(tier="t", **fields)
+    text = str(caught.value)
+    assert text.startswith("SnowflakeEnvironmentProps: ")
+    assert path in text and expected in text
+    assert "\n" not in text and "Traceback" not in text
+
+
+def test_release_step_props_are_checked() -> None:
+    with pytest.raises(ConfigError, match=r"ReleaseStepProps: step: .*dbt"):
+        ReleaseStepProps(step="deploy", tier="t", triggers={})
+
+
+def test_a_construct_takes_props_or_a_tier_not_both() -> None:
+    props = SnowflakeEnvironmentProps(tier="t", snowflake=_snowflake())
+    stack = cdktf.TerraformStack(cdktf.App(), "s")
+    with pytest.raises(TypeError, match="either SnowflakeEnvironmentProps or tier="):
+        SnowflakeEnvironment(stack, "x", props, tier=props.tier_spec())
+    with pytest.raises(TypeError, match="expected SnowflakeEnvironmentProps"):
+        SnowflakeEnvironment(
+            stack, "y", AirflowEnvironmentProps(tier="t", airflow={"flavor": "local"})
+        )  # type: ignore[arg-type]
+
+
+def test_the_package_exports_constructs_and_props_and_is_typed() -> None:
+    for name in tierform.constructs.__all__:
+        assert getattr(tierform.constructs, name) is not None, name
+    assert (Path(tierform.__file__).parent / "py.typed").is_file()
+
+
+def test_importing_props_loads_no_framework_and_a_construct_no_provider() -> None:
+    code = (
+        "import sys\n"
+        "from tierform.constructs import SnowflakeEnvironmentProps, DatabricksEnvironmentProps\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('cdktf', 'cdktn', 'jsii'))))\n"
+        "from tierform.constructs import ReleaseStep\n"
+        "print(sorted(m for m in sys.modules if 'provider' in m and m.startswith('cdkt')))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=REPO,
+        env=tool_env(),
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    assert out.stdout.splitlines() == ["[]", "[]"]
+
+
+def _databricks(**catalog) -> dict:
+    return {
+        "workspace": {"host": "https://adb-1.azuredatabricks.net"},
+        "groups": ["analysts"],
+        "service_principal": {"name": "DEPLOYER"},
+        "catalog": {"name": "SHOP", "schemas": ["GOLD"], **catalog},
+    }
+
+
+def test_databricks_props_name_an_undeclared_principal_as_the_loader_does() -> None:
+    with pytest.raises(ConfigError) as caught:
+        DatabricksEnvironmentProps(tier="t", databricks=_databricks(access={"nobody": "RO"}))
+    [issue] = caught.value.issues
+    assert (issue.file, issue.path) == (
+        "DatabricksEnvironmentProps",
+        "databricks.catalog.access.nobody",
+    )
+    assert "'nobody'" in issue.message
+
+
+def test_two_databricks_environments_need_a_prefix() -> None:
+    stack = cdktf.TerraformStack(cdktf.App(), "d")
+    DatabricksEnvironment(
+        stack, "a", DatabricksEnvironmentProps(tier="a", databricks=_databricks())
+    )
+    with pytest.raises(AddressConflict, match=r"provider\.databricks\.\(default\)"):
+        DatabricksEnvironment(
+            stack, "b", DatabricksEnvironmentProps(tier="b", databricks=_databricks())
+        )
+    # A refusal is raised while the second copy is built: the app is not synthesized. With
+    # its own prefix, a second copy sits next to the first.
+    stack = cdktf.TerraformStack(cdktf.App(), "d")
+    DatabricksEnvironment(
+        stack, "a", DatabricksEnvironmentProps(tier="a", databricks=_databricks())
+    )
+    DatabricksEnvironment(
+        stack,
+        "c",
+        DatabricksEnvironmentProps(tier="c", databricks=_databricks(), address_prefix="c"),
+    )
+    synth = json.loads(cdktf.Testing.synth(stack))
+    assert [p.get("alias") for p in synth["provider"]["databricks"]] == [None, "c"]
+    catalogs = synth["resource"]["databricks_catalog"]
+    assert set(catalogs) == {"catalog", "c_catalog"}
+    assert catalogs["c_catalog"]["provider"] == "databricks.c"
+
+
+@pytest.mark.parametrize("choice", ["cdktn", "pulumi"])
+def test_an_unusable_framework_choice_is_bad_input(choice: str, tmp_path: Path) -> None:
+    """.venv has cdktf only: TIERFORM_FRAMEWORK=cdktn there is one line and exit 2."""
+    result = run_synth(
+        EXAMPLE_CONFIG, tmp_path / "out", TIERFORM_FRAMEWORK=choice, TIERFORM_TIERS="local"
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip().startswith(f"tierform synth: TIERFORM_FRAMEWORK={choice}") or (
+        f"TIERFORM_FRAMEWORK='{choice}'" in result.stderr
+    )
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_hand_made_tier_is_checked_too() -> None:
+    """`tier=` (the older form) with a TierSpec that never went through the loader: the
+    loader's message, not KeyError(('NOPE', 'RO'))."""
+    from tierform.config import TierSpec
+
+    roles = {"LOADER": {"databases": {"NOPE": "RO"}, "warehouses": ["LOADING"]}}
+    tier = TierSpec.model_validate(
+        {"name": "t", "kind": "dev", "snowflake": _snowflake(roles=roles)}
+    )
+    stack = cdktf.TerraformStack(cdktf.App(), "s")
+    with pytest.raises(ConfigError, match=r"snowflake\.roles\.LOADER\.databases\.NOPE: 'NOPE'"):
+        SnowflakeEnvironment(stack, "x", tier=tier)

@@ -1,0 +1,88 @@
+"""Terraform addresses of Tierform's blocks: readable, stable, and never silently shared.
+
+Our resources, variables and outputs get addresses chosen by us (`snowflake_database.databases`,
+`terraform_data.release_dbt`), not by construct path, so state addresses survive refactors.
+The price: two constructs asking for one address in one stack would be merged by cdktf into
+one JSON block without a word. So every chosen address is claimed here, per stack, and a
+second claim fails with the construct paths of both claimants.
+
+A construct that should appear twice in one stack gets an `address_prefix` (its props):
+`set_address_prefix(construct, "analytics")` makes every address chosen below it
+`analytics_<name>` and every provider alias below it `analytics_<alias>`. Without a prefix
+addresses are exactly what they always were (the single-instance stacks' state is unchanged).
+"""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from tierform.constructs.framework import IConstruct, TerraformDataSource, TerraformStack
+from tierform.constructs.props import check_address_prefix
+
+E = TypeVar("E", bound=IConstruct)
+
+_CONTEXT = "tierform:address_prefix"
+_CLAIMS = "_tierform_address_claims"
+
+
+class AddressConflict(ValueError):
+    """Two constructs of one stack asked for the same Terraform address or provider alias."""
+
+
+def set_address_prefix(scope: IConstruct, prefix: str | None) -> None:
+    """Prefix every address chosen below `scope` (call before adding children)."""
+    if prefix:
+        scope.node.set_context(_CONTEXT, check_address_prefix(prefix))
+
+
+def prefixed(scope: IConstruct, name: str) -> str:
+    """`name`, or `<prefix>_<name>` below a construct with an address prefix."""
+    prefix = scope.node.try_get_context(_CONTEXT)
+    return f"{prefix}_{name}" if prefix else name
+
+
+def provider_alias(scope: IConstruct, alias: str | None) -> str | None:
+    """A provider alias below `scope`: the default provider becomes `<prefix>` there."""
+    prefix = scope.node.try_get_context(_CONTEXT)
+    if not prefix:
+        return alias
+    return f"{prefix}_{alias}" if alias else prefix
+
+
+def claim_provider(provider: IConstruct, provider_type: str, alias: str | None) -> None:
+    """Two default (or same-alias) blocks of one provider in a stack are a Terraform error
+    ("Duplicate provider configuration"): refuse them at synth, naming both constructs."""
+    claim(provider, f"provider.{provider_type}", alias or "(default)")
+
+
+def claim(scope: IConstruct, kind: str, name: str) -> None:
+    """Record that `scope` owns `kind`.`name` in its stack; refuse a second owner."""
+    stack = TerraformStack.of(scope)
+    claims: dict[tuple[str, str], str] = stack.__dict__.setdefault(_CLAIMS, {})
+    key = (kind, name)
+    path = scope.node.path
+    owner = claims.setdefault(key, path)
+    if owner != path:
+        raise AddressConflict(
+            f"stack {stack.node.id!r}: {kind}.{name} is asked for by both {owner!r} and "
+            f"{path!r}; one stack can hold each environment construct once unless each "
+            "copy has its own address_prefix (e.g. SnowflakeEnvironmentProps(..., "
+            "address_prefix='analytics'))"
+        )
+
+
+def _kind(element: IConstruct) -> str:
+    resource_type = getattr(element, "terraform_resource_type", None)
+    if resource_type:
+        data = isinstance(element, TerraformDataSource)
+        return f"data.{resource_type}" if data else str(resource_type)
+    return type(element).__name__.removeprefix("Terraform").lower()  # variable, output
+
+
+def stable_address(element: E, name: str) -> E:
+    """Give a resource, data source, variable or output the address `<type>.<name>`
+    (prefixed below a construct with an address prefix), claimed in its stack."""
+    name = prefixed(element, name)
+    claim(element, _kind(element), name)
+    element.override_logical_id(name)  # type: ignore[attr-defined]
+    return element
