@@ -9,6 +9,7 @@ TIER_ENV = "./.github/actions/tier-env"
 # (workflow, job) → the kind of job `tierform inputs --job` knows it as.
 TIER_JOBS = {
     ("pr.yml", "plan"): "plan",
+    ("pr.yml", "data-ci"): "ci",
     ("deploy.yml", "plan"): "plan",
     ("deploy.yml", "apply"): "apply",
     ("drift.yml", "drift"): "plan",

@@ -36,8 +36,10 @@ def _required(platforms, name: str, stack: str, kind: str):
     return for_job(derive(platform, stack, stack_json(outdir, stack), config.parent), kind)
 
 
-def _ci_stacks(platform, workflow: str) -> list[str]:
+def _ci_stacks(platform, workflow: str, job: str = "") -> list[str]:
     rules = platform.platform.promotion.tiers
+    if (workflow, job) == ("pr.yml", "data-ci"):
+        return list(platform.platform.ci.targets)
     if workflow == "sandbox.yml":
         return [s.stack for s in platform.sandboxes]
     tiers = [t for t in platform.platform.tiers if t in rules]
@@ -50,7 +52,7 @@ def _ci_stacks(platform, workflow: str) -> list[str]:
 @pytest.mark.parametrize(("workflow", "job"), sorted(TIER_JOBS))
 def test_every_required_input_is_supplied(platforms, platform_name, workflow, job):
     platform = platforms[platform_name][0]
-    stacks = _ci_stacks(platform, workflow)
+    stacks = _ci_stacks(platform, workflow, job)
     assert stacks, f"{platform_name}: no stack runs {workflow}"
     definition = _workflow(workflow)["jobs"][job]
     kind = TIER_JOBS[(workflow, job)]
@@ -67,6 +69,9 @@ def test_the_inputs_are_real(platforms):
     helix = {i.name for i in _required(platforms, "helix", "uat", "apply")}
     assert {"ASTRO_API_TOKEN", "TF_TOKEN_app_terraform_io", "HELIX_QUERY_TAG"} <= helix
     assert "SNOWFLAKE_TRANSFORM_PRIVATE_KEY" in helix
+    qa_ci = {i.name for i in _required(platforms, "helix", "qa", "ci")}
+    assert "SNOWFLAKE_TRANSFORM_PRIVATE_KEY" in qa_ci  # data CI builds as the dbt identity
+    assert not any(name.startswith("TF_VAR_") for name in qa_ci)  # and plans nothing
     qa_plan = {i.name for i in _required(platforms, "helix", "qa", "plan")}
     assert "GOOGLE_CREDENTIALS" in qa_plan and "SNOWFLAKE_TRANSFORM_PRIVATE_KEY" not in qa_plan
 

@@ -37,6 +37,10 @@ from tierform.release.dbt_identity import PROVIDED as RELEASE_SETS_FOR_DBT
 from tierform.release.dbt_identity import dbt_identity
 
 JOBS = ("plan", "apply")
+# A pull request's data CI (`tierform ci run`): the plan job's inputs (it runs in the tier's
+# plan environment and reads its ledger) plus the dbt identity that builds the PR's models.
+CI_JOB = "ci"
+JOB_KINDS = (*JOBS, CI_JOB)
 SECRETS_ENV = "TIERFORM_GITHUB_SECRETS"
 VARS_ENV = "TIERFORM_GITHUB_VARS"
 # Set by the workflow from its own context, not from a secret or variable.
@@ -248,13 +252,13 @@ def release_inputs(platform: PlatformConfig, tier: TierSpec, root: Path) -> list
                 _github(
                     identity.key_variable,
                     f"dbt release as {identity.user} (its own private key)",
-                    ("apply",),
+                    ("apply", CI_JOB),
                     kind="secret",
                 )
             )
         for name in names:
             if name not in provided:
-                found.append(_github(name, f"dbt profile target {step.target}", ("apply",)))
+                found.append(_github(name, f"dbt profile target {step.target}", ("apply", CI_JOB)))
     dags = platform.dags_step(tier)
     if dags is not None and tier.airflow is not None:
         target = tier.airflow.dag_target(tier.name)
@@ -308,13 +312,19 @@ def derive(platform: PlatformConfig, stack_name: str, stack: dict, root: Path) -
         key = (item.name, item.github_name)
         if key in merged:
             old = merged[key]
-            jobs = tuple(j for j in JOBS if j in old.jobs or j in item.jobs)
+            jobs = tuple(j for j in JOB_KINDS if j in old.jobs or j in item.jobs)
             item = Input(**{**asdict(old), "jobs": jobs})
         merged[key] = item
     return list(merged.values())
 
 
 def for_job(inputs: list[Input], job: str) -> list[Input]:
+    if job == CI_JOB:  # the plan job's access, not its Terraform variables (CI plans nothing)
+        return [
+            i
+            for i in inputs
+            if CI_JOB in i.jobs or ("plan" in i.jobs and not i.name.startswith("TF_VAR_"))
+        ]
     return [i for i in inputs if job in i.jobs]
 
 
@@ -376,7 +386,7 @@ def _environment_of(platform: PlatformConfig, stack: str, job: str) -> str:
     tier = sandbox.tier.name if sandbox else stack
     rule = platform.platform.promotion.tiers.get(tier)
     environment = (rule.environment if rule else None) or tier
-    if job == "plan" and not sandbox:
+    if job in ("plan", CI_JOB) and not sandbox:
         return (rule.plan_environment if rule else None) or f"{environment}-plan"
     return environment
 
@@ -388,7 +398,7 @@ def _fail(message: str) -> typer.Exit:
 
 def inputs_command(
     tier: Annotated[str, typer.Option("--tier", help="tier (or sandbox stack)")],
-    job: Annotated[str, typer.Option("--job", help="plan | apply")] = "plan",
+    job: Annotated[str, typer.Option("--job", help="plan | apply | ci")] = "plan",
     as_json: Annotated[bool, typer.Option("--json", help="JSON instead of a table")] = False,
     config: Annotated[
         Path, typer.Option("--config", envvar=CONFIG_VARIABLE, help="configuration folder")
@@ -411,8 +421,8 @@ def inputs_command(
     ] = None,
 ) -> None:
     """The inputs (secrets, variables) a plan or apply job of one tier needs."""
-    if job not in JOBS:
-        raise _fail(f"--job {job!r}: expected plan or apply")
+    if job not in JOB_KINDS:
+        raise _fail(f"--job {job!r}: expected plan, apply or ci")
     try:
         platform = load_platform(config)
     except ConfigError as exc:
