@@ -164,6 +164,20 @@ def test_build_context_holds_dockerfile_requirements_dbt_project_and_dags(helix,
     assert digest == image_sha256(project)
 
 
+def test_image_defaults_to_the_dag_releases_requirements(helix, tmp_path):
+    """Without airflow.requirements the image installs release.dags.requirements, the file
+    every DAG release ships: workers and image agree unless the tier says otherwise."""
+    uat = helix / "config" / "tiers" / "uat.yaml"
+    uat.write_text(uat.read_text().replace("  requirements: airflow-requirements.txt\n", ""))
+    ctx = load_context("uat", helix)
+    assert ctx.tier.airflow.requirements is None
+    project = tmp_path / "project"
+    build_project(image_inputs(ctx, ctx.tier.airflow), release(tmp_path, "r1"), project)
+    assert (project / "requirements.txt").read_bytes() == (
+        helix / "requirements" / "airflow.txt"
+    ).read_bytes()
+
+
 def test_image_digest_ignores_dags_and_follows_requirements(helix, tmp_path):
     ctx = load_context("uat", helix)
     inputs = image_inputs(ctx, ctx.tier.airflow)

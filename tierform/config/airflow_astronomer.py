@@ -79,7 +79,9 @@ class AstronomerAirflowSpec(FlavorSpec):
     # `dags` deploys the DAG files only (`astro deploy --dags`); `infer` deploys DAGs only
     # when nothing but DAG files changed since the active release, else the image.
     deploy: Literal["image", "dags", "infer"] = "dags"
-    # Python requirements of the image (repository-relative file), used by image deploys.
+    # Python requirements of the image (a repository file), used by image deploys. Unset,
+    # the image installs the DAG release's own (platform.yaml release.dags.requirements,
+    # shipped in every DAG release), so workers and image agree by default.
     requirements: str | None = Field(default=None, min_length=1)
     # Deployment environment variables by name; values come from CI at release time.
     environment_variables: dict[EnvName, DeploymentVariableSpec] = Field(default_factory=dict)

@@ -99,9 +99,13 @@ def image_inputs(ctx: ReleaseContext, spec: AstronomerAirflowSpec) -> ImageInput
     profiles = None
     if step and step.profiles_dir != step.project_dir:
         profiles = ctx.path(step.profiles_dir)
-    requirements = ctx.path(spec.requirements) if spec.requirements else None
+    dags = ctx.platform.platform.release.dags
+    field, source = "airflow.requirements", spec.requirements
+    if source is None and dags is not None and dags.requirements:
+        field, source = "release.dags.requirements", dags.requirements
+    requirements = ctx.path(source) if source else None
     if requirements is not None and not requirements.is_file():
-        raise ReleaseError(f"airflow.requirements: {spec.requirements} is not a file")
+        raise ReleaseError(f"{field}: {source} is not a file")
     return ImageInputs(
         tier=ctx.tier.name,
         runtime_version=spec.runtime_version,
