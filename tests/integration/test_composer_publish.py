@@ -21,7 +21,7 @@ from tierform.release.publishers import publisher_for
 
 pytestmark = pytest.mark.integration
 
-BUCKET = "helix-flow-helix-data-prod"  # helix prod's Composer 3 bucket (naming rule)
+BUCKET = "helix-flow-prod-helix-data-prod"  # helix prod's Composer 3 bucket (cloud naming)
 
 
 @pytest.fixture
@@ -48,7 +48,7 @@ def version(tmp_path: Path, name: str, files: dict[str, str]) -> Path:
     return folder
 
 
-TARGET = DagTarget(kind="gcs", location=f"gs://{BUCKET}/dags", environment_name="helix-flow")
+TARGET = DagTarget(kind="gcs", location=f"gs://{BUCKET}/dags", environment_name="helix-flow-prod")
 
 
 def test_publisher_syncs_detects_unchanged_by_stored_hash_and_deletes(gcs, tmp_path):

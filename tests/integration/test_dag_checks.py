@@ -15,8 +15,9 @@ import airflow
 import pytest
 from release_support import make_repo_copy, tree
 
+from tierform.config import load_platform
 from tierform.config.dag_checks import DagChecksSpec, DagRulesSpec
-from tierform.release.content import content_sha256
+from tierform.release.artifact import artifact_files, artifact_sha256
 from tierform.release.dag_check import check_dags
 
 pytestmark = pytest.mark.integration
@@ -88,12 +89,17 @@ def test_a_dag_writing_files_at_parse_time_publishes_nothing_extra(tmp_path: Pat
             """
         ),
     )
-    expected_hash = content_sha256(source)
+    # The release is the artifact (the DAGs + the dbt project they run), computed before
+    # anything is parsed: what the parse writes must change neither its files nor its hash.
+    platform = load_platform(repo.root / "config")
+    artifact = artifact_files(platform, platform.tiers["local"])
+    expected_hash = artifact_sha256(artifact)
     source_files = set(tree(source))
     result = repo.release_cli("dags", "--tier", "local")
     assert result.returncode == 0, result.stdout + result.stderr
     published = tree(repo.dags_folder)
-    assert set(published) == source_files | {"RELEASE.json"}
+    assert set(published) == set(artifact) | {"RELEASE.json"}
+    assert source_files <= set(published)
     manifest = json.loads(published["RELEASE.json"])
     assert "tampered" not in manifest
     assert manifest["content_sha256"] == expected_hash

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+import yaml
 from release_support import RepoCopy, make_repo_copy
 
 pytestmark = pytest.mark.integration
@@ -163,7 +164,9 @@ def test_failing_test_leaves_live_data_untouched_then_good_change_publishes_and_
 def test_in_place_tier_builds_over_the_live_file(tmp_path: Path):
     repo = make_repo_copy(tmp_path)
     tier = repo.root / "config" / "tiers" / "local.yaml"
-    tier.write_text(tier.read_text() + "release:\n  dbt: {publish: in_place}\n")
+    data = yaml.safe_load(tier.read_text())
+    data.setdefault("release", {})["dbt"] = {"publish": "in_place"}
+    tier.write_text(yaml.safe_dump(data, sort_keys=False))
     result = repo.release_cli("dbt", "--tier", "local")
     assert result.returncode == 0, _out(result)
     live = repo.duckdb_file

@@ -92,7 +92,11 @@ def test_reviewed_plan_mode_applies_the_plan_cdktf_diff_kept(tmp_path):
     ok(tierform(repo, "plan-summary", "--plans-dir", "plans", "-o", "plans/summary.md"))
     md = (plans / "summary.md").read_text()
     assert "| **dev** | ❌ failed: ``cdktf.out/stacks/dev: no synthesized stack 'dev'" in md
-    assert "| **local** | planned | 0 | 0 | 0 | **1** | `terraform_data.release_dbt` |" in md
+    # The DAG release ships the dbt project the DAGs run: both release steps are replaced.
+    local_row = next(x for x in md.splitlines() if x.startswith("| **local** |"))
+    assert local_row.startswith("| **local** | planned | 0 | 0 | 0 | **2** |"), local_row
+    assert "`terraform_data.release_dbt`" in local_row, local_row
+    assert "`terraform_data.release_dags`" in local_row, local_row
     row = next(x for x in md.splitlines() if x.startswith("| ♻️ | `terraform_data.release_dbt`"))
     before, after = (
         c["change"][side]["triggers_replace"]["content_sha256"]

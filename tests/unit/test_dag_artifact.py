@@ -185,7 +185,8 @@ def test_composer_3_environment_service_account_and_bucket():
     stack, data = _synth(platform, "prod")
     res = data["resource"]
     env = res["google_composer_environment"]["airflow"]
-    assert env["name"] == "helix-flow" and env["region"] == "europe-west1"
+    # helix's `{name}` pattern names no tier: cloud names get it (naming.cloud_pattern).
+    assert env["name"] == "helix-flow-prod" and env["region"] == "europe-west1"
     assert env["config"]["software_config"]["image_version"].startswith("composer-3-")
     assert (
         env["config"]["node_config"]["service_account"] == "${google_service_account.airflow.email}"
@@ -208,7 +209,7 @@ def test_composer_3_environment_service_account_and_bucket():
         "version": "~> 6.49",
     }
     target = stack.airflow.dag_target
-    assert (target.kind, target.location) == ("gcs", "gs://helix-flow-helix-data-prod/dags")
+    assert (target.kind, target.location) == ("gcs", "gs://helix-flow-prod-helix-data-prod/dags")
     assert stack.airflow.release_environment == {}
 
 

@@ -147,7 +147,10 @@ def test_python_wheel_tasks_from_a_volume_and_from_pypi(helix):
     assert [spec["iterator"] for spec in libraries] == ["lib", "wheel"]
     assert libraries[1]["content"] == {"whl": "${wheel.value}"}
     assert tasks["RUN"]["max_retries"] == 1 and tasks["RUN"]["retry_on_timeout"] is True
-    assert tasks["AUDIT"]["spark_python"][0]["file"] == "notebooks/audit.py"
+    # Repository paths are from the git root: helix is a subfolder of this repository.
+    assert tasks["AUDIT"]["spark_python"][0]["file"] == (
+        "tests/fixtures/platforms/helix/notebooks/audit.py"
+    )
 
 
 def test_webhook_notification_and_qa_follows_deployed(helix):

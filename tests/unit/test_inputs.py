@@ -52,7 +52,7 @@ def test_json_lists_each_input_with_kind_jobs_and_where(example_out):
         "TF_VAR_SNOWFLAKE_DBT_RSA_PUBLIC_KEY"
     )
     assert items["TF_VAR_databricks_git_commit"]["source"] == "workflow"
-    assert items["SNOWFLAKE_DBT_PRIVATE_KEY"]["jobs"] == ["apply"]
+    assert items["SNOWFLAKE_DBT_PRIVATE_KEY"]["jobs"] == ["apply", "ci"]
     assert items["TIERFORM_AWS_ROLE_ARN"]["github_name"] == "AWS_DEPLOY_ROLE_ARN"
     # The dbt release sets SNOWFLAKE_ACCOUNT itself (from config): no job has to.
     assert "SNOWFLAKE_ACCOUNT" not in items

@@ -138,7 +138,7 @@ def test_switching_a_step_off_removes_it(tmp_path):
 
 def test_platform_without_release_section_has_no_steps(tmp_path):
     config = copy_config(tmp_path)
-    edit_yaml(config / "platform.yaml", lambda d: d.pop("release"))
+    edit_yaml(config / "platform.yaml", lambda d: (d.pop("release"), d.pop("ci", None)))
     outdir = tmp_path / "out"
     result = run_synth_in_process(config, outdir, TIERFORM_TIERS="local,prod")
     assert result.returncode == 0, result.stderr

@@ -67,7 +67,8 @@ def test_cloud_backend_must_name_a_store(config):
     )
     result = validate(config)
     assert result.returncode == 2
-    assert "staging.yaml: release.store: tier 'staging' uses a `cloud` backend" in result.stderr
+    assert "staging.yaml: backend.type: tier 'staging' uses a `cloud` backend" in result.stderr
+    assert "prod.yaml" not in result.stderr  # prod's release: section is not the cause
     assert "Traceback" not in result.stderr
     edit_yaml(config / "tiers" / "staging.yaml", lambda d: d.update(release={"store": S3}))
     assert validate(config).returncode == 0, validate(config).stderr

@@ -115,8 +115,10 @@ def check_store(tier, platform_store) -> Iterator[Problem]:
         and platform_store is None
         and default_store(tier.backend) is None
     ):
+        # Reported at the backend: the file that chose `cloud` is the one to fix (the
+        # `release:` section, if any, may sit in a parent that knows nothing of it).
         yield (
-            ["release", "store"],
+            ["backend", "type"],
             f"tier {tier.name!r} uses a `cloud` backend, which has no bucket for the release "
             "ledger: set release.store ({type: s3, bucket, prefix}, {type: gcs, bucket, prefix} "
             "or {type: local, directory}) in the tier file or in platform.yaml",
