@@ -183,7 +183,7 @@ FUZZ_EXAMPLES ?= 2000
 fuzz: $(VENV)/.installed ## hostile-input property test with FUZZ_EXAMPLES examples (default 2000)
 	TIERFORM_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest -p no:xdist -q tests/unit/test_hostile_property.py
 
-test-unit: setup ## fast tests only (synth, config): well under a minute
+test-unit: setup ## fast tests only (config, synth, commands; no terraform/dbt/Airflow/checkov runs)
 	$(PY) -m pytest $(PYTEST_FLAGS) tests/unit
 
 test-policy: setup ## the policy gate tests (real checkov, real terraform plans)
