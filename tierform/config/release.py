@@ -17,6 +17,7 @@ from pydantic import Field, field_validator
 
 from tierform.config.base import Spec
 from tierform.config.dag_checks import DagChecksSpec
+from tierform.config.dbt_cloud_step import DbtCloudStep
 from tierform.config.errors import ConfigError
 from tierform.config.release_store import StoreSpec
 from tierform.config.repo_paths import syntax_checked
@@ -103,6 +104,10 @@ class DbtStep:
     adapter: str
     slim: bool
     publish: str = "blue_green"
+    # Who runs the build: dbt_core (the release step runs dbt itself) or dbt_cloud (the
+    # step triggers the tier's dbt Cloud deploy job; `cloud` then holds its settings).
+    runner: str = "dbt_core"
+    cloud: DbtCloudStep | None = None
 
 
 @dataclass(frozen=True)
