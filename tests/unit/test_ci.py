@@ -228,6 +228,22 @@ def test_comment_has_a_data_ci_section_per_tier(tmp_path):
     assert "<details open><summary>dbt</summary>" in body
 
 
+def test_comment_says_when_a_target_tier_left_no_result(tmp_path, monkeypatch):
+    """helix targets local and qa; only local's job wrote results (qa's failed in setup)."""
+    from tierform.ci.command import comment_command
+
+    monkeypatch.delenv("TIERFORM_CONFIG", raising=False)
+    results = tmp_path / "data-ci"
+    report.write_results(results, "local", 7, [CheckOutcome("dags", "pass", "ok", "")], {})
+    report.write_results(results, "gone", 7, [CheckOutcome("dags", "pass", "ok", "")], {})
+    body_file = tmp_path / "body.md"
+    comment_command(results=results, output=body_file, root=HELIX_CONFIG.parent)
+    body = body_file.read_text(encoding="utf-8")
+    local, qa, gone = (body.index(f"### Data CI — tier `{t}`") for t in ("local", "qa", "gone"))
+    assert local < qa < gone  # config order, then a tier that is no longer a target
+    assert "❌ **no result**" in body[qa:gone] and "no result" not in body[local:qa]
+
+
 def test_each_check_is_a_commit_status(monkeypatch):
     calls = []
     monkeypatch.setattr(github_checks, "_gh", lambda *a, body=None: calls.append((a, body)))

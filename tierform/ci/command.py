@@ -178,16 +178,33 @@ def targets_command(
         append_github_file("GITHUB_OUTPUT", f"targets={targets}\nhas_targets={has}\n", "ci targets")
 
 
+def _expected_targets(root: Path | None) -> list[str]:
+    """The tiers that should have reported. The comment is posted even when the config does
+    not load (the data CI jobs then said why), from the results alone."""
+    from tierform.release.context import load_root_platform
+
+    try:
+        _, platform = load_root_platform(root)
+    except ConfigError as exc:
+        print(
+            f"tierform ci comment: config not loaded, listing results only: {exc}", file=sys.stderr
+        )
+        return []
+    return list(platform.platform.ci.targets)
+
+
 @app.command("comment")
 def comment_command(
     results: Annotated[Path, typer.Option("--results", help="folder of <tier>.json files")],
     pr: Annotated[int | None, typer.Option("--pr", help="post/update the PR comment")] = None,
     repo: Annotated[str | None, typer.Option("--repo", envvar="GITHUB_REPOSITORY")] = None,
     output: Annotated[Path | None, typer.Option("--output", help="write the body here")] = None,
+    root: Root = None,
 ) -> None:
-    """The PR comment's "Data CI" section, one part per target tier."""
+    """The PR comment's "Data CI" section, one part per target tier (config `ci.targets`;
+    a target whose job left no results file is listed as having no result)."""
     found = report.read_results(results) if results.is_dir() else []
-    sections = [report.tier_section(tier, outcomes) for tier, outcomes in found]
+    sections = report.sections_for(found, _expected_targets(root))
     body = report.comment_body(sections or ["No data CI result was produced (see the jobs)."])
     if output is not None:
         output.write_text(body, encoding="utf-8")

@@ -52,6 +52,32 @@ def tier_section(tier: str, outcomes: list[CheckOutcome], note: str = "") -> str
     return "\n".join(lines)
 
 
+def missing_section(tier: str) -> str:
+    """A target tier whose data CI job wrote no results: it failed or was cancelled before
+    the checks ran (setup, credentials, a config error). Said, so the comment never reads
+    as if the tier had passed."""
+    return "\n".join(
+        [
+            f"### Data CI — tier {code(tier)}",
+            "",
+            f"❌ **no result**: the data CI job for {code(tier)} stopped before its checks "
+            "reported (failed or cancelled); see the job's log.",
+        ]
+    )
+
+
+def sections_for(found: list[tuple[str, list[CheckOutcome]]], expected: list[str]) -> list[str]:
+    """One section per target tier in config order (a missing result said as such), then any
+    result for a tier that is no longer a target."""
+    by_tier = dict(found)
+    sections = [
+        tier_section(tier, by_tier[tier]) if tier in by_tier else missing_section(tier)
+        for tier in expected
+    ]
+    sections += [tier_section(tier, outcomes) for tier, outcomes in found if tier not in expected]
+    return sections
+
+
 def comment_body(sections: list[str]) -> str:
     body = "\n\n".join([MARKER, "## Data CI", *sections]) + "\n"
     if len(body) > GITHUB_COMMENT_LIMIT:
