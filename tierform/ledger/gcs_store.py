@@ -1,5 +1,6 @@
-"""The ledger in Google Cloud Storage (google-cloud-storage, Application Default Credentials;
-STORAGE_EMULATOR_HOST points it at an emulator). `put_if_absent` is
+"""The ledger in Google Cloud Storage (google-cloud-storage; credentials from
+tierform/google_storage.py: ADC or GOOGLE_CREDENTIALS; STORAGE_EMULATOR_HOST points it at an
+emulator). `put_if_absent` is
 `if_generation_match=0`: the write succeeds only if the object has no live generation."""
 
 from __future__ import annotations
@@ -12,14 +13,18 @@ class GcsStore:
     def __init__(self, bucket: str, prefix: str):
         try:
             from google.api_core import exceptions
-            from google.cloud import storage
+
+            from tierform.google_storage import GoogleCredentialsError, storage_client
         except ImportError:
             raise LedgerError(
                 "a gcs release store needs the google-cloud-storage package "
                 "(pip install google-cloud-storage)"
             ) from None
         self.bucket_name, self.prefix = bucket, prefix
-        self._bucket = storage.Client().bucket(bucket)
+        try:
+            self._bucket = storage_client().bucket(bucket)
+        except GoogleCredentialsError as exc:
+            raise LedgerError(f"gs://{bucket}: {exc}") from None
         self._exceptions = exceptions
 
     def url(self, key: str) -> str:

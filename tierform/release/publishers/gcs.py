@@ -5,7 +5,8 @@ The same semantics as the S3 publisher: unchanged files are detected by the sha2
 each object (custom metadata `tierform-sha256`), never by a checksum the service computes;
 RELEASE.json is written last, so it only names a release once all of its files are in
 place; rollback re-publishes an older release through the same call. Credentials:
-Application Default Credentials (STORAGE_EMULATOR_HOST points the client at an emulator).
+Application Default Credentials, else GOOGLE_CREDENTIALS (tierform/google_storage.py;
+STORAGE_EMULATOR_HOST points the client at an emulator).
 """
 
 from __future__ import annotations
@@ -51,9 +52,12 @@ class GcsPublisher:
     @property
     def bucket(self):
         if self._client is None:
-            from google.cloud import storage
+            from tierform.google_storage import GoogleCredentialsError, storage_client
 
-            self._client = storage.Client()
+            try:
+                self._client = storage_client()
+            except GoogleCredentialsError as exc:
+                raise ReleaseError(str(exc)) from None
         return self._client.bucket(self.bucket_name)
 
     def _key(self, relative: str) -> str:
