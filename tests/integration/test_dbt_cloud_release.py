@@ -1,0 +1,209 @@
+"""The dbt release step of a tier whose runner is dbt Cloud, run as Terraform runs it
+(`python -m tierform.release dbt --tier local`, a subprocess), against a local stand-in
+for dbt Cloud's API (tests/support_dbt_cloud.py: dbt Cloud cannot run here). The tier's
+dbt step is switched to the dbt Cloud runner by tests/dbt_cloud_shim.py until the config
+side (`release.dbt.runner`) lands."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+from pathlib import Path
+
+import pytest
+from release_support import RepoCopy, make_repo_copy
+from support import REPO
+from support_dbt_cloud import ACCOUNT, PROJECT, TOKEN, FakeDbtCloud, JobScript, manifest
+from support_dbt_cloud import run_results as results
+
+from tierform.config.dbt_cloud_step import CI_JOB_ENV, DEPLOY_JOB_ENV, ENVIRONMENT_ENV
+
+pytestmark = pytest.mark.integration
+
+SHIM = REPO / "tests" / "dbt_cloud_shim.py"
+SHA = "0123456789abcdef0123456789abcdef01234567"
+DEPLOY, CI = 41, 42
+ARTIFACTS = {
+    "manifest.json": manifest(("model.northwind.fct_orders", "models/marts/fct_orders.sql")),
+    "run_results.json": results(("model.northwind.fct_orders", "success", "OK")),
+}
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> RepoCopy:
+    return make_repo_copy(tmp_path)
+
+
+@pytest.fixture
+def cloud():
+    with FakeDbtCloud() as fake:
+        yield fake
+
+
+def settings(cloud: FakeDbtCloud, **extra) -> str:
+    values = {"account_id": ACCOUNT, "host_url": cloud.url, "project_id": PROJECT}
+    return json.dumps({"poll_seconds": 0.05, **values, **extra})
+
+
+def env(cloud: FakeDbtCloud, **extra: str) -> dict[str, str]:
+    base = {
+        "TIERFORM_TEST_DBT_CLOUD": settings(cloud),
+        "DBT_CLOUD_TOKEN": TOKEN,
+        "GITHUB_SHA": SHA,
+        DEPLOY_JOB_ENV: str(DEPLOY),
+        CI_JOB_ENV: str(CI),
+        ENVIRONMENT_ENV: "43",
+    }
+    return {**base, **extra}
+
+
+def release(repo: RepoCopy, cloud: FakeDbtCloud, **extra: str) -> subprocess.CompletedProcess:
+    python = str(repo.root / ".venv" / "bin" / "python")
+    return repo.run(python, str(SHIM), "release", "dbt", "--tier", "local", **env(cloud, **extra))
+
+
+def without(environment: dict[str, str], *names: str) -> dict[str, str]:
+    return {k: v for k, v in environment.items() if k not in names}
+
+
+def ledger_json(repo: RepoCopy, key: str) -> dict | None:
+    path = repo.ledger_dir / key
+    return json.loads(path.read_text()) if path.is_file() else None
+
+
+def test_a_successful_run_is_recorded_with_its_manifest(repo: RepoCopy, cloud: FakeDbtCloud):
+    cloud.jobs[DEPLOY] = JobScript([1, 3, 10], ARTIFACTS)
+    result = release(repo, cloud)
+    assert result.returncode == 0, result.stdout + result.stderr
+    (trigger,) = cloud.seen("POST", rf"/jobs/{DEPLOY}/run/$")
+    assert trigger.authorization == f"Token {TOKEN}"
+    assert trigger.body["git_sha"] == SHA and "local" in trigger.body["cause"]
+    (run_id,) = cloud.runs
+    assert f"run {run_id}: Running" in result.stdout  # status streamed
+    run = f"dbt/local/runs/dbt-cloud-{run_id}"
+    assert (repo.ledger_dir / run / "manifest.json").read_bytes() == ARTIFACTS["manifest.json"]
+    record = ledger_json(repo, f"{run}/release.json")
+    assert record["runner"] == "dbt_cloud" and record["success"] is True
+    assert record["git_sha"] == SHA and record["counts"] == {"success": 1}
+    assert record["dbt_cloud"]["run_id"] == run_id
+    assert record["dbt_cloud"]["url"].endswith(f"/runs/{run_id}/")
+    # What slim CI defers to and `status` reads: the same pointers as a dbt-core build.
+    assert ledger_json(repo, "dbt/local/last-success.json")["run_id"] == f"dbt-cloud-{run_id}"
+    jobs = ledger_json(repo, "dbt/local/dbt-cloud.json")
+    assert (jobs["deploy_job_id"], jobs["ci_job_id"], jobs["environment_id"]) == (DEPLOY, CI, 43)
+    assert TOKEN not in result.stdout + result.stderr
+    assert TOKEN not in "".join(p.read_text() for p in repo.ledger_dir.rglob("*.json"))
+    status = repo.release_cli("status", "--tier", "local")
+    assert "last build passed" in status.stdout, status.stdout + status.stderr
+
+
+def test_a_failed_run_fails_the_step_and_names_the_failing_node(
+    repo: RepoCopy, cloud: FakeDbtCloud
+):
+    failed = {
+        "manifest.json": ARTIFACTS["manifest.json"],
+        "run_results.json": results(("model.northwind.fct_orders", "error", "Division by zero")),
+    }
+    cloud.jobs[DEPLOY] = JobScript([3, 20], failed, status_message="1 error in dbt build")
+    result = release(repo, cloud)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "model.northwind.fct_orders (models/marts/fct_orders.sql): Division by zero" in (
+        result.stdout
+    )
+    assert "1 error in dbt build" in result.stderr
+    last = ledger_json(repo, "dbt/local/last.json")
+    assert last["success"] is False and last["failures"][0]["status"] == "error"
+    assert ledger_json(repo, "dbt/local/last-success.json") is None  # nothing to defer to
+
+
+def test_a_run_past_the_time_limit_is_cancelled(repo: RepoCopy, cloud: FakeDbtCloud):
+    cloud.jobs[DEPLOY] = JobScript([1, 3])  # never completes
+    limited = settings(cloud, timeout_seconds=1)
+    result = release(repo, cloud, TIERFORM_TEST_DBT_CLOUD=limited)
+    assert result.returncode == 1, result.stdout + result.stderr
+    (run_id,) = cloud.runs
+    assert cloud.seen("POST", rf"/runs/{run_id}/cancel/$")
+    last = ledger_json(repo, "dbt/local/last.json")
+    assert "timed out" in last["error"] and last["dbt_cloud"]["status"] == "Cancelled"
+    assert "cancelling it" in result.stdout
+
+
+def test_sigterm_cancels_the_run(repo: RepoCopy, cloud: FakeDbtCloud):
+    cloud.jobs[DEPLOY] = JobScript([3])  # runs until cancelled
+    python = str(repo.root / ".venv" / "bin" / "python")
+    process = subprocess.Popen(
+        [python, str(SHIM), "release", "dbt", "--tier", "local"],
+        cwd=repo.root,
+        env=repo.env(**env(cloud)),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert cloud.run_polled.wait(60), "the step never polled its run"
+        process.send_signal(signal.SIGTERM)
+        stdout, stderr = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 1, stdout + stderr
+    (run_id,) = cloud.runs
+    assert cloud.seen("POST", rf"/runs/{run_id}/cancel/$")
+    assert "SIGTERM received: cancelling run" in stdout
+    assert "Traceback" not in stderr
+    assert ledger_json(repo, "dbt/local/last.json")["dbt_cloud"]["ended_by"] == "SIGTERM"
+    # The lease is released: the next release of the tier is not locked out.
+    assert not list((repo.ledger_dir).glob("lock*")), list(repo.ledger_dir.iterdir())
+
+
+def test_a_refused_token_is_one_line_exit_2(repo: RepoCopy, cloud: FakeDbtCloud):
+    cloud.jobs[DEPLOY] = JobScript()
+    wrong = "dbtc_wrong-token-abcdef"
+    result = release(repo, cloud, DBT_CLOUD_TOKEN=wrong)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "refused the token in $DBT_CLOUD_TOKEN (HTTP 401): Invalid token." in result.stderr
+    assert "Traceback" not in result.stderr
+    assert wrong not in result.stdout + result.stderr
+    assert not cloud.runs
+
+
+def test_a_missing_token_names_the_variable_before_anything_runs(
+    repo: RepoCopy, cloud: FakeDbtCloud
+):
+    cloud.jobs[DEPLOY] = JobScript()
+    python = str(repo.root / ".venv" / "bin" / "python")
+    environment = repo.env(**without(env(cloud), "DBT_CLOUD_TOKEN"))
+    environment.pop("DBT_CLOUD_TOKEN", None)
+    result = subprocess.run(
+        [python, str(SHIM), "release", "dbt", "--tier", "local"],
+        cwd=repo.root,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "export DBT_CLOUD_TOKEN" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not cloud.requests  # refused before dbt Cloud (or the ledger) was touched
+    assert not repo.ledger_dir.exists() or not any(repo.ledger_dir.rglob("*.json"))
+
+
+def test_no_deploy_job_id_is_exit_2(repo: RepoCopy, cloud: FakeDbtCloud):
+    python = str(repo.root / ".venv" / "bin" / "python")
+    environment = repo.env(**without(env(cloud), DEPLOY_JOB_ENV))
+    environment.pop(DEPLOY_JOB_ENV, None)
+    result = subprocess.run(
+        [python, str(SHIM), "release", "dbt", "--tier", "local"],
+        cwd=repo.root,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert f"${DEPLOY_JOB_ENV} is not set" in result.stderr
+    assert not cloud.requests
+
+
