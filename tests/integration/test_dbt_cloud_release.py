@@ -205,5 +205,3 @@ def test_no_deploy_job_id_is_exit_2(repo: RepoCopy, cloud: FakeDbtCloud):
     assert result.returncode == 2, result.stdout + result.stderr
     assert f"${DEPLOY_JOB_ENV} is not set" in result.stderr
     assert not cloud.requests
-
-
