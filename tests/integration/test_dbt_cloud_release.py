@@ -205,3 +205,59 @@ def test_no_deploy_job_id_is_exit_2(repo: RepoCopy, cloud: FakeDbtCloud):
     assert result.returncode == 2, result.stdout + result.stderr
     assert f"${DEPLOY_JOB_ENV} is not set" in result.stderr
     assert not cloud.requests
+
+
+def _release_stack(repo: RepoCopy, marker: Path) -> Path:
+    """The two release steps as the tier's stack wires them (terraform_data with local-exec,
+    the DAG step depending on the dbt step, the deploy job id from the stack's environment
+    block), the dbt step launched through the shim."""
+    python = repo.root / ".venv" / "bin" / "python"
+    stack = repo.root / "cdktf.out" / "stacks" / "local"
+    stack.mkdir(parents=True)
+    dbt_step = {
+        "triggers_replace": {"commit": SHA},
+        "provisioner": [
+            {
+                "local-exec": {
+                    "command": f'cd "{repo.root}" && exec "{python}" "{SHIM}" release dbt '
+                    "--tier local",
+                    "environment": {DEPLOY_JOB_ENV: str(DEPLOY)},
+                }
+            }
+        ],
+    }
+    dags_step = {
+        "depends_on": ["terraform_data.release_dbt"],
+        "provisioner": [{"local-exec": {"command": f'touch "{marker}"'}}],
+    }
+    doc = {
+        "terraform": {"required_version": ">= 1.5"},
+        "resource": {"terraform_data": {"release_dbt": dbt_step, "release_dags": dags_step}},
+    }
+    (stack / "cdk.tf.json").write_text(json.dumps(doc, indent=2))
+    return stack
+
+
+def test_a_failed_run_fails_the_apply_and_the_dag_step_does_not_run(
+    repo: RepoCopy, cloud: FakeDbtCloud
+):
+    cloud.jobs[DEPLOY] = JobScript([3, 20], status_message="compilation error")
+    marker = repo.root / "dags-released"
+    stack = _release_stack(repo, marker)
+    environment = without(env(cloud), DEPLOY_JOB_ENV)  # the stack's environment block sets it
+    init = repo.run("terraform", "init", "-input=false", "-no-color", cwd=stack, **environment)
+    assert init.returncode == 0, init.stderr
+    apply = repo.run(
+        "terraform", "apply", "-input=false", "-no-color", "-auto-approve", cwd=stack, **environment
+    )
+    assert apply.returncode == 1, apply.stdout + apply.stderr
+    assert "compilation error" in apply.stdout + apply.stderr
+    assert cloud.seen("POST", rf"/jobs/{DEPLOY}/run/$")
+    assert not marker.exists()  # the DAG release never ran
+    # Fixed in dbt Cloud, the next apply re-runs the (tainted) dbt step, then the DAGs.
+    cloud.jobs[DEPLOY] = JobScript([10], ARTIFACTS)
+    again = repo.run(
+        "terraform", "apply", "-input=false", "-no-color", "-auto-approve", cwd=stack, **environment
+    )
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert marker.exists()
