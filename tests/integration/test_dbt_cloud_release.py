@@ -261,3 +261,13 @@ def test_a_failed_run_fails_the_apply_and_the_dag_step_does_not_run(
     )
     assert again.returncode == 0, again.stdout + again.stderr
     assert marker.exists()
+
+
+def test_status_and_rollback_say_dbt_cloud_builds_the_tier(repo: RepoCopy, cloud: FakeDbtCloud):
+    python = str(repo.root / ".venv" / "bin" / "python")
+    status = repo.run(python, str(SHIM), "release", "status", "--tier", "local", **env(cloud))
+    assert "publish: by the tier's dbt Cloud deploy job" in status.stdout, status.stderr
+    back = repo.run(
+        python, str(SHIM), "release", "rollback", "--tier", "local", "--step", "dbt", **env(cloud)
+    )
+    assert back.returncode == 1 and "no previous version to swap back to" in back.stderr
