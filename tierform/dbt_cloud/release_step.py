@@ -83,7 +83,8 @@ def _record(ctx, report, step, job_id, sha, waited: Waited, client) -> bool:
     success = run.is_success and not waited.cancelled_by_us
     error = None
     if waited.ended_by == "timeout":
-        error = f"timed out after {waited.seconds:.0f} s (limit {step.cloud.timeout_seconds} s): run cancelled"
+        limit = step.cloud.timeout_seconds
+        error = f"timed out after {waited.seconds:.0f} s (limit {limit} s): run cancelled"
     elif waited.cancelled_by_us:
         error = f"stopped by {waited.ended_by}: run cancelled"
     elif not success:
@@ -113,6 +114,8 @@ def _record(ctx, report, step, job_id, sha, waited: Waited, client) -> bool:
     dbt_records.record_run(ctx.ledger, step.target, run_id, found, record)
     where = ctx.ledger.url(f"dbt/{step.target}/runs/{run_id}")
     tally = ", ".join(f"{n} {s}" for s, n in sorted(counts.items())) or "no run results"
+    if unread:
+        report.info(f"artifacts not read: {unread}")
     if success:
         if "manifest.json" not in found:
             report.info(
@@ -124,6 +127,4 @@ def _record(ctx, report, step, job_id, sha, waited: Waited, client) -> bool:
     for failure in failures:
         place = f" ({failure['file']})" if failure["file"] else ""
         report.detail(f"{failure['status']}: {failure['node']}{place}: {failure['message']}")
-    if unread:
-        report.detail(f"artifacts not read: {unread}")
     return False

@@ -97,6 +97,8 @@ def dbt(
         if step.runner == "dbt_cloud":
             from tierform.dbt_cloud.release_step import release_dbt_cloud
 
+            if slim is not None:
+                report.info("--slim/--full: the dbt Cloud deploy job's commands decide what builds")
             return release_dbt_cloud(ctx, report, step)
         return release_dbt(ctx, report, slim=slim).success
 
