@@ -271,3 +271,24 @@ def test_status_and_rollback_say_dbt_cloud_builds_the_tier(repo: RepoCopy, cloud
         python, str(SHIM), "release", "rollback", "--tier", "local", "--step", "dbt", **env(cloud)
     )
     assert back.returncode == 1 and "no previous version to swap back to" in back.stderr
+
+
+def test_ci_run_reports_the_dbt_cloud_ci_job(repo: RepoCopy, cloud: FakeDbtCloud):
+    """`tierform ci run` end to end (lint and DAG checks real, the dbt check on dbt Cloud):
+    the CI job's failed run fails the command and lands in the results with its URL."""
+    failed = results(("model.northwind.fct_orders", "error", "Division by zero"))
+    cloud.jobs[CI] = JobScript([3, 20], {"run_results.json": failed})
+    python = str(repo.root / ".venv" / "bin" / "python")
+    args = ["ci", "run", "--tier", "local", "--pr", "7", "--all", "--results", "ci-results"]
+    cloud_ci = settings(cloud, ci_job=True)
+    extra = {"TIERFORM_STATUS_SHA": SHA, "TIERFORM_TEST_DBT_CLOUD": cloud_ci}
+    ran = repo.run(python, str(SHIM), "tierform", *args, **env(cloud, **extra))
+    assert ran.returncode == 1, ran.stdout + ran.stderr
+    (trigger,) = cloud.seen("POST", rf"/jobs/{CI}/run/$")
+    assert trigger.body["github_pull_request_id"] == 7 and trigger.body["git_sha"] == SHA
+    data = json.loads((repo.root / "ci-results" / "local.json").read_text())
+    outcomes = {o["check"]: o for o in data["outcomes"]}
+    (run_id,) = cloud.runs
+    assert outcomes["dbt"]["status"] == "fail"
+    assert f"/runs/{run_id}/" in outcomes["dbt"]["markdown"]
+    assert outcomes["data-impact"]["status"] == "skip", outcomes.keys()
