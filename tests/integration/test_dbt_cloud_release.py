@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import signal
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -292,3 +293,35 @@ def test_ci_run_reports_the_dbt_cloud_ci_job(repo: RepoCopy, cloud: FakeDbtCloud
     assert outcomes["dbt"]["status"] == "fail"
     assert f"/runs/{run_id}/" in outcomes["dbt"]["markdown"]
     assert outcomes["data-impact"]["status"] == "skip", outcomes.keys()
+
+
+def test_an_interrupted_apply_still_cancels_the_run(repo: RepoCopy, cloud: FakeDbtCloud):
+    """Terraform kills an interrupted local-exec step outright (SIGKILL, no handler runs):
+    the step's guardian process (tierform/dbt_cloud/guardian.py) cancels the run."""
+    cloud.jobs[DEPLOY] = JobScript([3])  # runs until cancelled
+    stack = _release_stack(repo, repo.root / "dags-released")
+    environment = without(env(cloud), DEPLOY_JOB_ENV)
+    init = repo.run("terraform", "init", "-input=false", "-no-color", cwd=stack, **environment)
+    assert init.returncode == 0, init.stderr
+    apply = subprocess.Popen(
+        ["terraform", "apply", "-input=false", "-no-color", "-auto-approve"],
+        cwd=stack,
+        env=repo.env(**environment),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert cloud.run_polled.wait(60), "the step never polled its run"
+        apply.send_signal(signal.SIGINT)  # as a Ctrl-C or a cancelled deploy job
+        stdout, stderr = apply.communicate(timeout=120)
+    finally:
+        if apply.poll() is None:
+            apply.kill()
+    assert apply.returncode != 0, stdout + stderr
+    (run_id,) = cloud.runs
+    for _ in range(300):  # the guardian needs its Python start-up (a deadline, not a timing)
+        if cloud.seen("POST", rf"/runs/{run_id}/cancel/$"):
+            break
+        time.sleep(0.1)
+    assert cloud.seen("POST", rf"/runs/{run_id}/cancel/$"), stdout + stderr

@@ -13,6 +13,7 @@ from tierform.config.release import DbtStep
 from tierform.dbt_cloud import artifacts, jobs
 from tierform.dbt_cloud.api import DbtCloudClient
 from tierform.dbt_cloud.errors import DbtCloudInputError
+from tierform.dbt_cloud.guardian import guarded
 from tierform.dbt_cloud.release_step import cloud_settings
 from tierform.dbt_cloud.watch import wait_for_run
 from tierform.gitops.markdown import cell, code
@@ -64,13 +65,14 @@ def run_ci_job(
     }
     run = client.trigger_run(job_id, body)
     print(f"tierform ci [{ctx.tier.name}] dbt Cloud CI job {job_id}: run {run.id} — {run.href}")
-    waited = wait_for_run(
-        client,
-        run,
-        poll_seconds=cloud.poll_seconds,
-        timeout_seconds=cloud.timeout_seconds,
-        say=lambda line: print(f"tierform ci [{ctx.tier.name}] {line}", flush=True),
-    )
+    with guarded(cloud, run.id):  # cancels the run if this process is killed
+        waited = wait_for_run(
+            client,
+            run,
+            poll_seconds=cloud.poll_seconds,
+            timeout_seconds=cloud.timeout_seconds,
+            say=lambda line: print(f"tierform ci [{ctx.tier.name}] {line}", flush=True),
+        )
     run = waited.run
     found, _ = ({}, None) if waited.ended_by.startswith("SIG") else artifacts.fetch(client, run.id)
     counts, failures = artifacts.summarize(found)

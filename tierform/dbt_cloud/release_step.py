@@ -14,6 +14,7 @@ from tierform.config.release import DbtStep
 from tierform.dbt_cloud import artifacts, jobs
 from tierform.dbt_cloud.api import DbtCloudClient, token_from
 from tierform.dbt_cloud.errors import DbtCloudInputError
+from tierform.dbt_cloud.guardian import guarded
 from tierform.dbt_cloud.watch import Waited, wait_for_run
 from tierform.ledger import dbt_records
 from tierform.release.content import content_sha256
@@ -63,13 +64,14 @@ def release_dbt_cloud(
     report.info(
         f"dbt Cloud deploy job {job_id}: run {run.id} of commit {sha[:10]} — {run.href or '?'}"
     )
-    waited = wait_for_run(
-        client,
-        run,
-        poll_seconds=cloud.poll_seconds,
-        timeout_seconds=cloud.timeout_seconds,
-        say=report.info,
-    )
+    with guarded(cloud, run.id):  # cancels the run if this process is killed
+        waited = wait_for_run(
+            client,
+            run,
+            poll_seconds=cloud.poll_seconds,
+            timeout_seconds=cloud.timeout_seconds,
+            say=report.info,
+        )
     return _record(ctx, report, step, job_id, sha, waited, client)
 
 
