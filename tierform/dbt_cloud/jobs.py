@@ -43,14 +43,16 @@ def deploy_job_id(environ: Mapping[str, str] | None = None) -> int:
 
 
 def record_jobs(ledger: TierLedger, target: str, environ: Mapping[str, str] | None = None) -> dict:
-    record = {
+    ids = {
         "deploy_job_id": job_id_from_env(DEPLOY_JOB_ENV, environ),
         "ci_job_id": job_id_from_env(CI_JOB_ENV, environ),
         "environment_id": job_id_from_env(ENVIRONMENT_ENV, environ),
-        "recorded_at": now(),
     }
-    if ledger.read_json(_key(target)) != record:
-        ledger.write_json(_key(target), record)
+    known = ledger.read_json(_key(target)) or {}
+    if {name: known.get(name) for name in ids} == ids:
+        return known  # unchanged: no write on every release
+    record = {**ids, "recorded_at": now()}
+    ledger.write_json(_key(target), record)
     return record
 
 
