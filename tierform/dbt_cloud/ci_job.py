@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 
 from tierform.ci.result import Annotation, CheckOutcome
+from tierform.config.dbt_cloud_step import CI_JOB_ENV
 from tierform.config.release import DbtStep
 from tierform.dbt_cloud import artifacts, jobs
 from tierform.dbt_cloud.api import DbtCloudClient
@@ -52,7 +53,7 @@ def run_ci_job(
     if job_id is None:
         raise DbtCloudInputError(
             f"tier {ctx.tier.name!r}: no dbt Cloud CI job id in {source} — the tier's release "
-            "records it when the tier is deployed (or set $TIERFORM_DBT_CLOUD_CI_JOB_ID)"
+            f"records it when the tier is deployed (or set ${CI_JOB_ENV})"
         )
     client = client or DbtCloudClient.for_step(cloud)
     sha = head_commit(ctx)
