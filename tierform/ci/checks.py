@@ -51,6 +51,11 @@ def dag_checks(run: CiRun) -> CheckOutcome:
 
 
 def dbt_build(run: CiRun) -> CheckOutcome:
+    step = dbt_check.dbt_step_or_fail(run.ctx)
+    if step.runner == "dbt_cloud":  # the tier's dbt Cloud CI job builds the PR instead
+        from tierform.dbt_cloud.ci_job import run_ci_job
+
+        return run_ci_job(run.ctx, run.pr, step)
     run.dbt_run = dbt_check.run_dbt_check(run.ctx, run.pr, full=run.full_build)
     return run.dbt_run.outcome
 

@@ -240,6 +240,12 @@ def profile_env_vars(profiles_file: Path, profile: str, target: str) -> list[str
 def release_inputs(platform: PlatformConfig, tier: TierSpec, root: Path) -> list[Input]:
     found: list[Input] = []
     step = platform.dbt_step(tier)
+    if step is not None and step.runner == "dbt_cloud" and step.cloud is not None:
+        # dbt Cloud builds with its own connection and credentials: the release step and
+        # the PR's data CI need only its API token (tierform/dbt_cloud/api.py).
+        needed = "dbt Cloud deploy and CI job runs"
+        found.append(_github(step.cloud.token_env, needed, ("apply", CI_JOB), kind="secret"))
+        step = None
     if step is not None:
         project = yaml.safe_load((root / step.project_dir / "dbt_project.yml").read_text()) or {}
         names = profile_env_vars(

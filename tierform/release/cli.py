@@ -81,16 +81,28 @@ def dbt(
     ),
     root: Path | None = RootOption,
 ) -> None:
-    """`dbt deps` (if packages are declared), then `dbt build --target <tier's target>`."""
+    """`dbt deps` (if packages are declared), then `dbt build --target <tier's target>`;
+    on a tier whose runner is dbt Cloud, a run of its deploy job for the commit."""
     from tierform.release.dbt_build import dbt_step, release_dbt
 
-    _run(
-        "dbt",
-        tier,
-        root,
-        lambda ctx, report: release_dbt(ctx, report, slim=slim).success,
-        precheck=dbt_step,
-    )
+    def precheck(ctx):
+        step = dbt_step(ctx)
+        if step.runner == "dbt_cloud":
+            from tierform.dbt_cloud.release_step import precheck as cloud_precheck
+
+            cloud_precheck(step)
+
+    def action(ctx, report):
+        step = dbt_step(ctx)
+        if step.runner == "dbt_cloud":
+            from tierform.dbt_cloud.release_step import release_dbt_cloud
+
+            if slim is not None:
+                report.info("--slim/--full: the dbt Cloud deploy job's commands decide what builds")
+            return release_dbt_cloud(ctx, report, step)
+        return release_dbt(ctx, report, slim=slim).success
+
+    _run("dbt", tier, root, action, precheck=precheck)
 
 
 @app.command()

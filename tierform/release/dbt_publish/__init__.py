@@ -26,6 +26,8 @@ SUPPORTED_ADAPTERS = ("duckdb", "snowflake")
 
 def publish_mode(step: DbtStep) -> tuple[str, str | None]:
     """(the mode a release of this step really uses, why it differs from the config)."""
+    if step.runner == "dbt_cloud":  # dbt Cloud's deploy job builds; Tierform keeps no shadow
+        return "dbt_cloud", "the tier's dbt Cloud deploy job builds over the tier's data"
     if step.publish == IN_PLACE:
         return IN_PLACE, None
     if step.adapter not in SUPPORTED_ADAPTERS:
@@ -39,6 +41,8 @@ def publish_mode(step: DbtStep) -> tuple[str, str | None]:
 def describe_mode(step: DbtStep) -> str:
     """One line for the PR comment and `status`."""
     mode, note = publish_mode(step)
+    if mode == "dbt_cloud":
+        return "by the tier's dbt Cloud deploy job (it builds over the tier's data)"
     if mode == BLUE_GREEN:
         return "blue/green (built and tested in a shadow, published only when every test passed)"
     if note:

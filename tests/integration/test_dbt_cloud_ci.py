@@ -1,0 +1,165 @@
+"""`tierform ci run`'s dbt check on a tier whose runner is dbt Cloud, and the API client's
+error handling, in-process against a local stand-in for dbt Cloud's API
+(tests/support_dbt_cloud.py: dbt Cloud cannot run here)."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import signal
+import threading
+from pathlib import Path
+
+import pytest
+from support import copy_config
+from support_dbt_cloud import ACCOUNT, PROJECT, TOKEN, FakeDbtCloud, JobScript, manifest
+from support_dbt_cloud import run_results as results
+
+from tierform.ci.checks import CiRun, dbt_build
+from tierform.config.dbt_cloud_step import CI_JOB_ENV, DbtCloudStep
+from tierform.config.platform import PlatformConfig
+from tierform.dbt_cloud import jobs
+from tierform.dbt_cloud.api import DbtCloudClient
+from tierform.dbt_cloud.errors import DbtCloudError, DbtCloudInputError
+from tierform.release.context import load_context
+
+pytestmark = pytest.mark.integration
+
+HEAD = "fedcba9876543210fedcba9876543210fedcba98"
+CI = 42
+
+
+@pytest.fixture
+def cloud():
+    with FakeDbtCloud() as fake:
+        yield fake
+
+
+def _on_dbt_cloud(monkeypatch, cloud: FakeDbtCloud, **settings) -> None:
+    step = DbtCloudStep(ACCOUNT, cloud.url, PROJECT, poll_seconds=0.02, ci_job=True)
+    step = dataclasses.replace(step, **settings)
+    resolve = PlatformConfig.dbt_step
+
+    def dbt_step(self, tier):
+        found = resolve(self, tier)
+        return dataclasses.replace(found, runner="dbt_cloud", cloud=step)
+
+    monkeypatch.setattr(PlatformConfig, "dbt_step", dbt_step)
+
+
+@pytest.fixture
+def ctx(tmp_path: Path, monkeypatch, cloud: FakeDbtCloud):
+    copy_config(tmp_path)
+    _on_dbt_cloud(monkeypatch, cloud)
+    monkeypatch.setenv("DBT_CLOUD_TOKEN", TOKEN)
+    monkeypatch.setenv("TIERFORM_STATUS_SHA", HEAD)
+    monkeypatch.delenv(CI_JOB_ENV, raising=False)
+    context = load_context("local", tmp_path)
+    # What the tier's last release recorded (tierform/dbt_cloud/jobs.py).
+    jobs.record_jobs(context.ledger, "local", {CI_JOB_ENV: str(CI)})
+    return context
+
+
+def test_the_ci_job_runs_for_the_pull_request(ctx, cloud: FakeDbtCloud):
+    done = {
+        "manifest.json": manifest(("model.northwind.fct_orders", "models/marts/fct_orders.sql")),
+        "run_results.json": results(("model.northwind.fct_orders", "success", "OK")),
+    }
+    cloud.jobs[CI] = JobScript([1, 3, 10], done)
+    outcome = dbt_build(CiRun(ctx, 7, "main"))
+    assert outcome.status == "pass", outcome
+    (trigger,) = cloud.seen("POST", rf"/jobs/{CI}/run/$")
+    assert trigger.authorization == f"Token {TOKEN}"
+    assert trigger.body["git_sha"] == HEAD
+    assert trigger.body["github_pull_request_id"] == 7
+    assert trigger.body["schema_override"] == f"dbt_cloud_pr_{CI}_7"
+    (run_id,) = cloud.runs
+    assert f"/runs/{run_id}/" in outcome.markdown and "1 success" in outcome.summary
+
+
+def test_a_failing_ci_run_fails_the_check_with_an_annotation(ctx, cloud: FakeDbtCloud):
+    failed = {
+        "manifest.json": manifest(("model.northwind.fct_orders", "models/marts/fct_orders.sql")),
+        "run_results.json": results(("model.northwind.fct_orders", "fail", "got 3 rows")),
+    }
+    cloud.jobs[CI] = JobScript([3, 20], failed, status_message="1 failure")
+    outcome = dbt_build(CiRun(ctx, 7, "main"))
+    assert outcome.status == "fail"
+    (note,) = outcome.annotations
+    assert note.path == "examples/dbt/models/marts/fct_orders.sql"
+    assert "got 3 rows" in note.message and "1 failure" in outcome.markdown
+
+
+def test_a_ci_run_past_the_time_limit_is_cancelled(ctx, cloud, monkeypatch):
+    _on_dbt_cloud(monkeypatch, cloud, timeout_seconds=0)
+    cloud.jobs[CI] = JobScript([1, 3])
+    outcome = dbt_build(CiRun(ctx, 7, "main"))
+    assert outcome.status == "fail" and "timed out" in outcome.summary
+    assert cloud.seen("POST", r"/runs/\d+/cancel/$")
+
+
+def test_sigterm_cancels_the_ci_run(ctx, cloud: FakeDbtCloud):
+    cloud.jobs[CI] = JobScript([3])
+    terminate = threading.Thread(
+        target=lambda: cloud.run_polled.wait(30) and os.kill(os.getpid(), signal.SIGTERM)
+    )
+    terminate.start()
+    outcome = dbt_build(CiRun(ctx, 7, "main"))
+    terminate.join()
+    assert outcome.status == "fail" and "cancelled (SIGTERM)" in outcome.summary
+    assert cloud.seen("POST", r"/runs/\d+/cancel/$")
+    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL  # the handler is restored
+
+
+def test_a_tier_without_a_ci_job_skips(ctx, cloud, monkeypatch):
+    _on_dbt_cloud(monkeypatch, cloud, ci_job=False)
+    assert dbt_build(CiRun(ctx, 7, "main")).status == "skip"
+    assert not cloud.requests
+
+
+def test_no_recorded_ci_job_says_where_it_looked(tmp_path, monkeypatch, cloud):
+    copy_config(tmp_path)
+    _on_dbt_cloud(monkeypatch, cloud)
+    monkeypatch.setenv("DBT_CLOUD_TOKEN", TOKEN)
+    monkeypatch.delenv(CI_JOB_ENV, raising=False)
+    with pytest.raises(DbtCloudInputError, match=r"no dbt Cloud CI job id in .*dbt-cloud\.json"):
+        dbt_build(CiRun(load_context("local", tmp_path), 7, "main"))
+
+
+def _client(cloud: FakeDbtCloud, token: str = TOKEN) -> DbtCloudClient:
+    return DbtCloudClient(cloud.url, ACCOUNT, token, retry_base=0, sleep=lambda _s: None)
+
+
+def test_reads_are_retried_on_429_and_5xx(cloud: FakeDbtCloud):
+    cloud.jobs[CI] = JobScript([3])
+    run = _client(cloud).trigger_run(CI, {"cause": "test"})
+    cloud.fail_next = [429, 502]
+    assert _client(cloud).get_run(run.id).name == "Running"
+    assert len(cloud.seen("GET", rf"/runs/{run.id}/$")) == 3
+
+
+def test_a_trigger_is_not_retried_on_500(cloud: FakeDbtCloud):
+    """dbt Cloud may have started the run: a retry would start a second one."""
+    cloud.jobs[CI] = JobScript()
+    cloud.fail_next = [500]
+    with pytest.raises(DbtCloudError, match="HTTP 500") as raised:
+        _client(cloud).trigger_run(CI, {"cause": "test"})
+    assert raised.value.exit_code == 1
+    assert len(cloud.seen("POST", r"/run/$")) == 1
+
+
+def test_a_trigger_refused_with_503_is_retried(cloud: FakeDbtCloud):
+    cloud.jobs[CI] = JobScript()
+    cloud.fail_next = [503]
+    assert _client(cloud).trigger_run(CI, {"cause": "test"}).status == 1
+    assert len(cloud.seen("POST", r"/run/$")) == 2
+
+
+def test_an_unknown_job_is_one_line_exit_2(cloud: FakeDbtCloud):
+    with pytest.raises(DbtCloudInputError, match=r"HTTP 404\): Job not found\.$") as raised:
+        _client(cloud).trigger_run(999, {"cause": "test"})
+    assert raised.value.exit_code == 2
+
+
+def test_the_token_is_not_in_the_client_repr(cloud: FakeDbtCloud):
+    assert TOKEN not in repr(_client(cloud)) and "DBT_CLOUD_TOKEN" in repr(_client(cloud))
