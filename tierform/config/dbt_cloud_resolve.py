@@ -17,10 +17,6 @@ from tierform.config.dbt_cloud_step import DbtCloudStep
 from tierform.config.tier import TierSpec
 
 DEFAULT_DBT_USER = "DBT"  # the same default as the dbt_core release (release/dbt_identity.py)
-# Terraform cannot create a Databricks credential without a token (the provider requires
-# the attribute) and must never hold the real one: it writes this marker, ignores later
-# changes, and the release step sets the token through dbt Cloud's API.
-DATABRICKS_TOKEN_PLACEHOLDER = "set-by-tierform-release"
 # The credential attribute each connection type keeps its secret in (never set by Terraform).
 SECRET_ATTRIBUTE = {"snowflake": "private_key", "databricks": "token"}
 # dbt Cloud allows one production and one staging environment per project.

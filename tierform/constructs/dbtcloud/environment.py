@@ -11,11 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from tierform.config.dbt_cloud_resolve import (
-    DATABRICKS_TOKEN_PLACEHOLDER,
-    SECRET_ATTRIBUTE,
-    DbtCloudEnvironmentSpec,
-)
+from tierform.config.dbt_cloud_resolve import SECRET_ATTRIBUTE, DbtCloudEnvironmentSpec
 from tierform.config.dbt_cloud_step import (
     CI_JOB_ENV,
     CREDENTIAL_ENV,
@@ -42,12 +38,11 @@ from tierform.constructs.framework import (
 )
 from tierform.constructs.literal import literal_spec
 from tierform.constructs.tfgeneric import TypedProvider, TypedResource
+from tierform.policy.checkov_checks.tierform_dbt_cloud_secrets import (
+    CREDENTIAL_SECRETS,
+    DATABRICKS_TOKEN_PLACEHOLDER,
+)
 
-# Every secret attribute of a credential type, so none is ever planned from config.
-SECRET_ATTRIBUTES = {
-    "dbtcloud_snowflake_credential": ["password", "private_key", "private_key_passphrase"],
-    "dbtcloud_databricks_credential": ["token"],
-}
 _OFF = {
     "github_webhook": False,
     "git_provider_webhook": False,
@@ -224,15 +219,14 @@ def _credential(scope: Construct, spec: DbtCloudEnvironmentSpec) -> TypedResourc
             catalog=dbx.catalog,
             token=DATABRICKS_TOKEN_PLACEHOLDER,
         )
-    assert SECRET_ATTRIBUTE[spec.connection_type] in SECRET_ATTRIBUTES[model.terraform_type]
+    secrets = list(CREDENTIAL_SECRETS[model.terraform_type])
+    assert SECRET_ATTRIBUTE[spec.connection_type] in secrets
     return TypedResource(
         scope,
         "credential",
         model,
         provider=scope.provider,
         # The secret is set by the release step through the API, never from Terraform.
-        lifecycle=TerraformResourceLifecycle(
-            ignore_changes=SECRET_ATTRIBUTES[model.terraform_type]
-        ),
+        lifecycle=TerraformResourceLifecycle(ignore_changes=secrets),
         address="dbt",
     )
