@@ -14,9 +14,9 @@ from pydantic import BaseModel, ConfigDict
 from tierform.config import databricks_naming
 from tierform.config.dbt_cloud import DbtCloudPlatformSpec, TierDbtCloudSpec
 from tierform.config.dbt_cloud_step import DbtCloudStep
+from tierform.config.release import DEFAULT_DBT_USER
 from tierform.config.tier import TierSpec
 
-DEFAULT_DBT_USER = "DBT"  # the same default as the dbt_core release (release/dbt_identity.py)
 # The credential attribute each connection type keeps its secret in (never set by Terraform).
 SECRET_ATTRIBUTE = {"snowflake": "private_key", "databricks": "token"}
 # dbt Cloud allows one production and one staging environment per project.

@@ -69,6 +69,11 @@ class ReleaseSpec(Spec):
     store: StoreSpec | None = None
 
 
+# The Snowflake service user dbt builds as when release.dbt.service_user is unset (dbt-core
+# signs in as it; a dbt_cloud tier's credential is for it).
+DEFAULT_DBT_USER = "DBT"
+
+
 class TierDbtRelease(Spec):
     enabled: bool = True
     # The profiles.yml target this tier builds with; defaults to the tier's name.
