@@ -308,3 +308,17 @@ def test_example_keeps_dbt_core_and_its_commented_variant_works(tmp_path):
         "DBT_STAGING",
         None,
     )
+
+
+def test_references_resolve_where_terraform_validate_cannot_run(uat):
+    """The dbtcloud provider is not in this machine's mirror: tfcheck resolves references
+    itself (tierform/gitops/tf_references.py); every dbt Cloud one resolves, a broken one is
+    found."""
+    from tierform.gitops.tf_references import undeclared
+
+    assert undeclared(uat) == []
+    broken = json.loads(json.dumps(uat))
+    broken["resource"]["dbtcloud_job"]["deploy"]["environment_id"] = (
+        "${dbtcloud_environment.nope.environment_id}"
+    )
+    assert any("dbtcloud_environment.nope" in line for line in undeclared(broken))
