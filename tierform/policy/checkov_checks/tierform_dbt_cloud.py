@@ -39,7 +39,10 @@ class DbtCloudSecretsByReference(InstanceCheck):
         found = []
         for attribute in secrets:
             value = block.get(attribute)
-            if value in (None, "") or value == DATABRICKS_TOKEN_PLACEHOLDER:
+            # the marker only where the provider requires the attribute (Databricks token)
+            if value in (None, "") or (
+                attribute == "token" and value == DATABRICKS_TOKEN_PLACEHOLDER
+            ):
                 continue
             how = "a reference" if is_reference(value) else "a literal"
             found.append(
