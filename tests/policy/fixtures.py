@@ -225,4 +225,40 @@ CASES: dict[str, tuple[str, dict, dict, str]] = {
                                             "working_dir": "../../.."}}]}}},
         "terraform_data.release_dbt",
     ),
+    "CKV_TF_DBTC_001": (
+        "dev-dbtc001",
+        {"dbtcloud_snowflake_credential": {"dbt": {
+            "project_id": 90001, "auth_type": "keypair", "num_threads": 4, "user": "DBT_DEV", "schema": "MARTS",
+            "private_key": "${var.dbt_private_key}",
+            "lifecycle": {"ignore_changes": ["password", "private_key", "private_key_passphrase"]}}}},
+        {"dbtcloud_snowflake_credential": {"dbt": {
+            "project_id": 90001, "auth_type": "keypair", "num_threads": 4, "user": "DBT_DEV", "schema": "MARTS",
+            "lifecycle": {"ignore_changes": ["password", "private_key", "private_key_passphrase"]}}}},
+        "dbtcloud_snowflake_credential.dbt",
+    ),
+    "CKV_TF_DBTC_002": (
+        "dev-dbtc002",
+        {"dbtcloud_job": {"deploy": {
+            "project_id": 90001, "environment_id": "${dbtcloud_environment.dbt.environment_id}", "name": "[dev] deploy",
+            "execute_steps": ["dbt build"],
+            "triggers": {"github_webhook": False, "git_provider_webhook": False, "schedule": False, "on_merge": True}}}},
+        {"dbtcloud_job": {"deploy": {
+            "project_id": 90001, "environment_id": "${dbtcloud_environment.dbt.environment_id}", "name": "[dev] deploy",
+            "execute_steps": ["dbt build"],
+            "triggers": {"github_webhook": False, "git_provider_webhook": False, "schedule": False, "on_merge": False}}}},
+        "dbtcloud_job.deploy",
+    ),
+    "CKV_TF_DBTC_003": (
+        "prod",
+        {"dbtcloud_job": {"ci": {
+            "project_id": 90001, "environment_id": "${dbtcloud_environment.dbt.environment_id}", "name": "[prod] CI",
+            "execute_steps": ["dbt build --select state:modified+"], "job_type": "ci",
+            "triggers": {"github_webhook": True, "git_provider_webhook": False, "schedule": False, "on_merge": False}}}},
+        {"dbtcloud_job": {"ci": {
+            "project_id": 90001, "environment_id": "${dbtcloud_environment.dbt.environment_id}", "name": "[prod] CI",
+            "execute_steps": ["dbt build --select state:modified+"], "job_type": "ci",
+            "deferring_environment_id": "${dbtcloud_environment.dbt.environment_id}",
+            "triggers": {"github_webhook": True, "git_provider_webhook": False, "schedule": False, "on_merge": False}}}},
+        "dbtcloud_job.ci",
+    ),
 }  # fmt: skip

@@ -1,31 +1,57 @@
-"""`tierform inputs` on a tier whose dbt runner is dbt Cloud: the apply and CI jobs need the
-dbt Cloud token (by the tier's variable name), not the dbt profile's credentials."""
+"""`tierform inputs` of a dbt_cloud tier (helix uat): the dbt Cloud provider's token for plan
+and apply, the account settings derived from config, the release's API token and the
+credential's secret for apply, the token alone for data CI — and none of the dbt profile's
+variables, which dbt Cloud does not read."""
 
 from __future__ import annotations
 
-import dataclasses
+import json
 
-from support import EXAMPLE_CONFIG
+import cdktf
+import pytest
+from support import HELIX_CONFIG
 
 from tierform.config import load_platform
-from tierform.config.dbt_cloud_step import DbtCloudStep
-from tierform.config.platform import PlatformConfig
-from tierform.gitops.inputs import release_inputs
+from tierform.gitops.inputs import derive, for_job
+from tierform.release.triggers import tier_triggers
+from tierform.stacks.tier_stack import TierStack
 
 
-def test_a_dbt_cloud_tier_needs_its_token_not_the_profile(monkeypatch):
-    platform = load_platform(EXAMPLE_CONFIG)
-    tier = platform.tiers["prod"]
-    core = {i.name for i in release_inputs(platform, tier, platform.repo_root)}
-    assert "SNOWFLAKE_DBT_PRIVATE_KEY" in core  # dbt-core: the tier's dbt service user
-    cloud = DbtCloudStep(1, "https://cloud.getdbt.com", 2, token_env="ACME_DBT_CLOUD_TOKEN")
-    resolve = PlatformConfig.dbt_step
-    monkeypatch.setattr(
-        PlatformConfig,
-        "dbt_step",
-        lambda self, t: dataclasses.replace(resolve(self, t), runner="dbt_cloud", cloud=cloud),
+@pytest.fixture(scope="module")
+def inputs():
+    platform = load_platform(HELIX_CONFIG)
+    tier = platform.tier("uat")
+    stack = TierStack(
+        cdktf.App(stack_traces=False),
+        tier,
+        release=tier_triggers(platform, tier),
+        dbt_cloud=platform.dbt_cloud_environment(tier),
     )
-    found = {i.name: i for i in release_inputs(platform, tier, platform.repo_root)}
-    token = found["ACME_DBT_CLOUD_TOKEN"]
-    assert token.kind == "secret" and set(token.jobs) == {"apply", "ci"}
-    assert not any("SNOWFLAKE" in name for name in found), sorted(found)
+    return derive(platform, "uat", json.loads(cdktf.Testing.synth(stack)), HELIX_CONFIG.parent)
+
+
+def names(inputs, job: str) -> dict[str, tuple[str, str, str]]:
+    return {i.name: (i.kind, i.source, i.value) for i in for_job(inputs, job)}
+
+
+def test_plan_needs_the_provider_token_and_gets_the_account_from_config(inputs):
+    plan = names(inputs, "plan")
+    assert plan["DBT_CLOUD_TOKEN"] == ("secret", "secret", "")
+    assert plan["DBT_CLOUD_ACCOUNT_ID"] == ("variable", "fixed", "70001")
+    assert plan["DBT_CLOUD_HOST_URL"] == ("variable", "fixed", "https://hx123.us1.dbt.com/api")
+    assert "SNOWFLAKE_TRANSFORM_PRIVATE_KEY" not in plan
+
+
+def test_apply_needs_the_credentials_secret_by_name(inputs):
+    apply = names(inputs, "apply")
+    assert apply["SNOWFLAKE_TRANSFORM_PRIVATE_KEY"][:2] == ("secret", "secret")
+    passphrase = next(i for i in inputs if i.name == "SNOWFLAKE_TRANSFORM_PRIVATE_KEY_PASSPHRASE")
+    assert passphrase.optional and passphrase.jobs == ("apply",)
+    # profiles.yml's env_var('HELIX_QUERY_TAG') is dbt-core's, not dbt Cloud's
+    assert "HELIX_QUERY_TAG" not in apply
+
+
+def test_data_ci_needs_only_the_api_token(inputs):
+    ci = names(inputs, "ci")
+    assert "DBT_CLOUD_TOKEN" in ci
+    assert "SNOWFLAKE_TRANSFORM_PRIVATE_KEY" not in ci and "HELIX_QUERY_TAG" not in ci

@@ -67,8 +67,10 @@ def test_the_inputs_are_real(platforms):
     assert {"TF_VAR_databricks_git_commit", "SNOWFLAKE_DBT_PRIVATE_KEY"} <= names
     assert "TF_VAR_snowflake_airflow_rsa_public_key" in names
     helix = {i.name for i in _required(platforms, "helix", "uat", "apply")}
-    assert {"ASTRO_API_TOKEN", "TF_TOKEN_app_terraform_io", "HELIX_QUERY_TAG"} <= helix
+    # uat runs dbt on dbt Cloud: its token and the credential's key, no profile variable
+    assert {"ASTRO_API_TOKEN", "TF_TOKEN_app_terraform_io", "DBT_CLOUD_TOKEN"} <= helix
     assert "SNOWFLAKE_TRANSFORM_PRIVATE_KEY" in helix
+    assert "HELIX_QUERY_TAG" in {i.name for i in _required(platforms, "helix", "qa", "apply")}
     qa_ci = {i.name for i in _required(platforms, "helix", "qa", "ci")}
     assert "SNOWFLAKE_TRANSFORM_PRIVATE_KEY" in qa_ci  # data CI builds as the dbt identity
     assert not any(name.startswith("TF_VAR_") for name in qa_ci)  # and plans nothing

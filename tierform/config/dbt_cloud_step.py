@@ -12,6 +12,10 @@ from dataclasses import dataclass
 DEPLOY_JOB_ENV = "TIERFORM_DBT_CLOUD_DEPLOY_JOB_ID"
 CI_JOB_ENV = "TIERFORM_DBT_CLOUD_CI_JOB_ID"
 ENVIRONMENT_ENV = "TIERFORM_DBT_CLOUD_ENVIRONMENT_ID"
+# The tier's credential (dbtcloud_snowflake_credential / dbtcloud_databricks_credential
+# `credential_id`): the release step sets its secret through the API before a run, as
+# Terraform never holds it (see `secret_attribute`).
+CREDENTIAL_ENV = "TIERFORM_DBT_CLOUD_CREDENTIAL_ID"
 
 
 @dataclass(frozen=True)
@@ -31,3 +35,13 @@ class DbtCloudStep:
     # Whether this tier has a CI job (dbt Cloud's "run on pull request", deferring to the
     # tier's deploy job); true for the tiers data CI targets.
     ci_job: bool = False
+    # The credential's kind ("snowflake" | "databricks"), the credential attribute its secret
+    # goes into through the API (Snowflake: `private_key`; Databricks: `token`), and the
+    # variable of the deploying environment holding that secret.
+    credential_type: str = ""
+    secret_attribute: str = ""
+    secret_env: str = ""
+    # The passphrase of an encrypted Snowflake key, when the variable is set (optional).
+    secret_passphrase_env: str = ""
+    # The environment's name in dbt Cloud, for messages and the ledger record.
+    environment_name: str = ""

@@ -15,6 +15,7 @@ from pydantic import ValidationError
 from tierform.config import deployed
 from tierform.config.attribution import Attribution, removals
 from tierform.config.ci import check_ci
+from tierform.config.dbt_cloud_checks import check_dbt_cloud, deployment_type_clashes
 from tierform.config.error_format import issues_from_validation, join_path, shorten
 from tierform.config.errors import ConfigError, ConfigIssue
 from tierform.config.merge import NOT_INHERITED, Layer, deep_merge, file_for
@@ -106,6 +107,8 @@ def load_platform(config_dir: str | Path = "config") -> PlatformConfig:
         if tier is not None and dbt_targets is not None:
             found.extend(_check_dbt_target(tier, chain, platform, dbt_targets))
         if tier is not None:
+            found.extend(_check_dbt_runner(tier, chain, platform))
+        if tier is not None:
             found.extend(_check_release_ledger(tier, chain, platform))
             found.extend(_check_deployed(tier, chain[0].file, platform_display, repo_root))
         attribution.add(name, chain[0].file, found)
@@ -113,6 +116,8 @@ def load_platform(config_dir: str | Path = "config") -> PlatformConfig:
             tiers[name] = tier
             layers_of[name] = [*chain, platform_layer]
     issues.extend(attribution.issues())
+    for name, (path, message) in deployment_type_clashes(list(tiers.values())):
+        issues.append(ConfigIssue(file_for(layers_of[name], path), join_path(path), message))
     for name, path, message in clashes(list(tiers.values())):
         issues.append(ConfigIssue(file_for(layers_of[name], path), join_path(path), message))
     protected = {name for name, tier in tiers.items() if tier.is_protected}
@@ -163,9 +168,10 @@ def _check_deployed(
 def _check_dbt_target(
     tier: TierSpec, chain: list[Layer], platform: PlatformSpec, targets: dict[str, str]
 ) -> list[ConfigIssue]:
-    """A tier that builds dbt must name a target its profiles.yml declares."""
+    """A tier that builds dbt must name a target its profiles.yml declares (dbt Cloud
+    reads no profiles.yml: there the target is only the job's `target.name`)."""
     project = platform.release.dbt
-    if project is None or not tier.release.dbt.enabled:
+    if project is None or not tier.release.dbt.enabled or tier.release.dbt.runner == "dbt_cloud":
         return []
     target = tier.release.dbt.target or tier.name
     if target in targets:
@@ -180,6 +186,20 @@ def _check_dbt_target(
             f"(targets: {', '.join(targets) or 'none'}); set release.dbt.target, add the "
             "target, or set release.dbt.enabled: false",
         )
+    ]
+
+
+def _check_dbt_runner(
+    tier: TierSpec, chain: list[Layer], platform: PlatformSpec
+) -> list[ConfigIssue]:
+    """A dbt_cloud tier has the platform's account settings and a connection the tier's
+    own config can back (tierform/config/dbt_cloud_checks.py)."""
+    project = platform.release.dbt
+    if project is None or not tier.release.dbt.enabled:
+        return []
+    return [
+        ConfigIssue(file_for(chain, p), join_path(p), m)
+        for p, m in check_dbt_cloud(tier, project.cloud)
     ]
 
 

@@ -11,6 +11,7 @@ from pydantic_core import PydanticCustomError
 
 from tierform.config.base import Slug, Spec
 from tierform.config.ci import CiSpec
+from tierform.config.dbt_cloud_resolve import DbtCloudEnvironmentSpec, resolve
 from tierform.config.error_format import shorten
 from tierform.config.naming import NamingRule
 from tierform.config.promotion import PromotionSpec
@@ -105,6 +106,20 @@ class PlatformConfig:
         if project is None or not switch.enabled:
             return None
         target = switch.target or tier.name
+        resolved = self._dbt_cloud(tier)
+        if resolved is not None:
+            spec, cloud = resolved
+            return DbtStep(
+                project_dir=project.project_dir,
+                profiles_dir=project.profiles_folder,
+                target=target,
+                # dbt Cloud's adapter is its connection's; it builds in place (validated).
+                adapter=spec.connection_type,
+                slim=False,
+                publish="in_place",
+                runner="dbt_cloud",
+                cloud=cloud,
+            )
         return DbtStep(
             project_dir=project.project_dir,
             profiles_dir=project.profiles_folder,
@@ -112,6 +127,27 @@ class PlatformConfig:
             adapter=self.dbt_targets.get(target, "unknown"),
             slim=switch.slim,
             publish=switch.publish,
+        )
+
+    def dbt_cloud_environment(self, tier: TierSpec) -> DbtCloudEnvironmentSpec | None:
+        """What the tier's stack builds in dbt Cloud, or None unless it has a dbt release
+        run by dbt Cloud (tierform/config/dbt_cloud_resolve.py)."""
+        project, switch = self.platform.release.dbt, tier.release.dbt
+        if project is None or not switch.enabled:
+            return None
+        resolved = self._dbt_cloud(tier)
+        return resolved[0] if resolved is not None else None
+
+    def _dbt_cloud(self, tier: TierSpec):
+        project = self.platform.release.dbt
+        if project is None or tier.release.dbt.runner != "dbt_cloud":
+            return None
+        assert project.cloud is not None, "validated: a dbt_cloud tier has the account settings"
+        return resolve(
+            project.cloud,
+            tier,
+            target=tier.release.dbt.target or tier.name,
+            ci_target=tier.name in self.platform.ci.targets,
         )
 
     def dags_step(self, tier: TierSpec) -> DagsStep | None:

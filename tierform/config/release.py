@@ -17,6 +17,7 @@ from pydantic import Field, field_validator
 
 from tierform.config.base import Spec
 from tierform.config.dag_checks import DagChecksSpec
+from tierform.config.dbt_cloud import DbtCloudPlatformSpec, Runner, TierDbtCloudSpec
 from tierform.config.dbt_cloud_step import DbtCloudStep
 from tierform.config.errors import ConfigError
 from tierform.config.release_store import StoreSpec
@@ -34,6 +35,8 @@ class DbtProjectSpec(Spec):
     project_dir: str = Field(min_length=1)
     # Where profiles.yml is; defaults to the project folder.
     profiles_dir: str | None = None
+    # The dbt Cloud account and project of tiers with `release.dbt.runner: dbt_cloud`.
+    cloud: DbtCloudPlatformSpec | None = None
 
     @field_validator("project_dir", "profiles_dir")
     @classmethod
@@ -66,6 +69,11 @@ class ReleaseSpec(Spec):
     store: StoreSpec | None = None
 
 
+# The Snowflake service user dbt builds as when release.dbt.service_user is unset (dbt-core
+# signs in as it; a dbt_cloud tier's credential is for it).
+DEFAULT_DBT_USER = "DBT"
+
+
 class TierDbtRelease(Spec):
     enabled: bool = True
     # The profiles.yml target this tier builds with; defaults to the tier's name.
@@ -77,7 +85,13 @@ class TierDbtRelease(Spec):
     service_user: str | None = Field(default=None, pattern=r"^[A-Z][A-Z0-9_]*$")
     # blue_green: build and test in a shadow of the warehouse, publish it only when everything
     # passed (tierform/release/dbt_publish/); in_place: dbt builds over the live data.
+    # A dbt_cloud tier publishes in place (dbt Cloud builds into the environment's schema;
+    # Tierform's shadow swap is dbt_core's), so there `blue_green` may not be written.
     publish: Literal["blue_green", "in_place"] = "blue_green"
+    # Who builds: dbt_core (the release step runs dbt) or dbt_cloud (the step triggers the
+    # tier's dbt Cloud deploy job; tierform/config/dbt_cloud.py).
+    runner: Runner = "dbt_core"
+    cloud: TierDbtCloudSpec | None = None
 
 
 class TierDagsRelease(Spec):

@@ -30,6 +30,7 @@ import yaml
 
 from tierform.config import EXIT_BAD_INPUT, ConfigError, PlatformConfig, load_platform
 from tierform.config.backend import CloudBackendSpec, GcsBackendSpec, S3BackendSpec
+from tierform.config.dbt_cloud_step import DbtCloudStep
 from tierform.config.errors import CONFIG_VARIABLE
 from tierform.config.tier import TierSpec
 from tierform.gitops.terraform import DEFAULT_OUTDIR
@@ -119,6 +120,22 @@ def terraform_variables(stack: dict) -> list[Input]:
     return found
 
 
+def _dbt_cloud_provider_inputs(stack: dict) -> list[Input]:
+    """The dbt Cloud provider reads DBT_CLOUD_TOKEN (a service token) from the environment;
+    account and access URL come from config (also written to the provider block)."""
+    block = next(iter((stack.get("provider") or {}).get("dbtcloud") or [{}]))
+    found = [_github("DBT_CLOUD_TOKEN", "dbt Cloud provider (service token)", kind="secret")]
+    for name, attribute in (
+        ("DBT_CLOUD_ACCOUNT_ID", "account_id"),
+        ("DBT_CLOUD_HOST_URL", "host_url"),
+    ):
+        if block.get(attribute) is not None:
+            found.append(
+                Input(name, "dbt Cloud provider", "variable", "fixed", value=str(block[attribute]))
+            )
+    return found
+
+
 def _aws_region(stack: dict, tier: TierSpec) -> str:
     for block in (stack.get("provider") or {}).get("aws") or []:
         if block.get("region"):
@@ -153,6 +170,8 @@ def provider_inputs(stack: dict, tier: TierSpec, *, aws_for_release: bool) -> li
         ]
     if "astro" in providers:
         found.append(_github("ASTRO_API_TOKEN", "Astronomer provider and DAG publisher"))
+    if "dbtcloud" in providers:
+        found += _dbt_cloud_provider_inputs(stack)
     backend = tier.backend
     needs_aws = "aws" in providers or isinstance(backend, S3BackendSpec)
     if needs_aws or aws_for_release:
@@ -240,13 +259,9 @@ def profile_env_vars(profiles_file: Path, profile: str, target: str) -> list[str
 def release_inputs(platform: PlatformConfig, tier: TierSpec, root: Path) -> list[Input]:
     found: list[Input] = []
     step = platform.dbt_step(tier)
-    if step is not None and step.runner == "dbt_cloud" and step.cloud is not None:
-        # dbt Cloud builds with its own connection and credentials: the release step and
-        # the PR's data CI need only its API token (tierform/dbt_cloud/api.py).
-        needed = "dbt Cloud deploy and CI job runs"
-        found.append(_github(step.cloud.token_env, needed, ("apply", CI_JOB), kind="secret"))
-        step = None
-    if step is not None:
+    if step is not None and step.cloud is not None:
+        found += _dbt_cloud_release_inputs(step.cloud)
+    elif step is not None:
         project = yaml.safe_load((root / step.project_dir / "dbt_project.yml").read_text()) or {}
         names = profile_env_vars(
             root / step.profiles_dir / "profiles.yml", str(project.get("profile")), step.target
@@ -271,6 +286,35 @@ def release_inputs(platform: PlatformConfig, tier: TierSpec, root: Path) -> list
         if target.kind == "astronomer":
             found.append(_github("ASTRO_API_TOKEN", "Astronomer DAG publisher", ("apply",)))
             found += _astro_variable_inputs(tier)
+    return found
+
+
+def _dbt_cloud_release_inputs(cloud: DbtCloudStep) -> list[Input]:
+    """A dbt_cloud tier's release triggers its deploy job with the API token after setting
+    the credential's secret through the API; its data CI triggers the CI job (token only).
+    No profiles.yml variable: dbt Cloud builds with its own connection."""
+    found = [
+        _github(
+            cloud.token_env,
+            "dbt Cloud API (deploy and CI job runs)",
+            ("apply", CI_JOB),
+            kind="secret",
+        )
+    ]
+    if cloud.secret_env:
+        what = "key" if cloud.credential_type == "snowflake" else "token"
+        why = f"dbt Cloud {cloud.credential_type} credential's {what} (set through the API)"
+        found.append(_github(cloud.secret_env, why, ("apply",), kind="secret"))
+    if cloud.secret_passphrase_env:
+        found.append(
+            _github(
+                cloud.secret_passphrase_env,
+                "passphrase of the dbt Cloud credential's key (only for an encrypted key)",
+                ("apply",),
+                kind="secret",
+                optional=True,
+            )
+        )
     return found
 
 

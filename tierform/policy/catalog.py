@@ -89,6 +89,13 @@ CHECKS: tuple[CheckInfo, ...] = (
     # Not run: CKV_GCP_49 counts roles/composer.worker among impersonating roles, and it is
     # the role Google requires for a Composer environment's own service account.
     CheckInfo("CKV_GCP_117", "security", ("google_project_iam_member",), "Composer service account holds no basic role (Owner/Editor/Viewer).", builtin=True),
+    # dbt Cloud (release.dbt.runner: dbt_cloud)
+    CheckInfo("CKV_TF_DBTC_001", "security", ("dbtcloud_snowflake_credential", "dbtcloud_databricks_credential", "dbtcloud_global_connection"),
+              "dbt Cloud credentials hold their secret only by reference: no password, private key or token set from Terraform (it lands in state), and the secret attributes in lifecycle.ignore_changes (the release step sets them through the API)."),
+    CheckInfo("CKV_TF_DBTC_002", "security", ("dbtcloud_job",),
+              "dbt Cloud deploy jobs have no webhook or merge trigger: only the release step starts them, for the commit it deploys."),
+    CheckInfo("CKV_TF_DBTC_003", "hygiene", ("dbtcloud_job",),
+              "dbt Cloud CI jobs (job_type ci or a webhook trigger) defer to a deployment environment (deferring_environment_id), not to nothing or a legacy job."),
     # Release steps
     CheckInfo("CKV_TF_REL_001", "security", ("terraform_data",),
               "Release-step triggers, input and local-exec environment/command hold no secret-looking values (key material, tokens, passwords): triggers land in state."),

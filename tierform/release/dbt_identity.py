@@ -20,9 +20,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from tierform.config.release import DEFAULT_DBT_USER
 from tierform.config.tier import TierSpec
 
-DEFAULT_DBT_USER = "DBT"
 # The variables the release sets for dbt: the profile may read them, no job has to.
 PROVIDED = (
     "SNOWFLAKE_ACCOUNT",

@@ -45,6 +45,18 @@ def dbt_triggers(platform: PlatformConfig, tier: TierSpec, step: DbtStep) -> dic
     if step.profiles_dir != step.project_dir:
         profiles = (root / step.profiles_dir / "profiles.yml").read_bytes()
         content = _sha256(f"{content}:{_sha256(profiles)}".encode())
+    cloud = platform.dbt_cloud_environment(tier) if step.runner == "dbt_cloud" else None
+    if cloud is not None:
+        # dbt Cloud builds: its dbt version is the tier's, not this machine's; a change to
+        # the environment, credential or jobs re-runs the release (which also sets the
+        # credential's secret again through the API).
+        return {
+            "content_sha256": content,
+            "tier": tier.name,
+            "target": step.target,
+            "tool_versions": f"dbt Cloud {cloud.dbt_version}",
+            "dbt_cloud_sha256": _sha256(cloud.model_dump_json().encode()),
+        }
     return {
         "content_sha256": content,
         "tier": tier.name,

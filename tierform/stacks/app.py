@@ -32,7 +32,12 @@ def build_app(
     app = App(outdir=str(outdir), stack_traces=False)
     for tier in tiers:
         # Release triggers hash files of the repository: computed here, not in a construct.
-        TierStack(app, tier, release=tier_triggers(platform, tier))
+        TierStack(
+            app,
+            tier,
+            release=tier_triggers(platform, tier),
+            dbt_cloud=platform.dbt_cloud_environment(tier),
+        )
     for sandbox in sandboxes:
         SandboxStack(app, sandbox)
     return app

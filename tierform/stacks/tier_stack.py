@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tierform.config.dbt_cloud_resolve import DbtCloudEnvironmentSpec
 from tierform.config.protection import guards
 from tierform.config.tier import TierSpec
 from tierform.constructs.framework import Aspects, Construct, TerraformStack
@@ -23,15 +24,27 @@ class TierStack(TerraformStack):
 
     Attributes: `tier`, `snowflake` (SnowflakeEnvironment or None), `databricks`
     (DatabricksEnvironment or None), `airflow` (AirflowEnvironment or None),
-    `release_dbt` / `release_dags` (ReleaseStep or None).
+    `dbt_cloud` (DbtCloudEnvironment or None), `release_dbt` / `release_dags` (ReleaseStep
+    or None).
 
     `release` holds the release steps' triggers (content hashes computed from the
     repository by the caller; a construct reads no files). The dbt step waits for the
     tier's warehouse, databases, roles and service users; the DAG step waits for the dbt
     step and the Airflow environment, so one apply goes infra → dbt → DAGs.
+
+    `dbt_cloud`: the tier's resolved dbt Cloud settings when dbt Cloud runs its dbt release
+    (PlatformConfig.dbt_cloud_environment); the dbt step then also waits for the dbt Cloud
+    environment and jobs, and gets their ids in its environment.
     """
 
-    def __init__(self, scope: Construct, tier: TierSpec, *, release: StepTriggers | None = None):
+    def __init__(
+        self,
+        scope: Construct,
+        tier: TierSpec,
+        *,
+        release: StepTriggers | None = None,
+        dbt_cloud: DbtCloudEnvironmentSpec | None = None,
+    ):
         super().__init__(scope, tier.name)
         # Backend settings are read by Terraform as plain strings: they get the raw spec.
         add_backend(self, tier.name, tier.backend)
@@ -73,6 +86,16 @@ class TierStack(TerraformStack):
                 AirflowEnvironmentProps.from_tier(tier),
                 files=(release or StepTriggers()).airflow_files,
             )
+        self.dbt_cloud = None
+        if dbt_cloud is not None:
+            from tierform.constructs.dbtcloud import DbtCloudEnvironment
+
+            self.dbt_cloud = DbtCloudEnvironment(
+                self,
+                "dbt_cloud",
+                spec=dbt_cloud,
+                warehouse_ids=self.databricks.warehouses.ids if self.databricks else None,
+            )
         self._add_release_steps(release or StepTriggers())
 
     def _add_release_steps(self, release: StepTriggers) -> None:
@@ -83,11 +106,20 @@ class TierStack(TerraformStack):
         from tierform.constructs.release import ReleaseStep
 
         if release.dbt is not None:
+            before = self.snowflake.release_dependencies if self.snowflake else []
+            if self.dbt_cloud is not None:
+                before = [*before, *self.dbt_cloud.release_dependencies]
             self.release_dbt = ReleaseStep(
                 self,
                 "release_dbt",
-                ReleaseStepProps(step="dbt", tier=self.tier.name, triggers=dict(release.dbt)),
-                depends_on=self.snowflake.release_dependencies if self.snowflake else [],
+                ReleaseStepProps(
+                    step="dbt",
+                    tier=self.tier.name,
+                    triggers=dict(release.dbt),
+                    # the dbt Cloud environment, credential and job ids (dbt_cloud_step.py)
+                    environment=self.dbt_cloud.release_environment if self.dbt_cloud else {},
+                ),
+                depends_on=before,
             )
         if release.dags is not None:
             after = [self.release_dbt.resource] if self.release_dbt else []
