@@ -6,6 +6,10 @@ Tierform calls, with the documented request and response shapes —
   GET  /api/v2/accounts/{account}/runs/{run}/          the run (status 1/2/3/10/20/30, href)
   POST /api/v2/accounts/{account}/runs/{run}/cancel/   cancel it (status 30)
   GET  /api/v2/accounts/{account}/runs/{run}/artifacts/{name}   manifest.json, run_results.json
+  GET  /api/v3/accounts/{account}/projects/{project}/credentials/{id}/   a credential (no secrets)
+  POST /api/v3/accounts/{account}/projects/{project}/credentials/{id}/   update it (whole object,
+       as the dbtcloud provider sends it: Snowflake `private_key`[, `private_key_passphrase`],
+       Databricks `credential_details.fields.token.value`)
 
 Responses are `{"status": {"code", "is_success", "user_message"}, "data": {...}}`; a wrong
 token gets 401, an unknown account, job or run 404. Each job follows a script: the statuses
@@ -15,11 +19,16 @@ Every request is kept (method, path, Authorization header, JSON body) for the te
 
 from __future__ import annotations
 
+import datetime
+import ipaddress
 import json
 import re
+import ssl
+import tempfile
 import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 ACCOUNT = 7001
 PROJECT = 8002
@@ -41,12 +50,56 @@ class Seen:
     body: dict | None
 
 
+def _self_signed(folder: Path) -> tuple[Path, Path]:
+    """A certificate for 127.0.0.1 (and its key), for the stand-in's TLS mode."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.datetime.now(datetime.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            critical=False,
+        )
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_file, key_file = folder / "cert.pem", folder / "key.pem"
+    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return cert_file, key_file
+
+
 class FakeDbtCloud:
-    def __init__(self, token: str = TOKEN, account: int = ACCOUNT):
+    """`tls=True` serves https with a self-signed certificate, as config demands of a dbt
+    Cloud access URL; clients trust it through `SSL_CERT_FILE=<cert_file>` (OpenSSL's own
+    variable, which urllib's default context honours)."""
+
+    def __init__(self, token: str = TOKEN, account: int = ACCOUNT, *, tls: bool = False):
         self.token = token
         self.account = account
         self.jobs: dict[int, JobScript] = {}
         self.runs: dict[int, dict] = {}
+        # credential id → the credential as dbt Cloud keeps it (secrets included); GETs
+        # answer without the secrets, as dbt Cloud does.
+        self.credentials: dict[int, dict] = {}
         self.requests: list[Seen] = []
         # HTTP codes answered to the next requests, in order (429, 503: retries).
         self.fail_next: list[int] = []
@@ -55,10 +108,19 @@ class FakeDbtCloud:
         self._next_run = 900
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self.cert_file: Path | None = None
+        self._certs = None
+        if tls:
+            self._certs = tempfile.TemporaryDirectory(prefix="fake-dbt-cloud-")
+            self.cert_file, key_file = _self_signed(Path(self._certs.name))
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(self.cert_file, key_file)
+            self._server.socket = context.wrap_socket(self._server.socket, server_side=True)
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
+        scheme = "https" if self.cert_file else "http"
+        return f"{scheme}://127.0.0.1:{self._server.server_address[1]}"
 
     def __enter__(self):
         self._thread.start()
@@ -68,6 +130,8 @@ class FakeDbtCloud:
         self._server.shutdown()
         self._server.server_close()
         self._thread.join(timeout=5)
+        if self._certs is not None:
+            self._certs.cleanup()
 
     def seen(self, method: str, pattern: str) -> list[Seen]:
         return [r for r in self.requests if r.method == method and re.search(pattern, r.path)]
@@ -97,7 +161,23 @@ class FakeDbtCloud:
             "href": f"{self.url}/deploy/{self.account}/projects/{PROJECT}/runs/{run['id']}/",
         }
 
+    def _credential(self, method: str, path: str, body: dict | None):
+        m = re.fullmatch(
+            rf"/api/v3/accounts/{self.account}/projects/(\d+)/credentials/(\d+)/", path
+        )
+        found = self.credentials.get(int(m[2])) if m else None
+        if found is None or found["project_id"] != int(m[1]):
+            return 404, "Credential not found."
+        if method == "POST":
+            if not isinstance(body, dict) or body.get("id") != found["id"]:
+                return 400, "Invalid credential."
+            found.clear()
+            found.update(body)
+        return 200, _without_secrets(found)
+
     def _answer(self, method: str, path: str, body: dict | None) -> tuple[int, object]:
+        if path.startswith("/api/v3/"):
+            return self._credential(method, path, body)
         prefix = f"/api/v2/accounts/{self.account}/"
         if not path.startswith(prefix):
             return 404, "Account not found."
@@ -184,6 +264,73 @@ class FakeDbtCloud:
                 self._serve("POST")
 
         return Handler
+
+
+SECRET_FIELDS = ("private_key", "private_key_passphrase", "password")
+
+
+def _without_secrets(credential: dict) -> dict:
+    shown = {k: v for k, v in credential.items() if k not in SECRET_FIELDS}
+    fields = (shown.get("credential_details") or {}).get("fields") or {}
+    if "token" in fields:
+        details = dict(shown["credential_details"])
+        details["fields"] = {**fields, "token": {**fields["token"], "value": ""}}
+        shown["credential_details"] = details
+    return shown
+
+
+def snowflake_credential(credential_id: int, project: int = PROJECT) -> dict:
+    """A key-pair credential as Terraform created it: no key."""
+    return {
+        "id": credential_id,
+        "account_id": ACCOUNT,
+        "project_id": project,
+        "type": "snowflake",
+        "state": 1,
+        "threads": 8,
+        "user": "DBT_STAGING",
+        "auth_type": "keypair",
+        "schema": "MARTS",
+    }
+
+
+def databricks_credential(credential_id: int, project: int = PROJECT) -> dict:
+    return {
+        "id": credential_id,
+        "account_id": ACCOUNT,
+        "project_id": project,
+        "type": "adapter",
+        "state": 1,
+        "threads": 4,
+        "adapter_id": 17,
+        "credential_details": {
+            "fields": {
+                "token": {"metadata": {"label": "Token", "encrypt": True}, "value": ""},
+                "schema": {"metadata": {"label": "Schema"}, "value": "qa_curated"},
+            },
+            "field_order": [],
+        },
+    }
+
+
+def enable_commented_dbt_cloud(config: Path, host_url: str | None = None) -> None:
+    """Uncomment the example's dbt Cloud variant, as a user would: the `cloud:` block of
+    platform.yaml and the `release:` block of tiers/staging.yaml; `host_url` (the stand-in's
+    URL) replaces the account's."""
+    for name, marker in (("platform.yaml", "# cloud:"), ("tiers/staging.yaml", "# release:")):
+        path = config / name
+        head, tail = path.read_text().split(marker, 1)
+        lines = (marker + tail).splitlines()
+        block = [lines[0]]
+        for line in lines[1:]:
+            if not line.lstrip().startswith("#   "):
+                break
+            block.append(line)
+        text = "\n".join(line.replace("# ", "", 1) for line in block)
+        if host_url is not None:
+            text = re.sub(r"host_url: \S+", f"host_url: {host_url}", text)
+        rest = lines[len(block) :]
+        path.write_text(head + text + "\n" + "\n".join(rest) + "\n")
 
 
 def manifest(*nodes: tuple[str, str]) -> bytes:

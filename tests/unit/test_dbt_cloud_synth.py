@@ -14,6 +14,7 @@ from pathlib import Path
 import cdktf
 import pytest
 from support import EXAMPLE_CONFIG, HELIX_CONFIG, HELIX_ROOT, copy_config, edit_yaml
+from support_dbt_cloud import enable_commented_dbt_cloud
 
 from tierform.config import load_platform
 from tierform.config.dbt_cloud_step import (
@@ -279,26 +280,7 @@ def test_example_keeps_dbt_core_and_its_commented_variant_works(tmp_path):
         platform.dbt_step(t).runner for t in platform.tiers.values() if platform.dbt_step(t)
     } == {"dbt_core"}
     config = copy_config(tmp_path)
-    for name in ("platform.yaml", "tiers/staging.yaml"):
-        path = config / name
-        text = path.read_text()
-        marker = "# cloud:" if name == "platform.yaml" else "# release:"
-        head, tail = text.split(marker, 1)
-        lines = (marker + tail).splitlines()
-        # uncomment the block: the marker line and the indented comment lines after it
-        block = [lines[0]] + [
-            line
-            for line in lines[1:]
-            if line.lstrip().startswith("#   ") or line.startswith("#   ")
-        ]
-        rest = lines[len(block) :]
-        path.write_text(
-            head
-            + "\n".join(line.replace("# ", "", 1) for line in block)
-            + "\n"
-            + "\n".join(rest)
-            + "\n"
-        )
+    enable_commented_dbt_cloud(config)
     platform = load_platform(config)
     staging = platform.tier("staging")
     assert platform.dbt_step(staging).runner == "dbt_cloud"

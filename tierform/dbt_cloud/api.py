@@ -1,5 +1,6 @@
 """A small client of dbt Cloud's Administrative API v2 (stdlib only: the release step runs
-on the light install): trigger a job run, get a run, cancel it, fetch its artifacts.
+on the light install): trigger a job run, get a run, cancel it, fetch its artifacts; and,
+through the v3 API, read a credential and set its secret.
 
 Every call has a timeout. Reads and cancels are retried a bounded number of times on 429,
 5xx and network errors; a trigger only on 429 and 503 (refused before any run was
@@ -54,6 +55,8 @@ class DbtCloudClient:
         sleep: Callable[[float], None] = time.sleep,
     ):
         self.base = f"{host_url.rstrip('/')}/api/v2/accounts/{account_id}"
+        # Credentials live in the v3 API only (what the dbtcloud provider calls too).
+        self.base_v3 = f"{host_url.rstrip('/')}/api/v3/accounts/{account_id}"
         self._token = token
         self.token_env = token_env
         self.timeout = timeout
@@ -92,13 +95,33 @@ class DbtCloudClient:
         status, data = self._send("GET", f"runs/{run_id}/artifacts/{name}", None, RETRIED, {404})
         return None if status == 404 else data
 
+    def get_credential(self, project_id: int, credential_id: int) -> dict:
+        """GET v3 /projects/{p}/credentials/{c}/ — the credential without its secrets."""
+        url = f"{self.base_v3}/projects/{project_id}/credentials/{credential_id}/"
+        data = self._json("GET", url)
+        if not isinstance(data, dict):
+            raise DbtCloudError(f"GET {url}: dbt Cloud answered without the credential")
+        return data
+
+    def update_credential(
+        self, project_id: int, credential_id: int, body: dict, *, secrets: tuple[str, ...]
+    ) -> None:
+        """POST v3 /projects/{p}/credentials/{c}/ with the whole credential, as the dbtcloud
+        provider updates one. Retried like a read: setting the same value twice is harmless.
+        `secrets` are blanked from any message (dbt Cloud's own included)."""
+        url = f"{self.base_v3}/projects/{project_id}/credentials/{credential_id}/"
+        self._json("POST", url, body, redact=secrets)
+
     # --- transport -------------------------------------------------------------------------
 
     def _show(self, path: str) -> str:
-        return f"{self.base}/{path}"
+        """A v2 path of the account, or a full URL (the v3 calls) as it is."""
+        return path if path.startswith(("http://", "https://")) else f"{self.base}/{path}"
 
-    def _json(self, method: str, path: str, body: dict | None = None, *, retried=RETRIED):
-        _, data = self._send(method, path, body, retried, set())
+    def _json(
+        self, method: str, path: str, body: dict | None = None, *, retried=RETRIED, redact=()
+    ):
+        _, data = self._send(method, path, body, retried, set(), redact)
         try:
             document = json.loads(data.decode("utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError):
@@ -107,7 +130,7 @@ class DbtCloudClient:
             ) from None
         return document.get("data") if isinstance(document, dict) else None
 
-    def _send(self, method, path, body, retried, accepted) -> tuple[int, bytes]:
+    def _send(self, method, path, body, retried, accepted, redact=()) -> tuple[int, bytes]:
         url = self._show(path)
         payload = None if body is None else json.dumps(body).encode("utf-8")
         headers = {"Authorization": f"Token {self._token}", "Accept": "application/json"}
@@ -124,7 +147,7 @@ class DbtCloudClient:
                 if exc.code in retried and attempt < self.attempts:
                     self._sleep(self._delay(attempt, exc.headers.get("Retry-After")))
                     continue
-                raise self._refusal(method, url, exc) from None
+                raise self._refusal(method, url, exc, redact) from None
             except (TimeoutError, urllib.error.URLError, ConnectionError) as exc:
                 # A trigger that timed out may have started a run: not retried (see above).
                 if retried is not TRIGGER_RETRIED and attempt < self.attempts:
@@ -141,8 +164,12 @@ class DbtCloudClient:
             return min(float(retry_after), RETRY_CAP_SECONDS)
         return min(self.retry_base * 2 ** (attempt - 1), RETRY_CAP_SECONDS)
 
-    def _refusal(self, method: str, url: str, exc: urllib.error.HTTPError) -> DbtCloudError:
+    def _refusal(self, method: str, url: str, exc, redact=()) -> DbtCloudError:
         said = _user_message(exc)
+        # A PEM key is many lines and the message is one: any piece of a secret withholds it.
+        pieces = [piece for secret in redact for piece in secret.split() if len(piece) >= 8]
+        if any(piece in said for piece in pieces):
+            said = ": (dbt Cloud's message withheld: it quoted the secret)"
         where = f"{method} {url}"
         if exc.code in (401, 403):
             return DbtCloudInputError(
@@ -151,7 +178,7 @@ class DbtCloudClient:
             )
         if exc.code == 404:
             return DbtCloudInputError(
-                f"{where}: dbt Cloud has no such account, job or run (HTTP 404){said}"
+                f"{where}: dbt Cloud has no such account, job, run or credential (HTTP 404){said}"
             )
         return DbtCloudError(f"{where}: dbt Cloud answered HTTP {exc.code}{said}")
 

@@ -1,5 +1,5 @@
-"""`tierform.release dbt` on a tier whose dbt runner is dbt Cloud: trigger the tier's
-deploy job for the commit being deployed, stream its status, cancel it past the time limit
+"""`tierform.release dbt` on a tier whose dbt runner is dbt Cloud: set the secret of the
+tier's credential (tierform/dbt_cloud/credential.py), trigger the tier's deploy job for the commit being deployed, stream its status, cancel it past the time limit
 or when the step is stopped, and record the run in the tier's ledger exactly where a
 dbt-core build goes (tierform/ledger/dbt_records.py), so last-success, slim CI's deferral,
 `status` and the PR comment read it the same way. False (exit 1) unless the run succeeded:
@@ -13,6 +13,7 @@ from tierform.config.dbt_cloud_step import DbtCloudStep
 from tierform.config.release import DbtStep
 from tierform.dbt_cloud import artifacts, jobs
 from tierform.dbt_cloud.api import DbtCloudClient, token_from
+from tierform.dbt_cloud.credential import credential_secret, set_secret
 from tierform.dbt_cloud.errors import DbtCloudInputError
 from tierform.dbt_cloud.guardian import guarded
 from tierform.dbt_cloud.watch import Waited, wait_for_run
@@ -34,9 +35,12 @@ def cloud_settings(step: DbtStep) -> DbtCloudStep:
 
 
 def precheck(step: DbtStep) -> None:
-    """What must hold before the tier's lock is taken: a token and the deploy job's id."""
-    token_from(cloud_settings(step))
+    """What must hold before the tier's lock is taken: a token, the deploy job's id, and the
+    credential's id and secret."""
+    cloud = cloud_settings(step)
+    token_from(cloud)
     jobs.deploy_job_id()
+    credential_secret(cloud)
 
 
 def release_commit(ctx: ReleaseContext) -> str:
@@ -56,8 +60,17 @@ def release_dbt_cloud(
     cloud = cloud_settings(step)
     client = client or DbtCloudClient.for_step(cloud)
     job_id = jobs.deploy_job_id()
+    secret = credential_secret(cloud)
     sha = release_commit(ctx)
     jobs.record_jobs(ctx.ledger, step.target)  # `ci run` finds the CI job id here
+    if secret is not None:
+        # dbt Cloud cannot say whether the secret changed: it is set on every release.
+        set_secret(client, cloud, secret)
+        report.info(
+            f"dbt Cloud credential {secret.credential_id}: {cloud.secret_attribute} set from "
+            f"${cloud.secret_env}"
+            + (f" (with ${cloud.secret_passphrase_env})" if secret.passphrase else "")
+        )
     run = client.trigger_run(
         job_id, {"cause": f"Tierform release of tier {ctx.tier.name}", "git_sha": sha}
     )
