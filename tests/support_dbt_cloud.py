@@ -279,7 +279,9 @@ def _without_secrets(credential: dict) -> dict:
     return shown
 
 
-def snowflake_credential(credential_id: int, project: int = PROJECT) -> dict:
+def snowflake_credential(
+    credential_id: int, project: int = PROJECT, user: str = "DBT_STAGING"
+) -> dict:
     """A key-pair credential as Terraform created it: no key."""
     return {
         "id": credential_id,
@@ -288,7 +290,7 @@ def snowflake_credential(credential_id: int, project: int = PROJECT) -> dict:
         "type": "snowflake",
         "state": 1,
         "threads": 8,
-        "user": "DBT_STAGING",
+        "user": user,
         "auth_type": "keypair",
         "schema": "MARTS",
     }
