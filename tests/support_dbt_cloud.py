@@ -335,6 +335,29 @@ def enable_commented_dbt_cloud(config: Path, host_url: str | None = None) -> Non
         path.write_text(head + text + "\n" + "\n".join(rest) + "\n")
 
 
+STAGING = "staging"
+
+
+def example_staging_on_dbt_cloud(config: Path, host_url: str) -> None:
+    """The example's commented variant uncommented, and what this machine needs besides:
+    the stand-in's account (ids, URL, 1 s polls), staging as a data CI target (so a CI
+    job by default) and staging's ledger in a local folder (its S3 bucket is not reachable)."""
+    from support import edit_yaml
+
+    enable_commented_dbt_cloud(config, host_url)
+
+    def platform(d):
+        d["release"]["dbt"]["cloud"].update(account_id=ACCOUNT, project_id=PROJECT, poll_seconds=1)
+        d["ci"]["targets"] = [*d["ci"]["targets"], STAGING]
+
+    def staging(d):
+        d["release"]["store"] = {"type": "local"}
+        d["release"]["dbt"]["cloud"].pop("ci_job")
+
+    edit_yaml(config / "platform.yaml", platform)
+    edit_yaml(config / "tiers" / f"{STAGING}.yaml", staging)
+
+
 def manifest(*nodes: tuple[str, str]) -> bytes:
     """A minimal manifest.json: (unique_id, original_file_path) per node."""
     return json.dumps(

@@ -1,6 +1,8 @@
-"""`tierform ci run`'s dbt check on a tier whose runner is dbt Cloud, and the API client's
+"""`tierform ci run`'s dbt check on a tier whose dbt runner is dbt Cloud, and the API client's
 error handling, in-process against a local stand-in for dbt Cloud's API
-(tests/support_dbt_cloud.py: dbt Cloud cannot run here)."""
+(tests/support_dbt_cloud.py, over TLS: dbt Cloud cannot run here). The tier is the
+example's staging with its commented dbt Cloud variant uncommented, made a data CI target
+(ci.targets), its account URL pointed at the stand-in and its ledger in a local folder."""
 
 from __future__ import annotations
 
@@ -12,52 +14,62 @@ from pathlib import Path
 
 import pytest
 from support import copy_config
-from support_dbt_cloud import ACCOUNT, PROJECT, TOKEN, FakeDbtCloud, JobScript, manifest
+from support_dbt_cloud import (
+    ACCOUNT,
+    STAGING,
+    TOKEN,
+    FakeDbtCloud,
+    JobScript,
+    example_staging_on_dbt_cloud,
+    manifest,
+)
 from support_dbt_cloud import run_results as results
 
 from tierform.ci.checks import CiRun, dbt_build
-from tierform.config.dbt_cloud_step import CI_JOB_ENV, DbtCloudStep
-from tierform.config.platform import PlatformConfig
+from tierform.config.dbt_cloud_step import CI_JOB_ENV
 from tierform.dbt_cloud import jobs
 from tierform.dbt_cloud.api import DbtCloudClient
+from tierform.dbt_cloud.ci_job import run_ci_job
 from tierform.dbt_cloud.errors import DbtCloudError, DbtCloudInputError
 from tierform.release.context import load_context
+from tierform.release.dbt_build import dbt_step
 
 pytestmark = pytest.mark.integration
 
+TIER = STAGING
 HEAD = "fedcba9876543210fedcba9876543210fedcba98"
 CI = 42
 
 
 @pytest.fixture
-def cloud():
-    with FakeDbtCloud() as fake:
+def cloud(monkeypatch):
+    with FakeDbtCloud(tls=True) as fake:
+        monkeypatch.setenv("SSL_CERT_FILE", str(fake.cert_file))
         yield fake
 
 
-def _on_dbt_cloud(monkeypatch, cloud: FakeDbtCloud, **settings) -> None:
-    step = DbtCloudStep(ACCOUNT, cloud.url, PROJECT, poll_seconds=0.02, ci_job=True)
-    step = dataclasses.replace(step, **settings)
-    resolve = PlatformConfig.dbt_step
-
-    def dbt_step(self, tier):
-        found = resolve(self, tier)
-        return dataclasses.replace(found, runner="dbt_cloud", cloud=step)
-
-    monkeypatch.setattr(PlatformConfig, "dbt_step", dbt_step)
+@pytest.fixture
+def root(tmp_path: Path, monkeypatch, cloud: FakeDbtCloud) -> Path:
+    example_staging_on_dbt_cloud(copy_config(tmp_path), cloud.url)
+    monkeypatch.setenv("DBT_CLOUD_TOKEN", TOKEN)
+    monkeypatch.delenv(CI_JOB_ENV, raising=False)
+    return tmp_path
 
 
 @pytest.fixture
-def ctx(tmp_path: Path, monkeypatch, cloud: FakeDbtCloud):
-    copy_config(tmp_path)
-    _on_dbt_cloud(monkeypatch, cloud)
-    monkeypatch.setenv("DBT_CLOUD_TOKEN", TOKEN)
+def ctx(root: Path, monkeypatch):
     monkeypatch.setenv("TIERFORM_STATUS_SHA", HEAD)
-    monkeypatch.delenv(CI_JOB_ENV, raising=False)
-    context = load_context("local", tmp_path)
+    context = load_context(TIER, root)
     # What the tier's last release recorded (tierform/dbt_cloud/jobs.py).
-    jobs.record_jobs(context.ledger, "local", {CI_JOB_ENV: str(CI)})
+    jobs.record_jobs(context.ledger, dbt_step(context).target, {CI_JOB_ENV: str(CI)})
     return context
+
+
+def _with_cloud(ctx, **settings):
+    """The tier's resolved step with some dbt Cloud settings changed (limits below what
+    config accepts, or no CI job)."""
+    step = dbt_step(ctx)
+    return dataclasses.replace(step, cloud=dataclasses.replace(step.cloud, **settings))
 
 
 def test_the_ci_job_runs_for_the_pull_request(ctx, cloud: FakeDbtCloud):
@@ -90,10 +102,9 @@ def test_a_failing_ci_run_fails_the_check_with_an_annotation(ctx, cloud: FakeDbt
     assert "got 3 rows" in note.message and "1 failure" in outcome.markdown
 
 
-def test_a_ci_run_past_the_time_limit_is_cancelled(ctx, cloud, monkeypatch):
-    _on_dbt_cloud(monkeypatch, cloud, timeout_seconds=0)
+def test_a_ci_run_past_the_time_limit_is_cancelled(ctx, cloud):
     cloud.jobs[CI] = JobScript([1, 3])
-    outcome = dbt_build(CiRun(ctx, 7, "main"))
+    outcome = run_ci_job(ctx, 7, _with_cloud(ctx, timeout_seconds=0, poll_seconds=0.02))
     assert outcome.status == "fail" and "timed out" in outcome.summary
     assert cloud.seen("POST", r"/runs/\d+/cancel/$")
 
@@ -111,19 +122,14 @@ def test_sigterm_cancels_the_ci_run(ctx, cloud: FakeDbtCloud):
     assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL  # the handler is restored
 
 
-def test_a_tier_without_a_ci_job_skips(ctx, cloud, monkeypatch):
-    _on_dbt_cloud(monkeypatch, cloud, ci_job=False)
-    assert dbt_build(CiRun(ctx, 7, "main")).status == "skip"
+def test_a_tier_without_a_ci_job_skips(ctx, cloud):
+    assert run_ci_job(ctx, 7, _with_cloud(ctx, ci_job=False)).status == "skip"
     assert not cloud.requests
 
 
-def test_no_recorded_ci_job_says_where_it_looked(tmp_path, monkeypatch, cloud):
-    copy_config(tmp_path)
-    _on_dbt_cloud(monkeypatch, cloud)
-    monkeypatch.setenv("DBT_CLOUD_TOKEN", TOKEN)
-    monkeypatch.delenv(CI_JOB_ENV, raising=False)
+def test_no_recorded_ci_job_says_where_it_looked(root: Path, cloud):
     with pytest.raises(DbtCloudInputError, match=r"no dbt Cloud CI job id in .*dbt-cloud\.json"):
-        dbt_build(CiRun(load_context("local", tmp_path), 7, "main"))
+        dbt_build(CiRun(load_context(TIER, root), 7, "main"))
 
 
 def _client(cloud: FakeDbtCloud, token: str = TOKEN) -> DbtCloudClient:

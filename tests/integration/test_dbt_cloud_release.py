@@ -18,14 +18,14 @@ from pathlib import Path
 
 import pytest
 from release_support import RepoCopy, make_repo_copy
-from support import edit_yaml
 from support_dbt_cloud import (
     ACCOUNT,
     PROJECT,
+    STAGING,
     TOKEN,
     FakeDbtCloud,
     JobScript,
-    enable_commented_dbt_cloud,
+    example_staging_on_dbt_cloud,
     manifest,
     snowflake_credential,
 )
@@ -40,7 +40,7 @@ from tierform.config.dbt_cloud_step import (
 
 pytestmark = pytest.mark.integration
 
-TIER = "staging"
+TIER = STAGING
 SHA = "0123456789abcdef0123456789abcdef01234567"
 DEPLOY, CI, CREDENTIAL = 41, 42, 44
 # The DBT service user's key, as the variant's comment in tiers/staging.yaml says.
@@ -63,19 +63,7 @@ def cloud():
 @pytest.fixture
 def repo(tmp_path: Path, cloud: FakeDbtCloud) -> RepoCopy:
     copy = make_repo_copy(tmp_path)
-    config = copy.root / "config"
-    enable_commented_dbt_cloud(config, cloud.url)
-
-    def platform(d):
-        d["release"]["dbt"]["cloud"].update(account_id=ACCOUNT, project_id=PROJECT, poll_seconds=1)
-        d["ci"]["targets"] = [*d["ci"]["targets"], TIER]
-
-    def staging(d):
-        d["release"]["store"] = {"type": "local"}
-        d["release"]["dbt"]["cloud"].pop("ci_job")  # a data CI target: a CI job by default
-
-    edit_yaml(config / "platform.yaml", platform)
-    edit_yaml(config / "tiers" / f"{TIER}.yaml", staging)
+    example_staging_on_dbt_cloud(copy.root / "config", cloud.url)
     return copy
 
 
