@@ -100,6 +100,8 @@ class FakeDbtCloud:
         # credential id → the credential as dbt Cloud keeps it (secrets included); GETs
         # answer without the secrets, as dbt Cloud does.
         self.credentials: dict[int, dict] = {}
+        # When set, credential updates are refused (HTTP 400) with this message.
+        self.reject_credential_with: str | None = None
         self.requests: list[Seen] = []
         # HTTP codes answered to the next requests, in order (429, 503: retries).
         self.fail_next: list[int] = []
@@ -169,6 +171,8 @@ class FakeDbtCloud:
         if found is None or found["project_id"] != int(m[1]):
             return 404, "Credential not found."
         if method == "POST":
+            if self.reject_credential_with is not None:
+                return 400, self.reject_credential_with
             if not isinstance(body, dict) or body.get("id") != found["id"]:
                 return 400, "Invalid credential."
             found.clear()

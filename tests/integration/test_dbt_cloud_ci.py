@@ -16,20 +16,23 @@ import pytest
 from support import copy_config
 from support_dbt_cloud import (
     ACCOUNT,
+    PROJECT,
     STAGING,
     TOKEN,
     FakeDbtCloud,
     JobScript,
+    databricks_credential,
     example_staging_on_dbt_cloud,
     manifest,
 )
 from support_dbt_cloud import run_results as results
 
 from tierform.ci.checks import CiRun, dbt_build
-from tierform.config.dbt_cloud_step import CI_JOB_ENV
+from tierform.config.dbt_cloud_step import CI_JOB_ENV, CREDENTIAL_ENV, DbtCloudStep
 from tierform.dbt_cloud import jobs
 from tierform.dbt_cloud.api import DbtCloudClient
 from tierform.dbt_cloud.ci_job import run_ci_job
+from tierform.dbt_cloud.credential import credential_secret, set_secret
 from tierform.dbt_cloud.errors import DbtCloudError, DbtCloudInputError
 from tierform.release.context import load_context
 from tierform.release.dbt_build import dbt_step
@@ -169,3 +172,36 @@ def test_an_unknown_job_is_one_line_exit_2(cloud: FakeDbtCloud):
 
 def test_the_token_is_not_in_the_client_repr(cloud: FakeDbtCloud):
     assert TOKEN not in repr(_client(cloud)) and "DBT_CLOUD_TOKEN" in repr(_client(cloud))
+
+
+def test_a_databricks_token_is_set_in_the_credential_details(cloud: FakeDbtCloud):
+    cloud.credentials[61] = databricks_credential(61)
+    step = DbtCloudStep(
+        ACCOUNT,
+        cloud.url,
+        PROJECT,
+        credential_type="databricks",
+        secret_attribute="token",
+        secret_env="QA_DBX_TOKEN",
+    )
+    secret = credential_secret(step, {CREDENTIAL_ENV: "61", "QA_DBX_TOKEN": "dapi-secret-1"})
+    set_secret(_client(cloud), step, secret)
+    (update,) = cloud.seen(
+        "POST", rf"/api/v3/accounts/{ACCOUNT}/projects/{PROJECT}/credentials/61/$"
+    )
+    assert update.body["credential_details"]["fields"]["token"]["value"] == "dapi-secret-1"
+    assert update.body["credential_details"]["fields"]["schema"]["value"] == "qa_curated"
+    # dbt Cloud answers without the token, as it does
+    assert "dapi-secret-1" not in str(_client(cloud).get_credential(PROJECT, 61))
+
+
+def test_a_refusal_quoting_the_secret_withholds_the_message(cloud: FakeDbtCloud):
+    """dbt Cloud's message is shown on errors; one that quotes the secret is not."""
+    key = "-----BEGIN PRIVATE KEY-----\nMIIEsecretsecret\n-----END PRIVATE KEY-----"
+    cloud.credentials[62] = {"id": 62, "project_id": PROJECT}
+    client = _client(cloud)
+    cloud.reject_credential_with = "Invalid private key: MIIEsecretsecret"
+    with pytest.raises(DbtCloudError) as raised:
+        client.update_credential(PROJECT, 62, {"id": 62, "private_key": key}, secrets=(key,))
+    assert "MIIEsecretsecret" not in str(raised.value)
+    assert "withheld" in str(raised.value)
