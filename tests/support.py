@@ -154,3 +154,57 @@ def run_tierform(*args: str, cwd: Path | None = None, **env: str) -> subprocess.
         text=True,
         timeout=600,
     )
+
+
+# The entry points `python -m MODULE` runs: each module's __main__ calls one of these.
+_IN_PROCESS_MAINS = {"tierform": "tierform.cli", "tierform.release": "tierform.release.cli"}
+
+
+def run_tierform_in_process(
+    *args: str, cwd: Path | None = None, module: str = "tierform", **env: str
+) -> subprocess.CompletedProcess:
+    """`python -m tierform ARGS` (or `python -m tierform.release`) run in this process: the
+    same main() under the same guard, with tool_env()'s environment, `cwd` as the working
+    folder, and stdout, stderr and the exit code captured. A subprocess pays ~1 s of imports
+    per call; the unit tests make hundreds of these calls, so they run here, while the
+    integration tests keep the real subprocess (run_tierform) for each command's entry point.
+    Everything the command changes in os.environ, the working folder and sys.argv is put back."""
+    import importlib
+
+    main = importlib.import_module(_IN_PROCESS_MAINS[module]).main
+    saved_env, saved_cwd, saved_argv = dict(os.environ), os.getcwd(), sys.argv
+    out, err = _Capture(), _Capture()
+    command_env = tool_env(**env)
+    os.environ.clear()
+    os.environ.update(command_env)
+    sys.argv = [f"python -m {module}", *args]
+    code: object = 0
+    try:
+        os.chdir(cwd or REPO)
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                main()
+            except SystemExit as exc:
+                code = exc.code
+                if isinstance(code, str):  # sys.exit("message"): printed, exit 1
+                    print(code, file=sys.stderr)
+                    code = 1
+    finally:
+        os.chdir(saved_cwd)
+        sys.argv = saved_argv
+        os.environ.clear()
+        os.environ.update(saved_env)
+    return subprocess.CompletedProcess(
+        [sys.executable, "-m", module, *args], code or 0, out.text(), err.text()
+    )
+
+
+class _Capture(io.TextIOWrapper):
+    """A text stream with a .buffer, as sys.stdout has (some commands write bytes)."""
+
+    def __init__(self) -> None:
+        super().__init__(io.BytesIO(), encoding="utf-8", errors="replace", write_through=True)
+
+    def text(self) -> str:
+        self.flush()
+        return self.buffer.getvalue().decode("utf-8", errors="replace")
