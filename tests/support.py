@@ -81,10 +81,13 @@ def tree_snapshot(root: Path) -> dict[str, bytes]:
     }
 
 
-def run_synth_in_process(config_dir: Path, outdir: Path, **env: str) -> SimpleNamespace:
+def run_synth_in_process(
+    config_dir: Path, outdir: Path, *, cwd: Path | None = None, **env: str
+) -> SimpleNamespace:
     """`tierform.synth.main()` — the function `python main.py` runs — in this process, with
-    its stderr and exit code captured. For the many bad-input cases, which fail before cdktf
-    is imported; a handful of tests keep the real subprocess (`run_synth`)."""
+    its stderr and exit code captured, in `cwd` when given. A subprocess pays the cdktf and
+    provider imports (~5 s) again; the test process has them already. The real entry point
+    keeps its subprocess tests in tests/integration (`run_synth`)."""
     settings = {
         "TIERFORM_CONFIG": str(config_dir),
         "CDKTF_OUTDIR": str(outdir),
@@ -94,12 +97,15 @@ def run_synth_in_process(config_dir: Path, outdir: Path, **env: str) -> SimpleNa
     saved = {name: os.environ.get(name) for name in settings}
     stderr, stdout = io.StringIO(), io.StringIO()
     os.environ.update(settings)
+    saved_cwd = os.getcwd()
     try:
         from tierform.synth import main
 
+        os.chdir(cwd or saved_cwd)
         with contextlib.redirect_stderr(stderr), contextlib.redirect_stdout(stdout):
             code = main()
     finally:
+        os.chdir(saved_cwd)
         for name, value in saved.items():
             if value is None:
                 os.environ.pop(name, None)
@@ -117,29 +123,37 @@ HELIX_CONFIG = HELIX_ROOT / "config"
 PLATFORMS = {"example": EXAMPLE_CONFIG, "helix": HELIX_CONFIG}
 
 
-def synth_platform(config_dir: Path, outdir: Path, **env: str) -> Path:
-    """Synthesize every stack of `config_dir` into `outdir` (the real main.py); fails the
-    test with synth's own message when it does not succeed."""
-    result = run_synth(config_dir, outdir, **env)
+def synth_platform(config_dir: Path, outdir: Path, *, in_process: bool = False, **env: str):
+    """Synthesize every stack of `config_dir` into `outdir` (the real main.py, or its main()
+    in this process); fails the test with synth's own message when it does not succeed.
+    Returns `outdir`; synth's stderr (the summary) is left in `outdir`'s sibling synth.stderr."""
+    run = run_synth_in_process if in_process else run_synth
+    result = run(config_dir, outdir, **env)
     if result.returncode != 0:
         raise AssertionError(f"synth of {config_dir} failed:\n{result.stdout}{result.stderr}")
+    (outdir.parent / "synth.stderr").write_text(result.stderr)
     return outdir
 
 
 def shared_synth(name: str, tmp_path_factory) -> Path:
     """Every stack of platform `name` (a PLATFORMS key), synthesized once per test run and
-    shared by all xdist workers: a full synth costs seconds of CPU (the provider imports),
-    and many tests only read its output. Read-only: a test that edits files must copy."""
+    shared by all xdist workers: a full synth costs seconds of CPU, and many tests only read
+    its output. Synthesized in this process (main(), as `python main.py` runs it): the test
+    process has cdktf and the providers imported already. Read-only: a test that edits
+    files must copy. Its stderr (the summary synth prints) is in `outdir.parent/synth.stderr`."""
     import fcntl
 
-    shared = tmp_path_factory.getbasetemp().parent / "shared-synth"
+    # Under xdist every worker's basetemp is a child of this run's folder; without xdist the
+    # basetemp is the run's folder (its parent would outlive the run and serve stale output).
+    base = tmp_path_factory.getbasetemp()
+    shared = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "shared-synth"
     shared.mkdir(parents=True, exist_ok=True)
     outdir = shared / name / "cdktf.out"
     with (shared / f"{name}.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # the first worker synthesizes, the others wait
         if not (shared / name / "done").is_file():
             shutil.rmtree(shared / name, ignore_errors=True)
-            synth_platform(PLATFORMS[name], outdir)
+            synth_platform(PLATFORMS[name], outdir, in_process=True)
             (shared / name / "done").write_text("ok")
     return outdir
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
-from support import EXAMPLE_CONFIG, run_synth, run_synth_in_process, stack_json, tree_snapshot
+from support import EXAMPLE_CONFIG, run_synth_in_process, shared_synth, stack_json, tree_snapshot
 
 from tierform.config import load_platform
 from tierform.synth import count_resources
@@ -11,10 +13,10 @@ from tierform.synth import count_resources
 
 @pytest.fixture(scope="module")
 def example_out(tmp_path_factory):
-    outdir = tmp_path_factory.mktemp("synth") / "cdktf.out"
-    result = run_synth(EXAMPLE_CONFIG, outdir)
-    assert result.returncode == 0, result.stderr
-    return outdir, result
+    """The run's one synth of the example (main(), as `cdktf synth` runs main.py), and its
+    stderr; tests/integration/test_cdktf_cli_synth.py runs the real CLI."""
+    outdir = shared_synth("example", tmp_path_factory)
+    return outdir, SimpleNamespace(stderr=(outdir.parent / "synth.stderr").read_text())
 
 
 def test_every_tier_and_sandbox_gets_a_stack(example_out):
