@@ -10,7 +10,15 @@ import sys
 from pathlib import Path
 
 import pytest
-from support import HELIX_ROOT, REPO, edit_yaml, run_synth, run_tierform, stack_json, tool_env
+from support import (
+    HELIX_ROOT,
+    REPO,
+    edit_yaml,
+    run_synth_in_process,
+    run_tierform_in_process,
+    stack_json,
+    tool_env,
+)
 
 
 @pytest.fixture
@@ -22,7 +30,7 @@ def helix(tmp_path: Path) -> Path:
 
 
 def validate(root: Path, *args: str, **env: str) -> subprocess.CompletedProcess:
-    return run_tierform("validate", *args, cwd=root, **env)
+    return run_tierform_in_process("validate", *args, cwd=root, **env)
 
 
 def bad_input_lines(result: subprocess.CompletedProcess) -> list[str]:
@@ -143,13 +151,13 @@ def test_every_command_reads_the_config_named_by_TIERFORM_CONFIG(helix, tmp_path
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     (helix / "config/tiers/qa.yaml").write_text("kind: staging\nextends: prod\nnope: 1\n")
-    result = run_tierform(*command, cwd=elsewhere, TIERFORM_CONFIG=str(helix / "config"))
+    result = run_tierform_in_process(*command, cwd=elsewhere, TIERFORM_CONFIG=str(helix / "config"))
     lines = bad_input_lines(result)
     assert any("helix/config/tiers/qa.yaml: nope: unknown key" in line for line in lines), lines
 
 
 def test_the_config_option_still_wins_over_TIERFORM_CONFIG(helix, tmp_path):
-    result = run_tierform(
+    result = run_tierform_in_process(
         "tiers", "--config", str(helix / "config"), cwd=helix, TIERFORM_CONFIG=str(tmp_path)
     )
     assert result.returncode == 0, result.stderr
@@ -313,7 +321,9 @@ def test_subfolder_project_writes_git_root_paths_into_git_source(monorepo, tmp_p
         lambda d: d["snowflake"]["resource_monitor"].update(name="CREDITS"),
     )
     outdir = tmp_path / "out"
-    result = run_synth(monorepo / "helix/config", outdir, cwd=monorepo, TIERFORM_TIERS="qa")
+    result = run_synth_in_process(
+        monorepo / "helix/config", outdir, cwd=monorepo, TIERFORM_TIERS="qa"
+    )
     assert result.returncode == 0, result.stderr
     stack = stack_json(outdir, "qa")
     text = str(stack["resource"]["databricks_job"])
@@ -329,7 +339,9 @@ def test_subfolder_setting_must_match_the_checkout(monorepo):
         monorepo / "helix/config/platform.yaml",
         lambda d: d.update(repository={"subfolder": "platform"}),
     )
-    lines = bad_input_lines(run_tierform("validate", "--config", "helix/config", cwd=monorepo))
+    lines = bad_input_lines(
+        run_tierform_in_process("validate", "--config", "helix/config", cwd=monorepo)
+    )
     assert len(lines) == 1
     assert lines[0].startswith(
         "helix/config/platform.yaml: repository.subfolder: 'platform' does not match the "

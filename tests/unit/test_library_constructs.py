@@ -236,7 +236,8 @@ def test_two_databricks_environments_need_a_prefix() -> None:
 
 @pytest.mark.parametrize("choice", ["cdktn", "pulumi"])
 def test_an_unusable_framework_choice_is_bad_input(choice: str, tmp_path: Path) -> None:
-    """.venv has cdktf only: TIERFORM_FRAMEWORK=cdktn there is one line and exit 2."""
+    """.venv has cdktf only: TIERFORM_FRAMEWORK=cdktn there is one line and exit 2. A fresh
+    process (the framework is chosen when it is first imported, which this one has done)."""
     result = run_synth(
         EXAMPLE_CONFIG, tmp_path / "out", TIERFORM_FRAMEWORK=choice, TIERFORM_TIERS="local"
     )
