@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 from hostile_values import ALIAS_BOMB, BAD_NAMES, PKCS8_BODY, PUBLIC_BODY, PUBLIC_PEM, SECRETS
-from support import REPO, copy_config, edit_yaml, tool_env
+from support import REPO, copy_config, edit_yaml, run_tierform_in_process, tool_env
 
 from tierform.config import ConfigError, load_platform
 from tierform.config.repo_paths import confinement_problem
@@ -24,7 +24,13 @@ from tierform.policy.checkov_checks.tierform_secret_shapes import find_secret
 HANG_GUARD = 120
 
 
-def run(*args: str, cwd: Path, **env: str) -> subprocess.CompletedProcess:
+def run(module: str, *args: str, cwd: Path, **env: str) -> subprocess.CompletedProcess:
+    """`python -m MODULE ARGS`, run in this process (support.run_tierform_in_process)."""
+    return run_tierform_in_process(*args, module=module, cwd=cwd, **env)
+
+
+def run_subprocess(*args: str, cwd: Path, **env: str) -> subprocess.CompletedProcess:
+    """`python -m ARGS` as a subprocess, bounded by HANG_GUARD: for input that used to hang."""
     return subprocess.run(
         [sys.executable, "-m", *args],
         cwd=cwd,
@@ -179,7 +185,7 @@ def _bomb_in(config: Path, file: str, edit) -> None:
 )
 def test_alias_bomb_fails_fast(repo: Path, file: str, edit):
     _bomb_in(repo / "config", file, edit)
-    result = run("tierform", "validate", "--config", "config", cwd=repo)
+    result = run_subprocess("tierform", "validate", "--config", "config", cwd=repo)
     assert_refused(result, file, "expands to more than 100000 values through YAML aliases")
     assert len(result.stderr.splitlines()) == 1
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import subprocess
 
-from support import EXAMPLE_CONFIG, REPO, tool_env
+from support import EXAMPLE_CONFIG, REPO, run_tierform_in_process, tool_env
 
 from tierform.config import load_platform
 from tierform.gitops.attribute_diff import SENSITIVE, UNKNOWN, changed_attributes
@@ -137,11 +137,7 @@ def test_make_plan_summary_with_no_plan_files_and_with_status_only_tiers(tmp_pat
 
 def test_bad_status_file_is_bad_input(tmp_path):
     (tmp_path / "dev.status.json").write_text(json.dumps({"tier": "dev", "status": "great"}))
-    result = subprocess.run(
-        [str(REPO / ".venv/bin/python"), "-m", "tierform", "plan-summary", "--plans-dir",
-         str(tmp_path)],
-        cwd=REPO, env=tool_env(), capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+    result = run_tierform_in_process("plan-summary", "--plans-dir", str(tmp_path))
     assert result.returncode == 2
     assert "dev.status.json: status: expected one of planned, no-changes, failed" in result.stderr
     assert "Traceback" not in result.stderr
