@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 from hostile_values import ALIAS_BOMB, BAD_NAMES, PKCS8_BODY, PUBLIC_BODY, PUBLIC_PEM, SECRETS
-from support import REPO, copy_config, edit_yaml, run_tierform_in_process, tool_env
+from support import REPO, copy_config, dump_yaml, edit_yaml, run_tierform_in_process, tool_env
 
 from tierform.config import ConfigError, load_platform
 from tierform.config.repo_paths import confinement_problem
@@ -451,13 +451,13 @@ def test_wrong_types_at_every_level_are_config_errors(repo: Path, file: str):
             for step in where[:-1]:
                 parent = parent[step]
             parent[where[-1]] = value
-            path.write_text(yaml.safe_dump(data))
+            path.write_text(dump_yaml(data))
             try:
                 load_platform(repo / "config")
             except ConfigError as exc:
                 assert all(": " in line for line in str(exc).splitlines())
             checked += 1
-    path.write_text(yaml.safe_dump(original))
+    path.write_text(dump_yaml(original))
     assert checked > 20
 
 
