@@ -90,35 +90,6 @@ def test_subset_selection_synthesizes_only_those_stacks(tmp_path):
     assert sorted(p.name for p in (outdir / "stacks").iterdir()) == ["dev", "dev-alice", "dev-bob"]
 
 
-def test_provider_packages_imported_only_when_used(tmp_path):
-    """Synthesizing only `local` must not pay for the Snowflake provider import."""
-    import subprocess
-    import sys
-
-    from support import REPO, tool_env
-
-    code = (
-        "import sys, os\n"
-        "from tierform.synth import main\n"
-        "rc = main()\n"
-        "print('LOADED' if any(m.startswith('cdktf_cdktf_provider') for m in sys.modules) else 'CLEAN')\n"
-        "sys.exit(rc)\n"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        env=tool_env(
-            TIERFORM_TIERS="local",
-            CDKTF_OUTDIR=str(tmp_path / "out"),
-            TIERFORM_CONFIG=str(EXAMPLE_CONFIG),
-        ),
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip().endswith("CLEAN")
-
-
 def test_failed_synth_leaves_previous_output(tmp_path, monkeypatch):
     """A failure after validation (here: a construct raising) must not touch cdktf.out."""
     from tierform.stacks import app as app_module
