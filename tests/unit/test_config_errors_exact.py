@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -422,14 +421,7 @@ def test_protected_data_stores_are_one_list_for_guardrail_plan_guard_and_gate():
 
 def test_no_command_leaks_a_traceback_on_a_binary_config(helix):
     (helix / "config/tiers/qa.yaml").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
-    result = subprocess.run(
-        [sys.executable, str(REPO / "main.py")],
-        cwd=helix,
-        env=tool_env(TIERFORM_CONFIG="config", CDKTF_OUTDIR=str(helix / "out")),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = run_synth_in_process(Path("config"), helix / "out", cwd=helix)  # main.py's main()
     lines = bad_input_lines(result)
     assert len(lines) == 1 and lines[0].startswith("config/tiers/qa.yaml: line 1, column 1")
 
