@@ -180,7 +180,7 @@ test: setup ## run every test: unit, policy and integration (what CI runs)
 
 # The property tests, longer: FUZZ_EXAMPLES hostile edits of every text field and
 # CONFIG_FUZZ_EXAMPLES random config mutations (each one that still synthesizes is a full
-# synth, ~1 s). make test runs 25 and 8.
+# synth, ~1 s). make test runs 25 and 4.
 FUZZ_EXAMPLES ?= 2000
 CONFIG_FUZZ_EXAMPLES ?= 200
 fuzz: $(VENV)/.installed ## property tests with FUZZ_EXAMPLES hostile edits (2000) and CONFIG_FUZZ_EXAMPLES config mutations (200)

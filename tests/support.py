@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import json
 import os
@@ -62,7 +63,7 @@ def dump_yaml(data: Any, **options: Any) -> str:
 
 
 def edit_yaml(path: Path, edit) -> None:
-    data = yaml.safe_load(path.read_text())
+    data = yaml.load(path.read_text(), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     edit(data)
     path.write_text(dump_yaml(data, sort_keys=False))
 
@@ -181,22 +182,37 @@ def run_tierform(*args: str, cwd: Path | None = None, **env: str) -> subprocess.
     )
 
 
-# The entry points `python -m MODULE` runs: each module's __main__ calls one of these.
-_IN_PROCESS_MAINS = {"tierform": "tierform.cli", "tierform.release": "tierform.release.cli"}
+# What `python -m MODULE` runs: its __main__ calls MODULE_cli.main(), which is
+# run_guarded(app, PROG) — the typer app under the guard, with these names.
+_IN_PROCESS_APPS = {
+    "tierform": ("tierform.cli", "tierform"),
+    "tierform.release": ("tierform.release.cli", "tierform.release"),
+}
+
+
+@functools.cache
+def _click_command(module: str):
+    """The click command typer builds from the app on every call (what `app()` runs), built
+    once: rebuilding it from ~40 commands' signatures cost ~0.1 s per in-process call."""
+    import importlib
+
+    import typer.main
+
+    return typer.main.get_command(importlib.import_module(_IN_PROCESS_APPS[module][0]).app)
 
 
 def run_tierform_in_process(
     *args: str, cwd: Path | None = None, module: str = "tierform", **env: str
 ) -> subprocess.CompletedProcess:
     """`python -m tierform ARGS` (or `python -m tierform.release`) run in this process: the
-    same main() under the same guard, with tool_env()'s environment, `cwd` as the working
+    same command under the same guard as main(), with tool_env()'s environment, `cwd` as the working
     folder, and stdout, stderr and the exit code captured. A subprocess pays ~1 s of imports
     per call; the unit tests make hundreds of these calls, so they run here, while the
     integration tests keep the real subprocess (run_tierform) for each command's entry point.
     Everything the command changes in os.environ, the working folder and sys.argv is put back."""
-    import importlib
+    from tierform.guard import run_guarded
 
-    main = importlib.import_module(_IN_PROCESS_MAINS[module]).main
+    command, prog = _click_command(module), _IN_PROCESS_APPS[module][1]
     saved_env, saved_cwd, saved_argv = dict(os.environ), os.getcwd(), sys.argv
     out, err = _Capture(), _Capture()
     command_env = tool_env(**env)
@@ -208,7 +224,7 @@ def run_tierform_in_process(
         os.chdir(cwd or REPO)
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             try:
-                main()
+                run_guarded(command, prog)  # = main(): typer's app() calls this command
             except SystemExit as exc:
                 code = exc.code
                 if isinstance(code, str):  # sys.exit("message"): printed, exit 1

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from support import EXAMPLE_CONFIG, copy_examples, run_synth_in_process, tree_snapshot
 
-EXAMPLES = int(os.environ.get("TIERFORM_CONFIG_FUZZ_EXAMPLES", "8"))
+EXAMPLES = int(os.environ.get("TIERFORM_CONFIG_FUZZ_EXAMPLES", "4"))
 FILES = ["platform.yaml", *(f"tiers/{t}.yaml" for t in ("local", "dev", "staging", "prod"))]
 
 scalars = st.one_of(
