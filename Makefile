@@ -193,7 +193,7 @@ test-unit: setup ## fast tests only (config, synth, commands; no terraform/dbt/A
 test-policy: setup ## the policy gate tests (real checkov, real terraform plans)
 	$(PY) -m pytest $(PYTEST_FLAGS) tests/policy
 
-test-integration: setup ## real terraform, dbt, Airflow, checkov
+test-integration: setup ## real terraform, dbt, Airflow, checkov; commands in a fresh process
 	$(PY) -m pytest $(PYTEST_FLAGS) tests/integration
 
 lint: setup ## ruff (lint + format check) and actionlint on every workflow
