@@ -170,6 +170,26 @@ def shared_synth(name: str, tmp_path_factory) -> Path:
     return outdir
 
 
+@functools.cache
+def stack_synth(config_dir: Path, stack: str) -> str:
+    """cdktf.Testing.synth of one tier or sandbox stack of a read-only platform (EXAMPLE_CONFIG,
+    HELIX_CONFIG), built as the construct tests build it (its own App, no release steps), once
+    per test process: several test files read the same stacks. The JSON text; json.loads it."""
+    import cdktf
+
+    from tierform.config import load_platform
+    from tierform.stacks.sandbox_stack import SandboxStack
+    from tierform.stacks.tier_stack import TierStack
+
+    assert config_dir in PLATFORMS.values(), f"{config_dir}: only read-only platforms are cached"
+    platform = load_platform(config_dir)
+    app = cdktf.App(stack_traces=False)
+    if stack in platform.tiers:
+        return cdktf.Testing.synth(TierStack(app, platform.tier(stack)))
+    sandbox = next(s for s in platform.sandboxes if s.stack == stack)
+    return cdktf.Testing.synth(SandboxStack(app, sandbox))
+
+
 def run_tierform(*args: str, cwd: Path | None = None, **env: str) -> subprocess.CompletedProcess:
     """`python -m tierform ARGS` as a subprocess, with the project's tool environment."""
     return subprocess.run(

@@ -8,12 +8,18 @@ the values are checked in the JSON (attribute names against the provider's typed
 
 from __future__ import annotations
 
-import functools
 import json
 
 import cdktf
 import pytest
-from support import EXAMPLE_CONFIG, HELIX_CONFIG, copy_config, edit_yaml, run_synth_in_process
+from support import (
+    EXAMPLE_CONFIG,
+    HELIX_CONFIG,
+    copy_config,
+    edit_yaml,
+    run_synth_in_process,
+    stack_synth,
+)
 
 from tierform.config import load_platform
 from tierform.stacks.tier_stack import TierStack
@@ -21,16 +27,10 @@ from tierform.stacks.tier_stack import TierStack
 
 def _synth(config, tier: str) -> dict:
     if config in (EXAMPLE_CONFIG, HELIX_CONFIG):  # read-only: synthesized once per tier
-        return json.loads(_synth_text(config, tier))
+        return json.loads(stack_synth(config, tier))
     platform = load_platform(config)
     stack = TierStack(cdktf.App(stack_traces=False), platform.tier(tier))
     return json.loads(cdktf.Testing.synth(stack))
-
-
-@functools.cache
-def _synth_text(config, tier: str) -> str:
-    platform = load_platform(config)
-    return cdktf.Testing.synth(TierStack(cdktf.App(stack_traces=False), platform.tier(tier)))
 
 
 @pytest.fixture(scope="module")
