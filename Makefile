@@ -178,10 +178,14 @@ airflow-stop: $(VENV)/.installed ## stop the local Airflow of TIER
 test: setup ## run every test: unit, policy and integration (what CI runs)
 	$(PY) -m pytest $(PYTEST_FLAGS) tests
 
-# The hostile-input property test, longer: FUZZ_EXAMPLES hostile edits of every text field.
+# The property tests, longer: FUZZ_EXAMPLES hostile edits of every text field and
+# CONFIG_FUZZ_EXAMPLES random config mutations (each one that still synthesizes is a full
+# synth, ~1 s). make test runs 25 and 4.
 FUZZ_EXAMPLES ?= 2000
-fuzz: $(VENV)/.installed ## hostile-input property test with FUZZ_EXAMPLES examples (default 2000)
-	TIERFORM_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest -p no:xdist -q tests/unit/test_hostile_property.py
+CONFIG_FUZZ_EXAMPLES ?= 200
+fuzz: $(VENV)/.installed ## property tests with FUZZ_EXAMPLES hostile edits (2000) and CONFIG_FUZZ_EXAMPLES config mutations (200)
+	TIERFORM_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) TIERFORM_CONFIG_FUZZ_EXAMPLES=$(CONFIG_FUZZ_EXAMPLES) \
+		$(PY) -m pytest -p no:xdist -q tests/unit/test_hostile_property.py tests/unit/test_config_fuzz.py
 
 test-unit: setup ## fast tests only (config, synth, commands; no terraform/dbt/Airflow/checkov runs)
 	$(PY) -m pytest $(PYTEST_FLAGS) tests/unit
@@ -189,7 +193,7 @@ test-unit: setup ## fast tests only (config, synth, commands; no terraform/dbt/A
 test-policy: setup ## the policy gate tests (real checkov, real terraform plans)
 	$(PY) -m pytest $(PYTEST_FLAGS) tests/policy
 
-test-integration: setup ## real terraform, dbt, Airflow, checkov
+test-integration: setup ## real terraform, dbt, Airflow, checkov; commands in a fresh process
 	$(PY) -m pytest $(PYTEST_FLAGS) tests/integration
 
 lint: setup ## ruff (lint + format check) and actionlint on every workflow

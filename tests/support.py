@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import json
 import os
@@ -50,10 +51,21 @@ def copy_examples(dest: Path) -> None:
         )
 
 
+# libyaml's dumper when PyYAML has it (it does in .venv): the tests write thousands of edited
+# configs, and the pure-Python emitter was half the time of the biggest of them. The same
+# data either way; the loader under test reads it back.
+_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+def dump_yaml(data: Any, **options: Any) -> str:
+    """yaml.safe_dump(data, **options), through libyaml when PyYAML has it."""
+    return yaml.dump(data, Dumper=_DUMPER, **options)
+
+
 def edit_yaml(path: Path, edit) -> None:
-    data = yaml.safe_load(path.read_text())
+    data = yaml.load(path.read_text(), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     edit(data)
-    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    path.write_text(dump_yaml(data, sort_keys=False))
 
 
 def run_synth(config_dir: Path, outdir: Path, *, cwd: Path | None = None, **env: str):
@@ -81,10 +93,13 @@ def tree_snapshot(root: Path) -> dict[str, bytes]:
     }
 
 
-def run_synth_in_process(config_dir: Path, outdir: Path, **env: str) -> SimpleNamespace:
+def run_synth_in_process(
+    config_dir: Path, outdir: Path, *, cwd: Path | None = None, **env: str
+) -> SimpleNamespace:
     """`tierform.synth.main()` — the function `python main.py` runs — in this process, with
-    its stderr and exit code captured. For the many bad-input cases, which fail before cdktf
-    is imported; a handful of tests keep the real subprocess (`run_synth`)."""
+    its stderr and exit code captured, in `cwd` when given. A subprocess pays the cdktf and
+    provider imports (~5 s) again; the test process has them already. The real entry point
+    keeps its subprocess tests in tests/integration (`run_synth`)."""
     settings = {
         "TIERFORM_CONFIG": str(config_dir),
         "CDKTF_OUTDIR": str(outdir),
@@ -94,12 +109,15 @@ def run_synth_in_process(config_dir: Path, outdir: Path, **env: str) -> SimpleNa
     saved = {name: os.environ.get(name) for name in settings}
     stderr, stdout = io.StringIO(), io.StringIO()
     os.environ.update(settings)
+    saved_cwd = os.getcwd()
     try:
         from tierform.synth import main
 
+        os.chdir(cwd or saved_cwd)
         with contextlib.redirect_stderr(stderr), contextlib.redirect_stdout(stdout):
             code = main()
     finally:
+        os.chdir(saved_cwd)
         for name, value in saved.items():
             if value is None:
                 os.environ.pop(name, None)
@@ -117,31 +135,59 @@ HELIX_CONFIG = HELIX_ROOT / "config"
 PLATFORMS = {"example": EXAMPLE_CONFIG, "helix": HELIX_CONFIG}
 
 
-def synth_platform(config_dir: Path, outdir: Path, **env: str) -> Path:
-    """Synthesize every stack of `config_dir` into `outdir` (the real main.py); fails the
-    test with synth's own message when it does not succeed."""
-    result = run_synth(config_dir, outdir, **env)
+def synth_platform(config_dir: Path, outdir: Path, *, in_process: bool = False, **env: str):
+    """Synthesize every stack of `config_dir` into `outdir` (the real main.py, or its main()
+    in this process); fails the test with synth's own message when it does not succeed.
+    Returns `outdir`; synth's stderr (the summary) is left in `outdir`'s sibling synth.stderr."""
+    run = run_synth_in_process if in_process else run_synth
+    result = run(config_dir, outdir, **env)
     if result.returncode != 0:
         raise AssertionError(f"synth of {config_dir} failed:\n{result.stdout}{result.stderr}")
+    (outdir.parent / "synth.stderr").write_text(result.stderr)
     return outdir
 
 
 def shared_synth(name: str, tmp_path_factory) -> Path:
     """Every stack of platform `name` (a PLATFORMS key), synthesized once per test run and
-    shared by all xdist workers: a full synth costs seconds of CPU (the provider imports),
-    and many tests only read its output. Read-only: a test that edits files must copy."""
+    shared by all xdist workers: a full synth costs seconds of CPU, and many tests only read
+    its output. Synthesized in this process (main(), as `python main.py` runs it): the test
+    process has cdktf and the providers imported already. Read-only: a test that edits
+    files must copy. Its stderr (the summary synth prints) is in `outdir.parent/synth.stderr`."""
     import fcntl
 
-    shared = tmp_path_factory.getbasetemp().parent / "shared-synth"
+    # Under xdist every worker's basetemp is a child of this run's folder; without xdist the
+    # basetemp is the run's folder (its parent would outlive the run and serve stale output).
+    base = tmp_path_factory.getbasetemp()
+    shared = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "shared-synth"
     shared.mkdir(parents=True, exist_ok=True)
     outdir = shared / name / "cdktf.out"
     with (shared / f"{name}.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # the first worker synthesizes, the others wait
         if not (shared / name / "done").is_file():
             shutil.rmtree(shared / name, ignore_errors=True)
-            synth_platform(PLATFORMS[name], outdir)
+            synth_platform(PLATFORMS[name], outdir, in_process=True)
             (shared / name / "done").write_text("ok")
     return outdir
+
+
+@functools.cache
+def stack_synth(config_dir: Path, stack: str) -> str:
+    """cdktf.Testing.synth of one tier or sandbox stack of a read-only platform (EXAMPLE_CONFIG,
+    HELIX_CONFIG), built as the construct tests build it (its own App, no release steps), once
+    per test process: several test files read the same stacks. The JSON text; json.loads it."""
+    import cdktf
+
+    from tierform.config import load_platform
+    from tierform.stacks.sandbox_stack import SandboxStack
+    from tierform.stacks.tier_stack import TierStack
+
+    assert config_dir in PLATFORMS.values(), f"{config_dir}: only read-only platforms are cached"
+    platform = load_platform(config_dir)
+    app = cdktf.App(stack_traces=False)
+    if stack in platform.tiers:
+        return cdktf.Testing.synth(TierStack(app, platform.tier(stack)))
+    sandbox = next(s for s in platform.sandboxes if s.stack == stack)
+    return cdktf.Testing.synth(SandboxStack(app, sandbox))
 
 
 def run_tierform(*args: str, cwd: Path | None = None, **env: str) -> subprocess.CompletedProcess:
@@ -154,3 +200,72 @@ def run_tierform(*args: str, cwd: Path | None = None, **env: str) -> subprocess.
         text=True,
         timeout=600,
     )
+
+
+# What `python -m MODULE` runs: its __main__ calls MODULE_cli.main(), which is
+# run_guarded(app, PROG) — the typer app under the guard, with these names.
+_IN_PROCESS_APPS = {
+    "tierform": ("tierform.cli", "tierform"),
+    "tierform.release": ("tierform.release.cli", "tierform.release"),
+}
+
+
+@functools.cache
+def _click_command(module: str):
+    """The click command typer builds from the app on every call (what `app()` runs), built
+    once: rebuilding it from ~40 commands' signatures cost ~0.1 s per in-process call."""
+    import importlib
+
+    import typer.main
+
+    return typer.main.get_command(importlib.import_module(_IN_PROCESS_APPS[module][0]).app)
+
+
+def run_tierform_in_process(
+    *args: str, cwd: Path | None = None, module: str = "tierform", **env: str
+) -> subprocess.CompletedProcess:
+    """`python -m tierform ARGS` (or `python -m tierform.release`) run in this process: the
+    same command under the same guard as main(), with tool_env()'s environment, `cwd` as the working
+    folder, and stdout, stderr and the exit code captured. A subprocess pays ~1 s of imports
+    per call; the unit tests make hundreds of these calls, so they run here, while the
+    integration tests keep the real subprocess (run_tierform) for each command's entry point.
+    Everything the command changes in os.environ, the working folder and sys.argv is put back."""
+    from tierform.guard import run_guarded
+
+    command, prog = _click_command(module), _IN_PROCESS_APPS[module][1]
+    saved_env, saved_cwd, saved_argv = dict(os.environ), os.getcwd(), sys.argv
+    out, err = _Capture(), _Capture()
+    command_env = tool_env(**env)
+    os.environ.clear()
+    os.environ.update(command_env)
+    sys.argv = [f"python -m {module}", *args]
+    code: object = 0
+    try:
+        os.chdir(cwd or REPO)
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                run_guarded(command, prog)  # = main(): typer's app() calls this command
+            except SystemExit as exc:
+                code = exc.code
+                if isinstance(code, str):  # sys.exit("message"): printed, exit 1
+                    print(code, file=sys.stderr)
+                    code = 1
+    finally:
+        os.chdir(saved_cwd)
+        sys.argv = saved_argv
+        os.environ.clear()
+        os.environ.update(saved_env)
+    return subprocess.CompletedProcess(
+        [sys.executable, "-m", module, *args], code or 0, out.text(), err.text()
+    )
+
+
+class _Capture(io.TextIOWrapper):
+    """A text stream with a .buffer, as sys.stdout has (some commands write bytes)."""
+
+    def __init__(self) -> None:
+        super().__init__(io.BytesIO(), encoding="utf-8", errors="replace", write_through=True)
+
+    def text(self) -> str:
+        self.flush()
+        return self.buffer.getvalue().decode("utf-8", errors="replace")

@@ -7,7 +7,7 @@ import json
 
 import pytest
 from pydantic import ValidationError
-from support import EXAMPLE_CONFIG, run_synth, stack_json
+from support import EXAMPLE_CONFIG, shared_synth, stack_json
 
 from tierform.config import load_platform
 from tierform.config.tier import TierSpec
@@ -15,10 +15,7 @@ from tierform.config.tier import TierSpec
 
 @pytest.fixture(scope="module")
 def out(tmp_path_factory):
-    outdir = tmp_path_factory.mktemp("airflow") / "cdktf.out"
-    result = run_synth(EXAMPLE_CONFIG, outdir, TIERFORM_TIERS="local,staging,prod")
-    assert result.returncode == 0, result.stderr
-    return outdir
+    return shared_synth("example", tmp_path_factory)  # the run's one synth of the example
 
 
 def test_mwaa_environment_per_tier_with_tier_sizes(out):

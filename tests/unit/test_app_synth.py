@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
-from support import EXAMPLE_CONFIG, run_synth, run_synth_in_process, stack_json, tree_snapshot
+from support import EXAMPLE_CONFIG, run_synth_in_process, shared_synth, stack_json, tree_snapshot
 
 from tierform.config import load_platform
 from tierform.synth import count_resources
@@ -11,10 +13,10 @@ from tierform.synth import count_resources
 
 @pytest.fixture(scope="module")
 def example_out(tmp_path_factory):
-    outdir = tmp_path_factory.mktemp("synth") / "cdktf.out"
-    result = run_synth(EXAMPLE_CONFIG, outdir)
-    assert result.returncode == 0, result.stderr
-    return outdir, result
+    """The run's one synth of the example (main(), as `cdktf synth` runs main.py), and its
+    stderr; tests/integration/test_cdktf_cli_synth.py runs the real CLI."""
+    outdir = shared_synth("example", tmp_path_factory)
+    return outdir, SimpleNamespace(stderr=(outdir.parent / "synth.stderr").read_text())
 
 
 def test_every_tier_and_sandbox_gets_a_stack(example_out):
@@ -86,35 +88,6 @@ def test_subset_selection_synthesizes_only_those_stacks(tmp_path):
     assert sorted(p.name for p in (outdir / "stacks").iterdir()) == ["local", "prod"]
     result = run_synth_in_process(EXAMPLE_CONFIG, outdir, TIERFORM_TIERS="dev")
     assert sorted(p.name for p in (outdir / "stacks").iterdir()) == ["dev", "dev-alice", "dev-bob"]
-
-
-def test_provider_packages_imported_only_when_used(tmp_path):
-    """Synthesizing only `local` must not pay for the Snowflake provider import."""
-    import subprocess
-    import sys
-
-    from support import REPO, tool_env
-
-    code = (
-        "import sys, os\n"
-        "from tierform.synth import main\n"
-        "rc = main()\n"
-        "print('LOADED' if any(m.startswith('cdktf_cdktf_provider') for m in sys.modules) else 'CLEAN')\n"
-        "sys.exit(rc)\n"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        env=tool_env(
-            TIERFORM_TIERS="local",
-            CDKTF_OUTDIR=str(tmp_path / "out"),
-            TIERFORM_CONFIG=str(EXAMPLE_CONFIG),
-        ),
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip().endswith("CLEAN")
 
 
 def test_failed_synth_leaves_previous_output(tmp_path, monkeypatch):

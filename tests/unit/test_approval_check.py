@@ -5,13 +5,11 @@ environment; it fails closed. GitHub cannot be reached from here, so a small HTT
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
-from support import EXAMPLE_CONFIG, REPO, tool_env
+from support import EXAMPLE_CONFIG, run_tierform_in_process
 
 ENVIRONMENTS = {
     "/repos/northwind/data-platform/environments/prod": {
@@ -50,11 +48,9 @@ def api():
 
 
 def check(api: str, tier: str, repo: str):
-    return subprocess.run(
-        [sys.executable, "-m", "tierform", "approval-check", "--tier", tier, "--repo", repo,
-         "--config", str(EXAMPLE_CONFIG)],
-        cwd=REPO, env=tool_env(GITHUB_API_URL=api, GITHUB_TOKEN="t0ken"),
-        capture_output=True, text=True,
+    return run_tierform_in_process(
+        "approval-check", "--tier", tier, "--repo", repo, "--config", str(EXAMPLE_CONFIG),
+        GITHUB_API_URL=api, GITHUB_TOKEN="t0ken",
     )  # fmt: skip
 
 

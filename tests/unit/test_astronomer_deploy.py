@@ -14,6 +14,7 @@ import json
 import os
 import shutil
 import stat
+import sys
 from pathlib import Path
 
 import boto3
@@ -36,7 +37,7 @@ from tierform.release.publishers.astronomer import IMAGE_RECORDS, image_inputs
 
 SECRET_VALUE = "-----fake-key-value-for-the-test-----"
 
-STAND_IN = """#!/usr/bin/env python3
+STAND_IN = """
 # Recording stand-in for the astro CLI: logs the call, copies what it was asked to deploy.
 import json, os, shutil, sys
 log, contexts = sys.argv[0] + ".calls.jsonl", sys.argv[0] + ".contexts"
@@ -71,7 +72,9 @@ def astro(tmp_path: Path, monkeypatch) -> Path:
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     script = bin_dir / "astro"
-    script.write_text(STAND_IN)
+    # This interpreter, without site-packages: `/usr/bin/env python3` may be a version
+    # manager's shim, and the stand-in runs 44 times in this file.
+    script.write_text(f"#!{sys.executable} -S" + STAND_IN)
     script.chmod(script.stat().st_mode | stat.S_IXUSR)
     monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
     for name, value in {

@@ -14,7 +14,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from support import EXAMPLE_CONFIG, HELIX_CONFIG, copy_config, edit_yaml, run_tierform
+from support import EXAMPLE_CONFIG, HELIX_CONFIG, copy_config, edit_yaml, run_tierform_in_process
 
 from tierform.ci import dbt_check, dbt_invoke, github_checks, report, sweep
 from tierform.ci.errors import CiInputError
@@ -63,7 +63,7 @@ def test_a_target_needs_a_dbt_release(tmp_path):
 
 
 def test_ci_command_bad_tier_is_one_line_exit_2():
-    result = run_tierform("ci", "run", "--tier", "nope", "--pr", "7")
+    result = run_tierform_in_process("ci", "run", "--tier", "nope", "--pr", "7")
     assert result.returncode == 2
     assert result.stderr.strip().count("\n") == 0 and "'nope' is not a tier" in result.stderr
 
@@ -312,7 +312,9 @@ def test_a_damaged_pr_record_is_one_line_exit_2(tmp_path):
     record = tmp_path / ".tierform" / "ledger" / "local" / "ci" / "pr" / "7.json"
     record.parent.mkdir(parents=True)
     record.write_text("{not json")
-    result = run_tierform("ci", "teardown", "--tier", "local", "--pr", "7", "--root", str(tmp_path))
+    result = run_tierform_in_process(
+        "ci", "teardown", "--tier", "local", "--pr", "7", "--root", str(tmp_path)
+    )
     assert result.returncode == 2, result.stderr
     assert result.stderr.count("\n") == 1 and "7.json is not valid JSON" in result.stderr
     assert record.exists()  # nothing is dropped on the strength of a damaged record

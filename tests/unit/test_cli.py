@@ -2,20 +2,11 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
-from support import EXAMPLE_CONFIG, REPO, copy_config, edit_yaml, tool_env
+from support import EXAMPLE_CONFIG, copy_config, edit_yaml, run_tierform_in_process
 
 
 def run(*args: str):
-    return subprocess.run(
-        [sys.executable, "-m", "tierform", *args],
-        cwd=REPO,
-        env=tool_env(),
-        capture_output=True,
-        text=True,
-    )
+    return run_tierform_in_process(*args)
 
 
 def test_validate_ok_lists_stacks():

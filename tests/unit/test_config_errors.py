@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from support import copy_config, edit_yaml, run_synth, run_synth_in_process, tree_snapshot
+from support import copy_config, edit_yaml, run_synth_in_process, tree_snapshot
 
 PROD = Path("tiers") / "prod.yaml"
 DEV = Path("tiers") / "dev.yaml"
@@ -458,7 +458,7 @@ def test_bad_input_is_one_clear_message_and_exit_2(tmp_path, file, edit, expecte
 def test_error_in_inherited_file_names_that_file_once(tmp_path):
     config = copy_config(tmp_path)
     edit_yaml(config / PROD, _set(["snowflake", "warehouses", "LOADING", "size"], "TINY"))
-    result = run_synth(config, tmp_path / "out")
+    result = run_synth_in_process(config, tmp_path / "out")
     _assert_rejected(result, "tiers/prod.yaml: snowflake.warehouses.LOADING.size", config)
     # staging and dev inherit the mistake; it is reported once, where it was written
     assert result.stderr.count("LOADING.size") == 1
@@ -470,7 +470,7 @@ def test_override_error_names_the_overriding_file(tmp_path):
         config / "tiers" / "staging.yaml",
         _set(["snowflake", "warehouses", "REPORTING", "size"], "TINY"),
     )
-    result = run_synth(config, tmp_path / "out")
+    result = run_synth_in_process(config, tmp_path / "out")
     _assert_rejected(
         result, "tiers/staging.yaml: snowflake.warehouses.REPORTING.size: 'TINY'", config
     )
@@ -479,7 +479,7 @@ def test_override_error_names_the_overriding_file(tmp_path):
 def test_yaml_syntax_error(tmp_path):
     config = copy_config(tmp_path)
     (config / PROD).write_text("kind: prod\nsnowflake: [unclosed\n")
-    result = run_synth(config, tmp_path / "out")
+    result = run_synth_in_process(config, tmp_path / "out")
     _assert_rejected(result, "tiers/prod.yaml: YAML syntax error: line", config)
 
 
@@ -491,7 +491,7 @@ def test_duplicate_yaml_key(tmp_path):
         .replace("    LOADING: {", "    REPORTING: {size: XSMALL}\n    LOADING: {", 1)
     )
     (config / PROD).write_text(text)
-    result = run_synth(config, tmp_path / "out")
+    result = run_synth_in_process(config, tmp_path / "out")
     _assert_rejected(result, "tiers/prod.yaml: line", config)
     assert "duplicate key 'REPORTING'" in result.stderr
 
@@ -499,7 +499,7 @@ def test_duplicate_yaml_key(tmp_path):
 def test_missing_tier_file(tmp_path):
     config = copy_config(tmp_path)
     (config / "tiers" / "staging.yaml").unlink()
-    result = run_synth(config, tmp_path / "out")
+    result = run_synth_in_process(config, tmp_path / "out")
     _assert_rejected(
         result, "tiers/staging.yaml: file not found (tier 'staging' is listed in", config
     )
@@ -508,13 +508,13 @@ def test_missing_tier_file(tmp_path):
 def test_missing_platform_file(tmp_path):
     config = copy_config(tmp_path)
     (config / "platform.yaml").unlink()
-    result = run_synth(config, tmp_path / "out")
+    result = run_synth_in_process(config, tmp_path / "out")
     _assert_rejected(result, "platform.yaml: file not found", config)
 
 
 def test_unknown_stack_selection(tmp_path):
     config = copy_config(tmp_path)
-    result = run_synth(config, tmp_path / "out", TIERFORM_TIERS="qa")
+    result = run_synth_in_process(config, tmp_path / "out", TIERFORM_TIERS="qa")
     assert result.returncode == 2
     assert "$TIERFORM_TIERS: 'qa' is not a tier or sandbox stack" in result.stderr
 
@@ -525,7 +525,7 @@ def test_databricks_on_local_tier_is_rejected(tmp_path):
     config = copy_config(tmp_path)
     databricks = yaml.safe_load((config / PROD).read_text())["databricks"]
     edit_yaml(config / "tiers" / "local.yaml", _set(["databricks"], databricks))
-    result = run_synth(config, tmp_path / "out")
+    result = run_synth_in_process(config, tmp_path / "out")
     _assert_rejected(
         result,
         "tiers/local.yaml: databricks: a local tier runs without any cloud account",
@@ -539,7 +539,7 @@ def test_shared_catalog_cannot_be_granted_from_a_tier(tmp_path):
         config / PROD,
         lambda d: d["databricks"]["catalog"].update(layout="shared", bind_to_workspace=False),
     )
-    result = run_synth(config, tmp_path / "out")
+    result = run_synth_in_process(config, tmp_path / "out")
     _assert_rejected(
         result,
         "tiers/prod.yaml: databricks.catalog.access: a shared catalog is managed outside the tier stacks",

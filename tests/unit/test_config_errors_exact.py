@@ -6,11 +6,18 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from support import HELIX_ROOT, REPO, edit_yaml, run_synth, run_tierform, stack_json, tool_env
+from support import (
+    HELIX_ROOT,
+    REPO,
+    edit_yaml,
+    run_synth_in_process,
+    run_tierform_in_process,
+    stack_json,
+    tool_env,
+)
 
 
 @pytest.fixture
@@ -22,7 +29,7 @@ def helix(tmp_path: Path) -> Path:
 
 
 def validate(root: Path, *args: str, **env: str) -> subprocess.CompletedProcess:
-    return run_tierform("validate", *args, cwd=root, **env)
+    return run_tierform_in_process("validate", *args, cwd=root, **env)
 
 
 def bad_input_lines(result: subprocess.CompletedProcess) -> list[str]:
@@ -143,13 +150,13 @@ def test_every_command_reads_the_config_named_by_TIERFORM_CONFIG(helix, tmp_path
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     (helix / "config/tiers/qa.yaml").write_text("kind: staging\nextends: prod\nnope: 1\n")
-    result = run_tierform(*command, cwd=elsewhere, TIERFORM_CONFIG=str(helix / "config"))
+    result = run_tierform_in_process(*command, cwd=elsewhere, TIERFORM_CONFIG=str(helix / "config"))
     lines = bad_input_lines(result)
     assert any("helix/config/tiers/qa.yaml: nope: unknown key" in line for line in lines), lines
 
 
 def test_the_config_option_still_wins_over_TIERFORM_CONFIG(helix, tmp_path):
-    result = run_tierform(
+    result = run_tierform_in_process(
         "tiers", "--config", str(helix / "config"), cwd=helix, TIERFORM_CONFIG=str(tmp_path)
     )
     assert result.returncode == 0, result.stderr
@@ -313,7 +320,9 @@ def test_subfolder_project_writes_git_root_paths_into_git_source(monorepo, tmp_p
         lambda d: d["snowflake"]["resource_monitor"].update(name="CREDITS"),
     )
     outdir = tmp_path / "out"
-    result = run_synth(monorepo / "helix/config", outdir, cwd=monorepo, TIERFORM_TIERS="qa")
+    result = run_synth_in_process(
+        monorepo / "helix/config", outdir, cwd=monorepo, TIERFORM_TIERS="qa"
+    )
     assert result.returncode == 0, result.stderr
     stack = stack_json(outdir, "qa")
     text = str(stack["resource"]["databricks_job"])
@@ -329,7 +338,9 @@ def test_subfolder_setting_must_match_the_checkout(monorepo):
         monorepo / "helix/config/platform.yaml",
         lambda d: d.update(repository={"subfolder": "platform"}),
     )
-    lines = bad_input_lines(run_tierform("validate", "--config", "helix/config", cwd=monorepo))
+    lines = bad_input_lines(
+        run_tierform_in_process("validate", "--config", "helix/config", cwd=monorepo)
+    )
     assert len(lines) == 1
     assert lines[0].startswith(
         "helix/config/platform.yaml: repository.subfolder: 'platform' does not match the "
@@ -410,14 +421,7 @@ def test_protected_data_stores_are_one_list_for_guardrail_plan_guard_and_gate():
 
 def test_no_command_leaks_a_traceback_on_a_binary_config(helix):
     (helix / "config/tiers/qa.yaml").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
-    result = subprocess.run(
-        [sys.executable, str(REPO / "main.py")],
-        cwd=helix,
-        env=tool_env(TIERFORM_CONFIG="config", CDKTF_OUTDIR=str(helix / "out")),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = run_synth_in_process(Path("config"), helix / "out", cwd=helix)  # main.py's main()
     lines = bad_input_lines(result)
     assert len(lines) == 1 and lines[0].startswith("config/tiers/qa.yaml: line 1, column 1")
 

@@ -1,8 +1,11 @@
 """Random mutations of the example config: the answer is always either a clean synth or
-exit code 2 with messages — never a traceback, never a partial cdktf.out."""
+exit code 2 with messages — never a traceback, never a partial cdktf.out. A mutation that
+still synthesizes costs a full synth (~1 s), so the unit run tries a few;
+`make fuzz` runs many more (TIERFORM_CONFIG_FUZZ_EXAMPLES)."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -13,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from support import EXAMPLE_CONFIG, copy_examples, run_synth_in_process, tree_snapshot
 
+EXAMPLES = int(os.environ.get("TIERFORM_CONFIG_FUZZ_EXAMPLES", "4"))
 FILES = ["platform.yaml", *(f"tiers/{t}.yaml" for t in ("local", "dev", "staging", "prod"))]
 
 scalars = st.one_of(
@@ -70,7 +74,7 @@ def _apply(data: Any, path: tuple, action: str, value: Any, key: str) -> Any:
     return data
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(mutations())
 def test_mutated_config_never_tracebacks_or_half_writes(mutation):
     file, path, action, value, key = mutation

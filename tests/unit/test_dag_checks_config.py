@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from support import copy_config, edit_yaml, run_tierform
+from support import copy_config, edit_yaml, run_tierform_in_process
 
 from tierform.config.dag_checks import DEFAULT_PARSE_BUDGET_SECONDS
 from tierform.config.loader import load_platform
@@ -64,7 +64,7 @@ def _checks(config: Path, tier: str, checks: dict) -> None:
 def test_bad_dag_checks_are_one_clear_line_with_exit_2(tmp_path: Path, checks, expected):
     config = copy_config(tmp_path)
     _checks(config, "prod", checks)
-    result = run_tierform("validate", "--config", str(config))
+    result = run_tierform_in_process("validate", "--config", str(config))
     assert result.returncode == 2, result.stdout + result.stderr
     lines = [line for line in result.stderr.splitlines() if "release.dags.checks" in line]
     assert len(lines) == 1, result.stderr
@@ -104,6 +104,6 @@ def test_rules_are_off_and_the_budget_is_airflows_default_when_unset(tmp_path: P
     ids=["unknown-tier", "missing-folder"],
 )
 def test_dag_check_command_bad_input_is_one_line_and_exit_2(args: list[str], expected: str):
-    result = run_tierform("dag-check", *args)
+    result = run_tierform_in_process("dag-check", *args)
     assert result.returncode == 2
     assert expected in result.stderr and "Traceback" not in result.stderr

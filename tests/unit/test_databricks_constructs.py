@@ -14,7 +14,7 @@ from collections import Counter
 
 import cdktf
 import pytest
-from support import EXAMPLE_CONFIG, copy_config, edit_yaml
+from support import EXAMPLE_CONFIG, copy_config, edit_yaml, stack_synth
 
 from tierform.config import load_platform
 from tierform.stacks.sandbox_stack import SandboxStack
@@ -28,14 +28,8 @@ def platform():
 
 @pytest.fixture(scope="module")
 def synthesized(platform):
-    app = cdktf.App(stack_traces=False)
-    out = {
-        name: json.loads(cdktf.Testing.synth(TierStack(app, tier)))
-        for name, tier in platform.tiers.items()
-    }
-    for sandbox in platform.sandboxes:
-        out[sandbox.stack] = json.loads(cdktf.Testing.synth(SandboxStack(app, sandbox)))
-    return out
+    """Every tier and sandbox stack of the example (support.stack_synth: once per process)."""
+    return {name: json.loads(stack_synth(EXAMPLE_CONFIG, name)) for name in platform.stack_names}
 
 
 def res(stack: dict, rtype: str, name: str) -> dict:

@@ -12,13 +12,22 @@ import json
 
 import cdktf
 import pytest
-from support import EXAMPLE_CONFIG, HELIX_CONFIG, copy_config, edit_yaml, run_synth_in_process
+from support import (
+    EXAMPLE_CONFIG,
+    HELIX_CONFIG,
+    copy_config,
+    edit_yaml,
+    run_synth_in_process,
+    stack_synth,
+)
 
 from tierform.config import load_platform
 from tierform.stacks.tier_stack import TierStack
 
 
 def _synth(config, tier: str) -> dict:
+    if config in (EXAMPLE_CONFIG, HELIX_CONFIG):  # read-only: synthesized once per tier
+        return json.loads(stack_synth(config, tier))
     platform = load_platform(config)
     stack = TierStack(cdktf.App(stack_traces=False), platform.tier(tier))
     return json.loads(cdktf.Testing.synth(stack))

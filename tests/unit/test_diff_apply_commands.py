@@ -3,20 +3,14 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
-from support import EXAMPLE_CONFIG, REPO, tool_env
+from support import EXAMPLE_CONFIG, REPO, run_tierform_in_process
 
 from tierform.config import load_platform
 from tierform.gitops.apply_tier import tier_apply_mode
 
 
 def tierform(*args: str, cwd=REPO):
-    return subprocess.run(
-        [sys.executable, "-m", "tierform", *args, "--config", str(EXAMPLE_CONFIG)],
-        cwd=cwd, env=tool_env(), capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+    return run_tierform_in_process(*args, "--config", str(EXAMPLE_CONFIG), cwd=cwd)
 
 
 def test_unknown_tier_is_bad_input(tmp_path):

@@ -10,7 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from support import REPO, tool_env
+from support import run_tierform_in_process
 
 FAKE_GH = """#!{python}
 import json, os, sys
@@ -34,14 +34,12 @@ def run(tmp_path: Path, existing: list, *args: str) -> tuple[subprocess.Complete
     gh.chmod(0o755)
     log = tmp_path / "gh.log"
     log.unlink(missing_ok=True)
-    env = tool_env(
+    result = run_tierform_in_process(
+        *args,
         PATH=f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
         FAKE_GH_LOG=str(log),
         FAKE_GH_EXISTING=json.dumps(existing),
         GITHUB_REPOSITORY="northwind/platform",
-    )
-    result = subprocess.run(
-        [sys.executable, "-m", "tierform", *args], cwd=REPO, env=env, capture_output=True, text=True
     )
     calls = [json.loads(line) for line in log.read_text().splitlines()] if log.exists() else []
     return result, calls

@@ -8,7 +8,7 @@ import json
 import shutil
 
 import pytest
-from support import EXAMPLE_CONFIG, HELIX_CONFIG, run_tierform, shared_synth
+from support import EXAMPLE_CONFIG, HELIX_CONFIG, run_tierform_in_process, shared_synth
 
 from tierform.config import load_platform
 from tierform.gitops.inputs import github_env_lines
@@ -23,7 +23,7 @@ def example_out(tmp_path_factory):
 
 
 def _inputs(outdir, *args, **env):
-    return run_tierform("inputs", "--outdir", str(outdir), *args, **env)
+    return run_tierform_in_process("inputs", "--outdir", str(outdir), *args, **env)
 
 
 def _prod_plan_values() -> dict[str, dict[str, str]]:
@@ -154,7 +154,7 @@ def test_an_unknown_dbt_service_user_is_a_config_error(tmp_path):
         config / "tiers" / "prod.yaml",
         lambda d: d.update(release={"dbt": {"service_user": "DBTX"}}),
     )
-    result = run_tierform("validate", "--config", str(config))
+    result = run_tierform_in_process("validate", "--config", str(config))
     assert result.returncode == 2
     assert result.stderr.strip() == (
         f"{config}/tiers/prod.yaml: release.dbt.service_user: 'DBTX' is not a declared "

@@ -7,13 +7,11 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import cdktf
 import pytest
-from support import EXAMPLE_CONFIG, REPO, copy_config, edit_yaml, run_synth, tool_env
+from support import REPO, copy_config, edit_yaml
 
 import tierform
 import tierform.constructs
@@ -167,26 +165,6 @@ def test_the_package_exports_constructs_and_props_and_is_typed() -> None:
     assert (Path(tierform.__file__).parent / "py.typed").is_file()
 
 
-def test_importing_props_loads_no_framework_and_a_construct_no_provider() -> None:
-    code = (
-        "import sys\n"
-        "from tierform.constructs import SnowflakeEnvironmentProps, DatabricksEnvironmentProps\n"
-        "print(sorted(m for m in sys.modules if m.startswith(('cdktf', 'cdktn', 'jsii'))))\n"
-        "from tierform.constructs import ReleaseStep\n"
-        "print(sorted(m for m in sys.modules if 'provider' in m and m.startswith('cdkt')))\n"
-    )
-    out = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=REPO,
-        env=tool_env(),
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=120,
-    )
-    assert out.stdout.splitlines() == ["[]", "[]"]
-
-
 def _databricks(**catalog) -> dict:
     return {
         "workspace": {"host": "https://adb-1.azuredatabricks.net"},
@@ -232,21 +210,6 @@ def test_two_databricks_environments_need_a_prefix() -> None:
     catalogs = synth["resource"]["databricks_catalog"]
     assert set(catalogs) == {"catalog", "c_catalog"}
     assert catalogs["c_catalog"]["provider"] == "databricks.c"
-
-
-@pytest.mark.parametrize("choice", ["cdktn", "pulumi"])
-def test_an_unusable_framework_choice_is_bad_input(choice: str, tmp_path: Path) -> None:
-    """.venv has cdktf only: TIERFORM_FRAMEWORK=cdktn there is one line and exit 2."""
-    result = run_synth(
-        EXAMPLE_CONFIG, tmp_path / "out", TIERFORM_FRAMEWORK=choice, TIERFORM_TIERS="local"
-    )
-    assert result.returncode == 2
-    assert result.stderr.strip().startswith(f"tierform synth: TIERFORM_FRAMEWORK={choice}") or (
-        f"TIERFORM_FRAMEWORK='{choice}'" in result.stderr
-    )
-    assert len(result.stderr.strip().splitlines()) == 1
-    assert "Traceback" not in result.stderr
-    assert not (tmp_path / "out").exists()
 
 
 def test_a_hand_made_tier_is_checked_too() -> None:

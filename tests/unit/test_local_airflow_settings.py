@@ -8,7 +8,7 @@ import stat
 from pathlib import Path
 
 import pytest
-from support import EXAMPLE_CONFIG, REPO, run_tierform
+from support import EXAMPLE_CONFIG, REPO, run_tierform_in_process
 
 from tierform.config import load_platform
 from tierform.local_airflow.settings import LocalAirflowError, local_airflow
@@ -58,14 +58,14 @@ def test_unpublished_dags_say_how_to_publish(tmp_path: Path):
 
 
 def test_cli_refusal_is_one_line_and_exit_2():
-    result = run_tierform("airflow", "start", "--tier", "prod", cwd=REPO)
+    result = run_tierform_in_process("airflow", "start", "--tier", "prod", cwd=REPO)
     assert result.returncode == 2
     assert result.stderr.strip().count("\n") == 0, result.stderr
     assert "tierform airflow start: tier 'prod' publishes its DAGs to s3" in result.stderr
 
 
 def test_stop_with_nothing_running_says_so(tmp_path: Path):
-    result = run_tierform(
+    result = run_tierform_in_process(
         "airflow", "stop", "--config", str(EXAMPLE_CONFIG), "--tier", "local", cwd=tmp_path
     )
     assert result.returncode == 0, result.stderr

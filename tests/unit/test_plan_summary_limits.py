@@ -5,10 +5,8 @@ format (a real plan of this size would take minutes to produce)."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
-from support import REPO, tool_env
+from support import run_tierform_in_process
 
 from tierform.gitops.plan_model import parse_plan
 from tierform.gitops.plan_summary import Summary, TierPlan, render
@@ -35,10 +33,7 @@ def huge_plan(adds: int, destroys: int) -> dict:
 def test_huge_plan_fits_and_keeps_every_destroy(tmp_path):
     plan_path = tmp_path / "prod.json"
     plan_path.write_text(json.dumps(huge_plan(adds=6000, destroys=400)))
-    result = subprocess.run(
-        [sys.executable, "-m", "tierform", "plan-summary", "--plan", f"prod={plan_path}"],
-        cwd=REPO, env=tool_env(), capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+    result = run_tierform_in_process("plan-summary", "--plan", f"prod={plan_path}")
     assert result.returncode == 0, result.stderr
     md = result.stdout
     assert len(md) <= 65_536

@@ -6,9 +6,8 @@ in Terraform's documented format (real plans are rendered in tests/integration).
 from __future__ import annotations
 
 import json
-import subprocess
 
-from support import EXAMPLE_CONFIG, REPO, tool_env
+from support import EXAMPLE_CONFIG, REPO, run_tierform_in_process
 
 from tierform.config import load_platform
 from tierform.gitops.attribute_diff import SENSITIVE, UNKNOWN, changed_attributes
@@ -117,31 +116,9 @@ def test_no_plans_at_all_still_renders_a_comment(tmp_path):
     assert "No tier was planned" in md
 
 
-def test_make_plan_summary_with_no_plan_files_and_with_status_only_tiers(tmp_path):
-    def make(plans):
-        return subprocess.run(
-            ["make", "--no-print-directory", "plan-summary", f"PLANS={plans}"],
-            cwd=REPO, env=tool_env(), capture_output=True, text=True, timeout=300,
-        )  # fmt: skip
-
-    empty = tmp_path / "none"
-    result = make(empty)
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "No tier was planned" in (empty / "summary.md").read_text()
-    failed = tmp_path / "failed"
-    write_status(failed, TierStatus("prod", FAILED, "Error: Failed to query available provider"))
-    result = make(failed)
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "| **prod** | ❌ failed: `Error: Failed to query" in (failed / "summary.md").read_text()
-
-
 def test_bad_status_file_is_bad_input(tmp_path):
     (tmp_path / "dev.status.json").write_text(json.dumps({"tier": "dev", "status": "great"}))
-    result = subprocess.run(
-        [str(REPO / ".venv/bin/python"), "-m", "tierform", "plan-summary", "--plans-dir",
-         str(tmp_path)],
-        cwd=REPO, env=tool_env(), capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+    result = run_tierform_in_process("plan-summary", "--plans-dir", str(tmp_path))
     assert result.returncode == 2
     assert "dev.status.json: status: expected one of planned, no-changes, failed" in result.stderr
     assert "Traceback" not in result.stderr

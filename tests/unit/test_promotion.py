@@ -4,17 +4,12 @@ workflows do; bad rules are reported as `file: field.path: message`, exit 2."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
-from support import EXAMPLE_CONFIG, REPO, copy_config, edit_yaml, tool_env
+from support import EXAMPLE_CONFIG, copy_config, edit_yaml, run_tierform_in_process
 
 
 def promotion(*args: str, config=EXAMPLE_CONFIG, **env: str):
-    return subprocess.run(
-        [sys.executable, "-m", "tierform", "promotion", "--config", str(config), *args],
-        cwd=REPO, env=tool_env(**env), capture_output=True, text=True,
-    )  # fmt: skip
+    return run_tierform_in_process("promotion", "--config", str(config), *args, **env)
 
 
 def tiers(result, key="deploy"):

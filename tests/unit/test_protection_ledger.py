@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 
-from support import copy_config, edit_yaml, run_tierform
+from support import copy_config, edit_yaml, run_tierform_in_process
 
 COMMIT = "0123456789abcdef0123456789abcdef01234567"
 
@@ -35,7 +35,7 @@ def _clone(root, ledger_dir):
 
 
 def _check(root, *extra):
-    return run_tierform(
+    return run_tierform_in_process(
         "release", "protection-check", "--tier", "staging", "--root", str(root), *extra, cwd=root
     )
 
@@ -44,7 +44,7 @@ def test_a_fresh_clone_refuses_what_lowers_a_deployed_tier(tmp_path):
     ledger = tmp_path / "shared-ledger"
     a, b = tmp_path / "a", tmp_path / "b"
     _clone(a, ledger)
-    recorded = run_tierform(
+    recorded = run_tierform_in_process(
         "release", "record-deployment", "--tier", "staging", "--outcome", "success",
         "--commit", COMMIT, "--root", str(a), cwd=a,
     )  # fmt: skip
@@ -92,15 +92,15 @@ def test_drift_takes_the_commit_the_tier_last_deployed(tmp_path):
     env_file.write_text("")
     args = ("release", "deployed", "--tier", "staging", "--root", str(a))
     export = ("--github-env", "TF_VAR_databricks_git_commit")
-    none = run_tierform(*args, *export, cwd=a, GITHUB_ENV=str(env_file))
+    none = run_tierform_in_process(*args, *export, cwd=a, GITHUB_ENV=str(env_file))
     assert none.returncode == 0 and "::notice::no successful deployment" in none.stdout
     assert env_file.read_text() == ""  # the job keeps its own value
-    recorded = run_tierform(
+    recorded = run_tierform_in_process(
         "release", "record-deployment", "--tier", "staging", "--outcome", "success",
         "--commit", COMMIT, "--root", str(a), cwd=a,
     )  # fmt: skip
     assert recorded.returncode == 0, recorded.stderr
-    assert run_tierform(*args, cwd=a).stdout.strip() == COMMIT
-    exported = run_tierform(*args, *export, cwd=a, GITHUB_ENV=str(env_file))
+    assert run_tierform_in_process(*args, cwd=a).stdout.strip() == COMMIT
+    exported = run_tierform_in_process(*args, *export, cwd=a, GITHUB_ENV=str(env_file))
     assert exported.returncode == 0, exported.stderr
     assert env_file.read_text() == f"TF_VAR_databricks_git_commit={COMMIT}\n"

@@ -13,7 +13,6 @@ from support import (
     REPO,
     copy_config,
     edit_yaml,
-    run_synth,
     run_synth_in_process,
     stack_json,
 )
@@ -167,7 +166,7 @@ def test_synth_is_identical_from_two_checkouts(tmp_path):
         config = copy_config(root)
         outdir = root / "cdktf.out"
         # local (release steps only) and prod (every kind of resource) stand for the rest
-        result = run_synth(config, outdir, cwd=root, TIERFORM_TIERS="local,prod")
+        result = run_synth_in_process(config, outdir, cwd=root, TIERFORM_TIERS="local,prod")
         assert result.returncode == 0, result.stderr
         outputs.append(
             {

@@ -4,11 +4,8 @@ name one; a shared tier may not publish DAGs into a local folder."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
-from support import REPO, copy_config, edit_yaml, tool_env
+from support import copy_config, edit_yaml, run_tierform_in_process
 
 from tierform.config import load_platform
 from tierform.config.release_store import GcsStoreSpec, LocalStoreSpec, S3StoreSpec
@@ -17,10 +14,7 @@ S3 = {"type": "s3", "bucket": "northwind-ledger", "prefix": "ledger"}
 
 
 def validate(config):
-    return subprocess.run(
-        [sys.executable, "-m", "tierform", "validate", "--config", str(config)],
-        cwd=REPO, env=tool_env(), capture_output=True, text=True,
-    )  # fmt: skip
+    return run_tierform_in_process("validate", "--config", str(config))
 
 
 @pytest.fixture

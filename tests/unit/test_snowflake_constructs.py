@@ -7,11 +7,10 @@ import json
 
 import cdktf
 import pytest
-from support import EXAMPLE_CONFIG
+from support import EXAMPLE_CONFIG, stack_synth
 
 from tierform.config import load_platform
 from tierform.stacks.sandbox_stack import SandboxStack
-from tierform.stacks.tier_stack import TierStack
 
 
 @pytest.fixture(scope="module")
@@ -21,12 +20,9 @@ def platform():
 
 @pytest.fixture(scope="module")
 def synthesized(platform):
-    """Synth JSON (string) of every tier and sandbox stack of the example, synthesized once."""
-    app = cdktf.App(stack_traces=False)
-    out = {name: cdktf.Testing.synth(TierStack(app, tier)) for name, tier in platform.tiers.items()}
-    for sandbox in platform.sandboxes:
-        out[sandbox.stack] = cdktf.Testing.synth(SandboxStack(app, sandbox))
-    return out
+    """Synth JSON (string) of every tier and sandbox stack of the example, synthesized once
+    per test process (support.stack_synth: other files read the same stacks)."""
+    return {name: stack_synth(EXAMPLE_CONFIG, name) for name in platform.stack_names}
 
 
 def resources(synth: str, rtype: str) -> dict:

@@ -3,15 +3,13 @@ as `make lint` does), and the properties the pipeline relies on hold."""
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
-from support import REPO
+from support import REPO, run_tierform_in_process
 
 WORKFLOWS = sorted((REPO / ".github" / "workflows").glob("*.yml"))
 ACTIONLINT = REPO / ".venv" / "bin" / "actionlint"
@@ -149,23 +147,10 @@ def test_sandbox_accepts_only_declared_sandbox_stacks():
 )
 def test_sandbox_stack_command(config, stack, code, tmp_path):
     output = tmp_path / "out"
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "tierform",
-            "sandbox-stack",
-            "--stack",
-            stack,
-            "--config",
-            config,
-            "--github-output",
-        ],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "GITHUB_OUTPUT": str(output)},
-    )
+    result = run_tierform_in_process(
+        "sandbox-stack", "--stack", stack, "--config", config, "--github-output",
+        GITHUB_OUTPUT=str(output),
+    )  # fmt: skip
     assert result.returncode == code, result.stderr
     if code == 0:
         assert f"stack={stack}\n" in output.read_text()
