@@ -318,6 +318,10 @@ class JobSpec(Spec):
     parameters: dict[ParameterName, str] = Field(default_factory=dict)
     # Who may see or run the job (it runs as the tier's service principal either way).
     access: dict[str, JobPermission] = Field(default_factory=dict)
+    # `tierform ci run` runs the job from the PR's commit when the PR changes its code
+    # (README "PR runs of Databricks jobs"); `ci: false` for a job that must never run
+    # from unreviewed code (it writes outside the tier, sends mail, costs too much).
+    ci: bool = True
 
 
 class DatabricksSpec(Spec):

@@ -12,15 +12,17 @@ from pathlib import Path, PurePosixPath
 
 from tierform.config.attribution import unknown_name
 from tierform.config.databricks import DatabricksSpec, JobSpec
-from tierform.config.databricks_naming import sandbox_schema_name, schema_name
+from tierform.config.databricks_naming import (
+    NOTEBOOK_EXTENSIONS,
+    sandbox_schema_name,
+    schema_name,
+)
 from tierform.config.error_format import shorten
 from tierform.config.repo_paths import confinement_problem, syntax_problem
 from tierform.config.tier import TierSpec
 
 Problem = tuple[list[str | int], str]
 
-# Extensions a notebook in a Git folder may have; jobs name it without one.
-NOTEBOOK_EXTENSIONS = (".py", ".ipynb", ".sql", ".scala", ".r")
 BASE: list[str | int] = ["databricks"]
 
 

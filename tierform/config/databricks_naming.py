@@ -3,10 +3,22 @@ and the release CLI all agree on them without reading each other's state)."""
 
 from __future__ import annotations
 
+from pathlib import PurePosixPath
+
 from tierform.config.tier import TierSpec
 
 # Variable CD sets (TF_VAR_databricks_git_commit) when prod's config pins no tag or commit.
 GIT_COMMIT_VARIABLE = "databricks_git_commit"
+# Extensions a notebook in a Git folder may have; jobs name it without one.
+NOTEBOOK_EXTENSIONS = (".py", ".ipynb", ".sql", ".scala", ".r")
+# The key of a job's one job cluster (the deployed jobs and the CI's one-time runs).
+JOB_CLUSTER_KEY = "main"
+
+
+def notebook_path(value: str) -> str:
+    """Jobs name a notebook in Git without its extension."""
+    path = PurePosixPath(value)
+    return str(path.with_suffix("")) if path.suffix in NOTEBOOK_EXTENSIONS else str(path)
 
 
 def catalog_name(tier: TierSpec) -> str:
