@@ -77,3 +77,40 @@ def git_ref(tier: TierSpec) -> tuple[str, str | None]:
     if tier.kind == "prod":
         return "variable", None
     return "branch", "main"
+
+
+def git_folder_name(tier: TierSpec) -> str:
+    """`git_folders.name`, else the repository's name (…/data-platform.git → data-platform)."""
+    assert tier.databricks is not None and tier.databricks.git_folders is not None
+    dbx = tier.databricks
+    if dbx.git_folders.name is not None:
+        return dbx.git_folders.name
+    assert dbx.git is not None
+    last = dbx.git.url.rstrip("/").rsplit("/", 1)[-1].rsplit(":", 1)[-1]
+    return last.removesuffix(".git") or "repository"
+
+
+def tier_git_folder_path(tier: TierSpec) -> str:
+    """The tier's Git folder: `<parent>/<tier>/<name>` (/Repos/prod/data-platform)."""
+    assert tier.databricks is not None and tier.databricks.git_folders is not None
+    return f"{tier.databricks.git_folders.parent}/{tier.name}/{git_folder_name(tier)}"
+
+
+def sandbox_git_folder_path(tier: TierSpec, databricks_user: str) -> str:
+    """A developer's Git folder, in the developer's own Repos folder."""
+    return f"/Repos/{databricks_user}/{git_folder_name(tier)}"
+
+
+def git_folder_ref(tier: TierSpec) -> tuple[str, str]:
+    """(branch | tag, name) of the tier's Git folder: `git_folders.branch`/`tag`, else the
+    jobs' branch or tag, else main (a Git folder cannot check out a commit)."""
+    assert tier.databricks is not None and tier.databricks.git_folders is not None
+    folders = tier.databricks.git_folders
+    if folders.tag is not None:
+        return "tag", folders.tag
+    if folders.branch is not None:
+        return "branch", folders.branch
+    kind, value = git_ref(tier)
+    if kind in ("branch", "tag") and value is not None:
+        return kind, value
+    return "branch", "main"

@@ -8,6 +8,7 @@ from tierform.config.tier import TierSpec
 from tierform.constructs.addresses import set_address_prefix
 from tierform.constructs.databricks.catalog import UnityCatalog
 from tierform.constructs.databricks.cluster_policies import ClusterPolicies
+from tierform.constructs.databricks.git_folders import GitFolder
 from tierform.constructs.databricks.grants import CatalogGrants
 from tierform.constructs.databricks.jobs import DatabricksJobs
 from tierform.constructs.databricks.permissions import access_entry
@@ -25,8 +26,9 @@ class DatabricksEnvironment(Construct):
     service principal and secret scope, and jobs from Git.
 
     Attributes: `catalog_name`, `schema_names` (logical → physical), `service_principal`
-    (TierServicePrincipal), `warehouse_names`, `policy_names`, `job_names`, `git_ref`, and
-    `release_dependencies`: what a dbt release on Databricks must wait for.
+    (TierServicePrincipal), `warehouse_names`, `policy_names`, `job_names`, `git_ref`,
+    `git_folder` (GitFolder or None), and `release_dependencies`: what a dbt release on
+    Databricks must wait for.
     """
 
     def __init__(
@@ -168,6 +170,19 @@ class DatabricksEnvironment(Construct):
                     )
                     if r is not None
                 ],
+            )
+        self.git_folder = None
+        if dbx.git_folders is not None:
+            assert dbx.git is not None  # enforced by config validation
+            self.git_folder = GitFolder(
+                self,
+                "git_folder",
+                git=dbx.git,
+                path=naming.tier_git_folder_path(tier),
+                ref=naming.git_folder_ref(tier),
+                sparse_checkout=dbx.git_folders.sparse_checkout,
+                provider=self.provider,
+                address="git_folder",
             )
         self.warehouse_names = self.warehouses.names
         self.policy_names = self.policies.names
