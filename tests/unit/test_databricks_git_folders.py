@@ -1,0 +1,122 @@
+"""`databricks.git_folders`: a workspace Git folder (databricks_repo) per tier on its ref and
+per developer sandbox on the developer's branch, synthesized with cdktf.Testing.
+
+No Databricks workspace or provider binary is reachable here (see
+test_databricks_constructs.py): attribute names come from the provider's typed binding
+(`Repo`), values are asserted below."""
+
+from __future__ import annotations
+
+import json
+
+import cdktf
+import pytest
+from support import EXAMPLE_CONFIG, HELIX_CONFIG, copy_config, edit_yaml
+
+from tierform.config import ConfigError, load_platform
+from tierform.stacks.sandbox_stack import SandboxStack
+from tierform.stacks.tier_stack import TierStack
+
+URL = "https://github.com/northwind/data-platform"
+
+
+def _synth(config, *, tiers=(), sandboxes=()) -> dict[str, dict]:
+    platform = load_platform(config)
+    app = cdktf.App(stack_traces=False)
+    out = {t: json.loads(cdktf.Testing.synth(TierStack(app, platform.tier(t)))) for t in tiers}
+    for box in platform.sandboxes:
+        if box.stack in sandboxes:
+            out[box.stack] = json.loads(cdktf.Testing.synth(SandboxStack(app, box)))
+    return out
+
+
+@pytest.fixture(scope="module")
+def example():
+    return _synth(EXAMPLE_CONFIG, tiers=("dev", "prod"), sandboxes=("dev-alice", "dev-bob"))
+
+
+def _folder(stack: dict) -> dict:
+    return stack["resource"]["databricks_repo"]["git_folder"]
+
+
+def test_a_tier_folder_follows_the_branch_its_jobs_run(example):
+    folder = _folder(example["dev"])
+    assert folder["url"] == URL and folder["git_provider"] == "gitHub"
+    assert folder["path"] == "/Repos/dev/data-platform"
+    assert folder["branch"] == "develop"
+    assert "lifecycle" not in folder  # the tier's folder is put back on its ref
+
+
+def test_a_tier_whose_jobs_run_a_commit_gets_main_not_a_commit(example):
+    # A Git folder cannot check out a commit (the Repos API takes a branch or tag).
+    folder = _folder(example["prod"])
+    assert folder["branch"] == "main" and folder["path"] == "/Repos/prod/data-platform"
+    assert "commit_hash" not in folder and "tag" not in folder
+
+
+def test_developer_folders_start_on_their_branch_and_may_switch(example):
+    alice, bob = _folder(example["dev-alice"]), _folder(example["dev-bob"])
+    assert alice["path"] == "/Repos/alice@northwind.example/data-platform"
+    assert alice["branch"] == "alice/work"
+    assert bob["branch"] == "develop"  # no git_branch: the dev tier folder's branch
+    assert alice["lifecycle"] == {"ignore_changes": ["branch"]}
+
+
+def test_helix_qa_has_a_folder_under_workspace_and_prod_none():
+    helix = _synth(HELIX_CONFIG, tiers=("qa", "prod"))
+    folder = _folder(helix["qa"])
+    assert folder["path"] == "/Workspace/Shared/helix/qa/helix-platform"
+    assert folder["git_provider"] == "gitLab" and folder["branch"] == "main"
+    assert "databricks_repo" not in helix["prod"]["resource"]
+
+
+def test_tag_and_sparse_checkout_from_config(tmp_path):
+    config = copy_config(tmp_path)
+    edit_yaml(
+        config / "tiers" / "prod.yaml",
+        lambda d: d["databricks"]["git_folders"].update(
+            tag="v2.0.0", sparse_checkout=["examples/databricks"], sandboxes=False
+        ),
+    )
+    # No sandbox folders, so no developer names a git_branch (checked).
+    edit_yaml(config / "tiers" / "dev.yaml", lambda d: d["developers"][0].pop("git_branch"))
+    out = _synth(config, tiers=("prod",), sandboxes=("dev-alice",))
+    folder = _folder(out["prod"])
+    assert folder["tag"] == "v2.0.0" and "branch" not in folder
+    assert folder["sparse_checkout"] == {"patterns": ["examples/databricks"]}
+    assert "databricks_repo" not in out["dev-alice"]["resource"]
+
+
+@pytest.mark.parametrize(
+    ("tier", "edit", "message"),
+    [
+        (
+            "prod",
+            lambda d: d["databricks"]["git_folders"].update(parent="/Repos/team"),
+            "prod.yaml: databricks.git_folders.parent: '/Repos/team' is not a Git folders' "
+            "parent: expected /Repos",
+        ),
+        (
+            "prod",
+            lambda d: d["databricks"]["git_folders"].update(branch="main", tag="v1"),
+            "prod.yaml: databricks.git_folders: set branch or tag, not both",
+        ),
+        (
+            "prod",
+            lambda d: d["databricks"]["git_folders"].update(name="a/b"),
+            "prod.yaml: databricks.git_folders.name: 'a/b' is not a folder name",
+        ),
+        (
+            "dev",
+            lambda d: d["developers"][1].update(git_branch="bob/x", databricks_user=None),
+            "dev.yaml: developers.1.git_branch: is the branch of the developer's Databricks "
+            "Git folder: it needs a databricks_user",
+        ),
+    ],
+)
+def test_bad_git_folder_settings_name_the_file_and_field(tmp_path, tier, edit, message):
+    config = copy_config(tmp_path)
+    edit_yaml(config / "tiers" / f"{tier}.yaml", edit)
+    with pytest.raises(ConfigError) as err:
+        load_platform(config)
+    assert message in str(err.value)
