@@ -254,3 +254,44 @@ def test_ci_flag_of_the_wrong_type_is_one_clear_message(tmp_path):
     assert str(err.value).endswith(
         "tiers/dev.yaml: databricks.jobs.NIGHTLY.ci: expected true or false, got a string 'no'"
     )
+
+
+def test_an_internal_error_fails_the_check(repo, workspace):
+    workspace.internal_error.add("NIGHTLY")
+    _change(repo, NOTEBOOK)
+    outcome, _ = _run(repo, workspace)
+    assert outcome.failed and outcome.summary.startswith("failed: NIGHTLY")
+
+
+def test_all_runs_every_job_from_the_checkouts_head_commit(repo, workspace):
+    lines = []
+    outcome = databricks_runs.run_databricks_jobs(
+        load_context("dev", repo),
+        42,
+        None,  # --all
+        env={"DATABRICKS_HOST": workspace.url, "DATABRICKS_TOKEN": TOKEN, "GITHUB_HEAD_REF": "f"},
+        now=Clock().now,
+        sleep=Clock().sleep,
+        echo=lines.append,
+    )
+    assert outcome.status == "pass"
+    [request] = workspace.submits
+    # No TIERFORM_STATUS_SHA: the checkout's HEAD commit, not the branch.
+    head = subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=repo, capture_output=True, text=True
+    ).stdout.strip()
+    assert request["git_source"]["git_commit"] == head
+
+
+def test_git_source_falls_back_to_the_prs_branch():
+    from tierform.ci.databricks_submit import git_source
+    from tierform.config.databricks import GitSpec
+
+    git = GitSpec(url="https://gitlab.com/helix/platform", provider="gitLab")
+    assert git_source(git, commit=None, branch="feature/x") == {
+        "git_url": "https://gitlab.com/helix/platform",
+        "git_provider": "gitLab",
+        "git_branch": "feature/x",
+    }
+    with pytest.raises(ValueError, match="neither the PR's commit nor its branch"):
+        git_source(git, commit=None, branch=None)
