@@ -137,6 +137,7 @@ def test_a_successful_run_reports_each_task_and_its_url(repo, workspace):
             in (outcome.markdown)
         )
     assert any("NIGHTLY run 1001" in line for line in lines)
+    assert f"workspace {workspace.url} (from DATABRICKS_HOST)" in lines[0]
     section = tier_section("dev", [outcome])
     assert "databricks-runs" in section and "run(s) passed" in section
 

@@ -132,7 +132,10 @@ def run_databricks_jobs(
         source = git_source(dbx.git, commit=commit, branch=branch)
     except ValueError as exc:
         raise CiInputError(f"databricks runs: {exc} (set TIERFORM_STATUS_SHA)") from None
-    api = DatabricksApi(workspace_host(dbx.workspace.host, env), env, sleep=sleep)
+    host = workspace_host(dbx.workspace.host, env)
+    if host != dbx.workspace.host:  # say so: the runs go to another workspace than config's
+        echo(f"tierform ci [{tier.name}] {CHECK}: workspace {host} (from DATABRICKS_HOST)")
+    api = DatabricksApi(host, env, sleep=sleep)
     limit = ctx.platform.platform.ci.databricks_run_minutes * 60
     try:
         runs = _submit(api, ctx, pr, wanted, source, limit, echo)
