@@ -296,3 +296,49 @@ def test_git_source_falls_back_to_the_prs_branch():
     }
     with pytest.raises(ValueError, match="neither the PR's commit nor its branch"):
         git_source(git, commit=None, branch=None)
+
+
+def test_helix_in_a_monorepo_subfolder_runs_its_tasks_from_the_git_root(tmp_path):
+    """The second platform: the project lives in `helix/` of the repository, so changed
+    files and task paths are the git root's; autoscaling, wheels and a shared catalog."""
+    import shutil
+
+    from support import HELIX_ROOT
+
+    from tierform.config import databricks_naming as naming
+
+    shutil.copytree(HELIX_ROOT, tmp_path / "helix")
+    _git(tmp_path, "init", "-q", "-b", "main")
+    _git(tmp_path, "add", "-A")
+    _git(tmp_path, "commit", "-q", "-m", "base")
+    _git(tmp_path, "checkout", "-q", "-b", "pr-branch")
+    _change(tmp_path, "helix/notebooks/audit.py")
+    ctx = load_context("qa", tmp_path / "helix")
+    policy = naming.object_name(ctx.tier, "BATCH")
+    with FakeDatabricks(policies={policy: "POLICY-QA"}) as fake:
+        fake.failing["COMPACT"] = "AUDIT"
+        outcome = databricks_runs.run_databricks_jobs(
+            ctx,
+            9,
+            "main",
+            env={"DATABRICKS_HOST": fake.url, "DATABRICKS_TOKEN": TOKEN},
+            now=Clock().now,
+            sleep=Clock().sleep,
+            echo=lambda line: None,
+        )
+        [request] = fake.submits
+    assert request["git_source"]["git_provider"] == "gitLab"
+    cluster = request["job_clusters"][0]["new_cluster"]
+    assert cluster["policy_id"] == "POLICY-QA"
+    assert cluster["autoscale"] == {"min_workers": 1, "max_workers": 2}
+    assert request["timeout_seconds"] == 3600  # the job's own, under the 60 min limit
+    tasks = {t["task_key"]: t for t in request["tasks"]}
+    assert tasks["RUN"]["notebook_task"]["notebook_path"] == "helix/notebooks/compact"
+    assert tasks["RUN"]["notebook_task"]["base_parameters"]["catalog"] == "helix"
+    assert tasks["AUDIT"]["spark_python_task"]["python_file"] == "helix/notebooks/audit.py"
+    assert {"whl": "/Volumes/helix/artifacts/wheels/helix_jobs-1.0.0-py3-none-any.whl"} in (
+        tasks["VACUUM"]["libraries"]
+    )
+    assert outcome.failed
+    [audit] = [a for a in outcome.annotations if "task AUDIT FAILED" in a.message]
+    assert audit.path == "helix/notebooks/audit.py"
