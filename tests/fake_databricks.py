@@ -11,7 +11,8 @@ tasks[] with their own state and run_page_url, the run's run_page_url),
 
 Tests script the runs by job (the logical name in run_name): `failing[job] = task_key`
 makes that task FAILED (and its dependants UPSTREAM_FAILED), `hanging.add(job)` keeps the
-run RUNNING until cancelled, `internal_error.add(job)` ends it in INTERNAL_ERROR.
+run RUNNING until cancelled, `internal_error.add(job)` ends it in INTERNAL_ERROR,
+`refused.add(job)` answers its submit with 400.
 `throttle` answers the next N calls with 429.
 """
 
@@ -49,6 +50,7 @@ class FakeDatabricks:
     failing: dict[str, str] = field(default_factory=dict)  # job → task key that fails
     hanging: set[str] = field(default_factory=set)
     internal_error: set[str] = field(default_factory=set)
+    refused: set[str] = field(default_factory=set)  # jobs whose submit is answered 400
     throttle: int = 0
     requests: list[tuple[str, str, Any]] = field(default_factory=list)
     auth_headers: list[str] = field(default_factory=list)
@@ -129,6 +131,8 @@ class FakeDatabricks:
         if token in self._tokens:
             return 200, {"run_id": self._tokens[token]}
         match = _JOB.match(str(body.get("run_name", "")))
+        if match and match.group(1) in self.refused:
+            return 400, {"error_code": "INVALID_PARAMETER_VALUE", "message": "bad task"}
         run_id = 1000 + len(self.runs) + 1
         self.runs[run_id] = FakeRun(run_id, body, match.group(1) if match else "?")
         if token:

@@ -342,3 +342,20 @@ def test_helix_in_a_monorepo_subfolder_runs_its_tasks_from_the_git_root(tmp_path
     assert outcome.failed
     [audit] = [a for a in outcome.annotations if "task AUDIT FAILED" in a.message]
     assert audit.path == "helix/notebooks/audit.py"
+
+
+def test_a_refused_submit_cancels_the_runs_already_started(repo, workspace):
+    def second_job(data):
+        jobs = data["databricks"]["jobs"]
+        jobs["REPLAY"] = {
+            "cluster": {"policy": "JOBS", "node_type": "m5d.large"},
+            "tasks": {"INGEST": {"notebook": "examples/databricks/notebooks/ingest_orders"}},
+        }
+
+    edit_yaml(repo / "config" / "tiers" / "dev.yaml", second_job)
+    _git(repo, "commit", "-q", "-am", "a second job")
+    _change(repo, NOTEBOOK)
+    workspace.refused.add("REPLAY")
+    with pytest.raises(CiInputError, match="runs/submit: HTTP 400 INVALID_PARAMETER_VALUE"):
+        _run(repo, workspace)
+    assert workspace.cancels == [1001]  # NIGHTLY, submitted first

@@ -139,7 +139,7 @@ def run_databricks_jobs(
     limit = ctx.platform.platform.ci.databricks_run_minutes * 60
     try:
         runs = _submit(api, ctx, pr, wanted, source, limit, echo)
-    except DatabricksApiError as exc:
+    except DatabricksApiError as exc:  # before any run started
         raise CiInputError(f"databricks runs on {tier.name}: {exc}") from None
     cancelled: list[str] = []
     deadline = now() + limit
@@ -160,43 +160,43 @@ def run_databricks_jobs(
 
 
 def _submit(api, ctx, pr, wanted, source, limit, echo) -> list[JobRun]:
+    """Every request is built (its policy and warehouses found) before the first is sent,
+    so a missing one starts nothing; a refused submit cancels the runs already started."""
     dbx = ctx.tier.databricks
     policies = api.policy_ids()
     needs_warehouse = any(t.dbt for j in wanted for t in dbx.jobs[j].tasks.values())
     warehouses = api.warehouse_ids() if needs_warehouse else {}
-    runs: list[JobRun] = []
-    with _watching(api, runs, echo):
-        for logical, files in wanted.items():
-            job = dbx.jobs[logical]
-            policy = naming.object_name(ctx.tier, job.cluster.policy)
-            if policy not in policies:
-                raise DatabricksApiError(
-                    f"job {logical}: cluster policy {policy!r} is not in the workspace "
-                    "(deploy the tier first, or give the CI's identity CAN_USE on it)"
-                )
-            physical = {
-                w: naming.object_name(ctx.tier, w) for w in ctx.tier.databricks.sql_warehouses
-            }
-            missing = [
-                physical[t.dbt.warehouse]
-                for t in job.tasks.values()
-                if t.dbt and physical[t.dbt.warehouse] not in warehouses
-            ]
-            if missing:
-                raise DatabricksApiError(
-                    f"job {logical}: SQL warehouse {missing[0]!r} is not in the workspace"
-                )
-            request = submit_request(
-                ctx.tier,
-                logical,
-                job,
-                pr=pr,
-                source=source,
-                policy_id=policies[policy],
-                warehouse_ids={w: warehouses.get(p, "") for w, p in physical.items()},
-                limit_seconds=limit,
+    physical = {w: naming.object_name(ctx.tier, w) for w in dbx.sql_warehouses}
+    requests = {}
+    for logical in wanted:
+        job = dbx.jobs[logical]
+        policy = naming.object_name(ctx.tier, job.cluster.policy)
+        if policy not in policies:
+            raise DatabricksApiError(
+                f"job {logical}: cluster policy {policy!r} is not in the workspace "
+                "(deploy the tier first, or give the CI's identity CAN_USE on it)"
             )
-            run = JobRun(logical, api.submit_run(request), files)
+        for task in job.tasks.values():
+            if task.dbt and physical[task.dbt.warehouse] not in warehouses:
+                raise DatabricksApiError(
+                    f"job {logical}: SQL warehouse {physical[task.dbt.warehouse]!r} is not "
+                    "in the workspace (deploy the tier first, or give the CI's identity "
+                    "CAN_USE on it)"
+                )
+        requests[logical] = submit_request(
+            ctx.tier,
+            logical,
+            job,
+            pr=pr,
+            source=source,
+            policy_id=policies[policy],
+            warehouse_ids={w: warehouses.get(p, "") for w, p in physical.items()},
+            limit_seconds=limit,
+        )
+    runs: list[JobRun] = []
+    with _watching(api, runs, echo), _cancel_on_error(api, runs, echo, ctx.tier.name):
+        for logical, request in requests.items():
+            run = JobRun(logical, api.submit_run(request), wanted[logical])
             runs.append(run)
             _refresh(api, run)
             echo(
