@@ -1,6 +1,7 @@
 """A small client of a Databricks workspace's REST API (stdlib urllib): the calls data CI
 makes (Jobs API 2.1 runs/submit, runs/get, runs/cancel; the cluster policy and SQL
-warehouse lists that turn the tier's names into ids).
+warehouse lists that turn the tier's names into ids) and the release step's Repos API
+calls (PATCH/GET /api/2.0/repos/{id}: check a Git folder out at its ref's latest commit).
 
 Auth is Databricks' standard environment: DATABRICKS_TOKEN (a personal access or workload
 token), else OAuth machine-to-machine with DATABRICKS_CLIENT_ID + DATABRICKS_CLIENT_SECRET
@@ -71,6 +72,17 @@ class DatabricksApi:
         """SQL warehouse name → id."""
         found = self.call("GET", "/api/2.0/sql/warehouses").get("warehouses") or []
         return {str(w["name"]): str(w["id"]) for w in found}
+
+    def update_repo(self, repo_id: str, kind: str, name: str) -> dict[str, Any]:
+        """Check the Git folder out at `kind` ("branch" | "tag") `name`; on the branch it is
+        already on, this pulls the branch's latest commit. Answers {} in the current API."""
+        if kind not in ("branch", "tag"):
+            raise ValueError(f"a Git folder is on a branch or a tag, not a {kind}")
+        return self.call("PATCH", f"/api/2.0/repos/{_path_id(repo_id)}", {kind: name})
+
+    def get_repo(self, repo_id: str) -> dict[str, Any]:
+        """RepoInfo: id, path, url, provider, branch, head_commit_id, sparse_checkout."""
+        return self.call("GET", f"/api/2.0/repos/{_path_id(repo_id)}")
 
     # --- transport -------------------------------------------------------------------------
 
@@ -145,6 +157,13 @@ class DatabricksApi:
         if not isinstance(token, str) or not token:
             raise DatabricksApiError("POST /oidc/v1/token: the answer has no access_token")
         return token
+
+
+def _path_id(repo_id: str) -> str:
+    """Repo ids are int64; anything else would change the request's path."""
+    if not str(repo_id).isdigit():
+        raise DatabricksApiError(f"{str(repo_id)[:40]!r} is not a Git folder (repo) id")
+    return str(repo_id)
 
 
 def _backoff(attempt: int, retry_after: str | None) -> float:

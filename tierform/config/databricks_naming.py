@@ -9,6 +9,10 @@ from tierform.config.tier import TierSpec
 
 # Variable CD sets (TF_VAR_databricks_git_commit) when prod's config pins no tag or commit.
 GIT_COMMIT_VARIABLE = "databricks_git_commit"
+# What the Git folders release step (`python -m tierform.release git-folders`) gets from the
+# tier's stack: the tier folder's repo id, and the commit the jobs run when CD supplies it.
+GIT_FOLDER_ID_ENV = "TIERFORM_GIT_FOLDER_ID"
+JOBS_COMMIT_ENV = "TIERFORM_JOBS_COMMIT"
 # Extensions a notebook in a Git folder may have; jobs name it without one.
 NOTEBOOK_EXTENSIONS = (".py", ".ipynb", ".sql", ".scala", ".r")
 # The key of a job's one job cluster (the deployed jobs and the CI's one-time runs).

@@ -8,11 +8,14 @@ which re-runs its command; nothing else does.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from dataclasses import dataclass
 from importlib import metadata
+from pathlib import Path
 
 from tierform.config.airflow import DagTarget
+from tierform.config.databricks_naming import git_folder_ref, git_ref
 from tierform.config.platform import PlatformConfig
 from tierform.config.release import DagsStep, DbtStep
 from tierform.config.tier import TierSpec
@@ -24,6 +27,7 @@ from tierform.release.artifact import (
 )
 from tierform.release.content import content_sha256
 from tierform.release.publishers.astro_triggers import astronomer_triggers
+from tierform.release.records import git_sha
 
 
 def tool_versions(*distributions: str) -> str:
@@ -69,6 +73,33 @@ def dags_triggers(
     }
 
 
+def git_folders_triggers(platform: PlatformConfig, tier: TierSpec) -> dict[str, str] | None:
+    """When the Git folders step must run again: on every deploy of a new commit, and only
+    then (a plan of the same commit stays a no-op).
+
+    - Jobs that run the commit CD deploys (`follow: deployed`, prod without a pinned ref):
+      the stack adds that commit itself (`${var.databricks_git_commit}`, see TierStack),
+      so PR plans and drift, which plan the last deployed commit, stay no-ops. (The
+      variable exists when the tier has jobs; without jobs, as a branch below.)
+    - A folder on a tag: the tag (a new tag is a config change; the tag does not move).
+    - A folder on a branch otherwise: the commit being released (git HEAD of the checkout
+      that synthesizes; `none` outside a git checkout, where only a ref change refreshes).
+    """
+    dbx = tier.databricks
+    if dbx is None or dbx.git_folders is None or dbx.git is None:
+        return None
+    kind, ref = git_folder_ref(tier)
+    found = {"tier": tier.name, "ref": f"{kind}:{ref}"}
+    if (git_ref(tier)[0] == "variable" and dbx.jobs) or kind == "tag":
+        return found
+    return {**found, "release_commit": _release_commit(platform.repo_root)}
+
+
+@functools.lru_cache(maxsize=8)
+def _release_commit(root: Path) -> str:
+    return git_sha(root) or "none"
+
+
 def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -81,6 +112,7 @@ class StepTriggers:
     dags: dict[str, str] | None = None
     # What the tier's Airflow environment installs from (MWAA's Terraform-managed objects).
     airflow_files: AirflowInstallFiles | None = None
+    git_folders: dict[str, str] | None = None
 
 
 def tier_triggers(platform: PlatformConfig, tier: TierSpec) -> StepTriggers:
@@ -94,4 +126,5 @@ def tier_triggers(platform: PlatformConfig, tier: TierSpec) -> StepTriggers:
             else None
         ),
         airflow_files=airflow_install_files(platform, tier) if tier.airflow else None,
+        git_folders=git_folders_triggers(platform, tier),
     )
