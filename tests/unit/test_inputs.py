@@ -192,3 +192,22 @@ def test_the_ci_job_gets_the_databricks_identity_its_job_runs_use(example_out):
     assert items["DATABRICKS_CLIENT_ID"]["kind"] == "variable"
     assert items["DATABRICKS_CLIENT_SECRET"]["kind"] == "secret"
     assert not any(name.startswith("TF_VAR_") for name in items)
+
+
+def test_apply_on_a_tier_with_git_folders_needs_the_identity_of_its_refresh_step(example_out):
+    # `tierform.release git-folders` (a release step of the apply) calls the Repos API with
+    # the deploying service principal's OAuth M2M credentials.
+    apply = _inputs(example_out, "--tier", "dev", "--job", "apply", "--json")
+    assert apply.returncode == 0, apply.stderr
+    items = {i["name"]: i for i in json.loads(apply.stdout)}
+    for name, kind in (
+        ("DATABRICKS_CLIENT_ID", "variable"),
+        ("DATABRICKS_CLIENT_SECRET", "secret"),
+    ):
+        assert items[name]["kind"] == kind
+        assert "Git folders release step" in items[name]["needed_by"]
+        assert "apply" in items[name]["jobs"]
+    # A tier without git_folders names no such step.
+    local = _inputs(example_out, "--tier", "local", "--job", "apply", "--json")
+    assert local.returncode == 0, local.stderr
+    assert "Git folders" not in local.stdout
