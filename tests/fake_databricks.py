@@ -1,19 +1,24 @@
 """A stand-in for a Databricks workspace's REST API, for tests (a real workspace cannot run
 here): stdlib http.server on 127.0.0.1, a random free port, in a thread.
 
-It implements only what `tierform ci run` calls, with the documented request and response
-shapes: Jobs API 2.1 `POST /api/2.1/jobs/runs/submit` (→ {run_id}; an idempotency_token
+It implements only what `tierform ci run` and the Git folders release step call, with the
+documented request and response shapes: Jobs API 2.1 `POST /api/2.1/jobs/runs/submit` (→ {run_id}; an idempotency_token
 already seen returns the same run), `GET /api/2.1/jobs/runs/get?run_id=` (state with
 life_cycle_state PENDING → RUNNING → TERMINATED, result_state SUCCESS/FAILED/CANCELED,
 tasks[] with their own state and run_page_url, the run's run_page_url),
 `POST /api/2.1/jobs/runs/cancel`, `GET /api/2.0/policies/clusters/list`,
-`GET /api/2.0/sql/warehouses` and the OAuth M2M token endpoint `POST /oidc/v1/token`.
+`GET /api/2.0/sql/warehouses`, the Repos API's `PATCH /api/2.0/repos/{id}` ({branch} or
+{tag}: check the Git folder out there, on the same branch a pull; answers {} as the current
+API does) and `GET /api/2.0/repos/{id}` (RepoInfo: id, path, url, provider, branch,
+head_commit_id), and the OAuth M2M token endpoint `POST /oidc/v1/token`.
 
 Tests script the runs by job (the logical name in run_name): `failing[job] = task_key`
 makes that task FAILED (and its dependants UPSTREAM_FAILED), `hanging.add(job)` keeps the
 run RUNNING until cancelled, `internal_error.add(job)` ends it in INTERNAL_ERROR,
 `refused.add(job)` answers its submit with 400.
 `throttle` answers the next N calls with 429.
+Git folders: `repos[id]` is a RepoInfo, `remote[branch or tag]` the commit the Git remote
+has there; `repo_denied.add(id)` answers that folder's PATCH with 403 PERMISSION_DENIED.
 """
 
 from __future__ import annotations
@@ -56,6 +61,9 @@ class FakeDatabricks:
     auth_headers: list[str] = field(default_factory=list)
     runs: dict[int, FakeRun] = field(default_factory=dict)
     cancels: list[int] = field(default_factory=list)
+    repos: dict[str, dict[str, Any]] = field(default_factory=dict)  # id → RepoInfo
+    remote: dict[str, str] = field(default_factory=dict)  # branch or tag → its commit
+    repo_denied: set[str] = field(default_factory=set)
     _tokens: dict[str, int] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -79,6 +87,15 @@ class FakeDatabricks:
     @property
     def submits(self) -> list[dict[str, Any]]:
         return [body for method, path, body in self.requests if path.endswith("/runs/submit")]
+
+    @property
+    def repo_updates(self) -> list[tuple[str, Any]]:
+        """(repo id, PATCH body) of every Git folder update, in order."""
+        return [
+            (path.rsplit("/", 1)[-1], body)
+            for method, path, body in self.requests
+            if method == "PATCH" and path.startswith("/api/2.0/repos/")
+        ]
 
     # --- the API ---------------------------------------------------------------------------
 
@@ -117,7 +134,35 @@ class FakeDatabricks:
                 run.cancelled = True
                 self.cancels.append(run.run_id)
                 return 200, {}
+            if path.startswith("/api/2.0/repos/") and method in ("GET", "PATCH"):
+                return self._repo(method, path.rsplit("/", 1)[-1], body)
             return 404, {"error_code": "ENDPOINT_NOT_FOUND", "message": f"{method} {path}"}
+
+    def _repo(self, method: str, repo_id: str, body: Any):
+        repo = self.repos.get(repo_id)
+        if repo is None:
+            return 404, {
+                "error_code": "RESOURCE_DOES_NOT_EXIST",
+                "message": f"Repo {repo_id} does not exist.",
+            }
+        if method == "GET":
+            return 200, dict(repo)
+        if repo_id in self.repo_denied:
+            return 403, {"error_code": "PERMISSION_DENIED", "message": "no Manage permission"}
+        refs = [k for k in ("branch", "tag") if isinstance(body, dict) and k in body]
+        if len(refs) != 1:
+            return 400, {"error_code": "INVALID_PARAMETER_VALUE", "message": "branch or tag"}
+        name = body[refs[0]]
+        if name not in self.remote:
+            return 400, {
+                "error_code": "INVALID_PARAMETER_VALUE",
+                "message": f"{refs[0]} {name} not found in the remote",
+            }
+        repo.pop("branch", None)
+        if refs[0] == "branch":  # a tag leaves the folder in a detached HEAD
+            repo["branch"] = name
+        repo["head_commit_id"] = self.remote[name]
+        return 200, {}
 
     def _oauth(self, auth: str, body: Any):
         expected = base64.b64encode(f"{CLIENT_ID}:{CLIENT_SECRET}".encode()).decode()
@@ -215,6 +260,9 @@ def _handler(fake: FakeDatabricks):
 
         def do_POST(self):
             self._dispatch("POST")
+
+        def do_PATCH(self):
+            self._dispatch("PATCH")
 
         def log_message(self, *args):  # keep the test output clean
             pass

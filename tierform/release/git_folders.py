@@ -58,6 +58,10 @@ def refresh_git_folders(
             f"{naming.GIT_FOLDER_ID_ENV} is not set: the step gets the Git folder's id from "
             f"the {tier.name} stack (run it through `terraform apply`)"
         )
+    if not repo_id.isdigit():  # Repos ids are int64; the stack passes databricks_repo.id
+        raise GitFoldersInputError(
+            f"{naming.GIT_FOLDER_ID_ENV}={repo_id[:40]!r} is not a Git folder (repo) id"
+        )
     path = naming.tier_git_folder_path(tier)
     kind, ref = naming.git_folder_ref(tier)
     api = DatabricksApi(workspace_host(tier.databricks.workspace.host, env), env)
@@ -70,9 +74,9 @@ def refresh_git_folders(
     commit = jobs_commit(ctx, env)
     if commit and head and not head.startswith(commit) and not commit.startswith(head):
         message = (
-            f"{path} shows {head[:12]}, the jobs run {commit[:12]}: {kind} {ref} has other "
-            "commits than the deployed one (set git_folders.branch/tag to a ref at the "
-            "deployed commit to keep them equal)"
+            f"{path} shows {head[:12]}, the jobs run {commit[:12]}: {kind} {ref} is not at "
+            "the deployed commit (it has moved on, or this deploys an older one), so the "
+            "folder shows other code than the jobs run"
         )
         report.detail(f"warning: {message}")
         if os.environ.get("GITHUB_ACTIONS") == "true":
