@@ -14,6 +14,8 @@ import pytest
 from support import EXAMPLE_CONFIG, HELIX_CONFIG, copy_config, edit_yaml
 
 from tierform.config import ConfigError, load_platform
+from tierform.release.records import git_sha
+from tierform.release.triggers import git_folders_triggers, tier_triggers
 from tierform.stacks.sandbox_stack import SandboxStack
 from tierform.stacks.tier_stack import TierStack
 
@@ -21,9 +23,17 @@ URL = "https://github.com/northwind/data-platform"
 
 
 def _synth(config, *, tiers=(), sandboxes=()) -> dict[str, dict]:
+    """The stacks as main.py builds them: with their release steps' triggers."""
     platform = load_platform(config)
     app = cdktf.App(stack_traces=False)
-    out = {t: json.loads(cdktf.Testing.synth(TierStack(app, platform.tier(t)))) for t in tiers}
+    out = {
+        t: json.loads(
+            cdktf.Testing.synth(
+                TierStack(app, platform.tier(t), release=tier_triggers(platform, platform.tier(t)))
+            )
+        )
+        for t in tiers
+    }
     for box in platform.sandboxes:
         if box.stack in sandboxes:
             out[box.stack] = json.loads(cdktf.Testing.synth(SandboxStack(app, box)))
@@ -32,7 +42,16 @@ def _synth(config, *, tiers=(), sandboxes=()) -> dict[str, dict]:
 
 @pytest.fixture(scope="module")
 def example():
-    return _synth(EXAMPLE_CONFIG, tiers=("dev", "prod"), sandboxes=("dev-alice", "dev-bob"))
+    return _synth(
+        EXAMPLE_CONFIG,
+        tiers=("dev", "prod", "staging", "local"),
+        sandboxes=("dev-alice", "dev-bob"),
+    )
+
+
+@pytest.fixture(scope="module")
+def helix():
+    return _synth(HELIX_CONFIG, tiers=("qa", "prod"))
 
 
 def _folder(stack: dict) -> dict:
@@ -62,12 +81,86 @@ def test_developer_folders_start_on_their_branch_and_may_switch(example):
     assert alice["lifecycle"] == {"ignore_changes": ["branch"]}
 
 
-def test_helix_qa_has_a_folder_under_workspace_and_prod_none():
-    helix = _synth(HELIX_CONFIG, tiers=("qa", "prod"))
+def test_helix_qa_has_a_folder_under_workspace_and_prod_none(helix):
     folder = _folder(helix["qa"])
     assert folder["path"] == "/Workspace/Shared/helix/qa/helix-platform"
     assert folder["git_provider"] == "gitLab" and folder["branch"] == "main"
     assert "databricks_repo" not in helix["prod"]["resource"]
+
+
+# --- the release step that keeps the tier's folder on the code the jobs run ----------------
+
+
+def _step(stack: dict) -> dict | None:
+    return ((stack.get("resource") or {}).get("terraform_data") or {}).get("release_git_folders")
+
+
+FOLDER_ID = "${databricks_repo.git_folder.id}"
+JOBS_COMMIT = "${var.databricks_git_commit}"
+
+
+def test_the_step_exists_only_on_tiers_with_git_folders(example, helix):
+    assert all(_step(example[t]) for t in ("dev", "prod", "staging"))
+    assert _step(example["local"]) is None  # no databricks section
+    assert _step(helix["qa"]) is not None
+    assert _step(helix["prod"]) is None  # Databricks, but no git_folders
+    for sandbox in ("dev-alice", "dev-bob"):  # developers' folders are theirs: never pulled
+        assert "terraform_data" not in example[sandbox].get("resource", {})
+
+
+def test_the_step_runs_after_the_folder_and_the_jobs_not_the_dbt_or_dag_steps(example, helix):
+    for stack in (example["prod"], example["dev"], helix["qa"]):
+        step = _step(stack)
+        assert step["depends_on"] == ["databricks_repo.git_folder", "databricks_job.jobs"]
+        command = step["provisioner"][0]["local-exec"]["command"]
+        assert "-m tierform.release git-folders --tier" in command
+
+
+def test_a_tier_whose_jobs_run_the_deployed_commit_refreshes_on_each_new_commit(example, helix):
+    # The trigger is the commit the jobs run (the variable CD sets): a deploy of a new commit
+    # replaces the step, a plan of the same commit (PR plans, drift) leaves it alone.
+    for tier, stack in (
+        ("prod", example["prod"]),
+        ("staging", example["staging"]),
+        ("qa", helix["qa"]),
+    ):
+        step = _step(stack)
+        assert step["triggers_replace"] == {
+            "folder_id": FOLDER_ID,
+            "jobs_commit": JOBS_COMMIT,
+            "ref": "branch:main",
+            "tier": tier,
+        }
+        assert step["provisioner"][0]["local-exec"]["environment"] == {
+            "TIERFORM_GIT_FOLDER_ID": FOLDER_ID,
+            "TIERFORM_JOBS_COMMIT": JOBS_COMMIT,
+        }
+
+
+def test_a_branch_tier_refreshes_on_each_released_commit(example):
+    step = _step(example["dev"])
+    assert step["triggers_replace"] == {
+        "folder_id": FOLDER_ID,
+        "ref": "branch:develop",
+        "release_commit": git_sha(EXAMPLE_CONFIG.parent) or "none",
+        "tier": "dev",
+    }
+    assert step["provisioner"][0]["local-exec"]["environment"] == {
+        "TIERFORM_GIT_FOLDER_ID": FOLDER_ID
+    }
+
+
+def test_a_tag_folder_refreshes_only_when_the_tag_changes(tmp_path):
+    config = copy_config(tmp_path)
+    edit_yaml(
+        config / "tiers" / "dev.yaml", lambda d: d["databricks"].update(git_folders={"tag": "v3"})
+    )
+    platform = load_platform(config)
+    assert git_folders_triggers(platform, platform.tier("dev")) == {"tier": "dev", "ref": "tag:v3"}
+    # outside a git checkout a branch folder's trigger has no commit: only the ref refreshes
+    edit_yaml(config / "tiers" / "dev.yaml", lambda d: d["databricks"].update(git_folders={}))
+    platform = load_platform(config)
+    assert git_folders_triggers(platform, platform.tier("dev"))["release_commit"] == "none"
 
 
 def test_tag_and_sparse_checkout_from_config(tmp_path):
