@@ -163,3 +163,17 @@ def test_bad_input_is_one_line_and_exit_2_without_calling_the_workspace(tier, fo
     assert result.returncode == 2, result.stderr
     assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1
     assert fake.repo_updates == []
+
+
+def test_a_commit_pinned_in_config_is_compared_too(tmp_path):
+    config = copy_config(tmp_path)
+    pin = {"commit": DEPLOYED, "branch": None, "follow": None}
+    edit_yaml(config / "tiers" / "dev.yaml", lambda d: d["databricks"].update(git=pin))
+    with FakeDatabricks() as fake:
+        fake.repos["101"] = _repo("/Repos/dev/data-platform")
+        fake.remote["main"] = NEW
+        result = _step(fake, "dev", root=tmp_path, config=config)
+    assert result.returncode == 0, result.stderr
+    # a Git folder cannot check out a commit: it is on main, compared with the pinned one
+    assert fake.repo_updates == [("101", {"branch": "main"})]
+    assert f"shows {NEW[:12]}, the jobs run {DEPLOYED[:12]}" in result.stdout
