@@ -3,14 +3,22 @@ workspace Git folder out at its ref's latest commit after each deploy.
 
 A Databricks workspace cannot run here: tests/fake_databricks.py stands in for it (the Repos
 API's PATCH/GET /api/2.0/repos/{id} with their documented shapes, the OAuth token endpoint),
-on 127.0.0.1 at a random port. The step runs as Terraform runs it: a subprocess with the
-repo id (and the jobs' commit) in its environment, as the stack's local-exec passes them."""
+on 127.0.0.1 at a random port. The step gets the repo id (and the jobs' commit) in its
+environment, as the stack's local-exec passes them; most cases run the command in this
+process, the failure case as the subprocess Terraform starts."""
 
 from __future__ import annotations
+
+import subprocess
+import sys
+from types import SimpleNamespace
 
 import pytest
 from fake_databricks import CLIENT_ID, CLIENT_SECRET, TOKEN, FakeDatabricks
 from support import EXAMPLE_CONFIG, HELIX_CONFIG, HELIX_ROOT, REPO, copy_config, edit_yaml, tool_env
+from typer.testing import CliRunner
+
+from tierform.release.cli import app as release_app
 
 OLD = "1111111111111111111111111111111111111111"
 NEW = "2222222222222222222222222222222222222222"
@@ -18,10 +26,9 @@ DEPLOYED = "3333333333333333333333333333333333333333"
 URL = "https://github.com/northwind/data-platform"
 
 
-def _step(fake, tier, *, root=REPO, config=EXAMPLE_CONFIG, folder="101", **env):
-    import subprocess
-    import sys
-
+def _step(fake, tier, *, root=REPO, config=EXAMPLE_CONFIG, folder="101", real=False, **env):
+    """The step's command with the environment Terraform's local-exec gives it: in this
+    process (typer's runner), or with `real=True` as the subprocess Terraform starts."""
     values = {
         "DATABRICKS_HOST": fake.url,
         "DATABRICKS_TOKEN": TOKEN,
@@ -34,8 +41,15 @@ def _step(fake, tier, *, root=REPO, config=EXAMPLE_CONFIG, folder="101", **env):
         "CI": "true",
         **env,
     }
+    args = ["git-folders", "--tier", tier, "--root", str(root)]
+    if not real:
+        result = CliRunner().invoke(release_app, args, env=values)
+        assert result.exception is None or isinstance(result.exception, SystemExit)
+        return SimpleNamespace(
+            returncode=result.exit_code, stdout=result.stdout, stderr=result.stderr
+        )
     return subprocess.run(
-        [sys.executable, "-m", "tierform.release", "git-folders", "--tier", tier, "--root", root],
+        [sys.executable, "-m", "tierform.release", *args],
         cwd=REPO,
         env=tool_env(**values),
         capture_output=True,
@@ -88,7 +102,7 @@ def test_a_refused_update_fails_the_step_with_one_line_and_exit_1():
         fake.repos["101"] = _repo("/Repos/dev/data-platform", "develop")
         fake.remote["develop"] = NEW
         fake.repo_denied.add("101")
-        result = _step(fake, "dev")
+        result = _step(fake, "dev", real=True)  # as Terraform runs it: exit code, stderr
     assert result.returncode == 1
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
