@@ -10,49 +10,24 @@ Pure functions of config: nothing here calls the workspace.
 from __future__ import annotations
 
 import hashlib
-from pathlib import PurePosixPath
 from typing import Any
 
 from tierform.config import databricks_naming as naming
 from tierform.config.databricks import GitSpec, JobSpec, TaskSpec
+from tierform.config.job_sources import job_paths, runs_file
 from tierform.config.repository import in_repository
 from tierform.config.tier import TierSpec
 
 
-def task_paths(task: TaskSpec, subfolder: str) -> tuple[str, bool] | None:
-    """(git-root-relative path, is a folder) of what the task runs from Git, or None (a
-    wheel task runs an installed package)."""
-    if task.notebook is not None:
-        return in_repository(subfolder, naming.notebook_path(task.notebook)), False
-    if task.spark_python is not None:
-        return in_repository(subfolder, task.spark_python.file), False
-    if task.dbt is not None:
-        return in_repository(subfolder, task.dbt.project), True
-    return None
-
-
-def _matches(changed: str, path: str, folder: bool) -> bool:
-    if folder:
-        return changed == path or changed.startswith(path.rstrip("/") + "/")
-    if changed == path:
-        return True
-    # A notebook is named without its extension (ingest_orders → ingest_orders.py).
-    candidate = PurePosixPath(changed)
-    return candidate.suffix in naming.NOTEBOOK_EXTENSIONS and str(candidate.with_suffix("")) == path
-
-
 def touched_tasks(job: JobSpec, subfolder: str, changed: set[str] | None) -> dict[str, list[str]]:
-    """Task key → the changed files it runs (every Git task when `changed` is None: --all)."""
+    """Task key → the changed files it runs (every Git task when `changed` is None: --all);
+    what a task runs is tierform/config/job_sources.py's, as for the Git folders trigger."""
     found: dict[str, list[str]] = {}
-    for key, task in job.tasks.items():
-        located = task_paths(task, subfolder)
-        if located is None:
-            continue
-        path, folder = located
+    for key, (path, folder) in job_paths(job, subfolder).items():
         if changed is None:
             found[key] = [path]
             continue
-        files = sorted(f for f in changed if _matches(f, path, folder))
+        files = sorted(f for f in changed if runs_file(f, path, folder))
         if files:
             found[key] = files
     return found
