@@ -14,8 +14,9 @@ import pytest
 from support import EXAMPLE_CONFIG, HELIX_CONFIG, copy_config, edit_yaml
 
 from tierform.config import ConfigError, load_platform
-from tierform.release.records import git_sha
-from tierform.release.triggers import git_folders_triggers, tier_triggers
+from tierform.config.job_sources import job_paths, runs_file
+from tierform.release.content import files_sha256
+from tierform.release.triggers import git_folders_triggers, jobs_code_files, tier_triggers
 from tierform.stacks.sandbox_stack import SandboxStack
 from tierform.stacks.tier_stack import TierStack
 
@@ -137,17 +138,105 @@ def test_a_tier_whose_jobs_run_the_deployed_commit_refreshes_on_each_new_commit(
         }
 
 
-def test_a_branch_tier_refreshes_on_each_released_commit(example):
+def test_a_branch_tier_refreshes_when_the_code_its_jobs_run_changes(example):
+    platform = load_platform(EXAMPLE_CONFIG)
     step = _step(example["dev"])
     assert step["triggers_replace"] == {
         "folder_id": FOLDER_ID,
+        "jobs_code_sha256": files_sha256(jobs_code_files(platform, platform.tier("dev"))),
         "ref": "branch:develop",
-        "release_commit": git_sha(EXAMPLE_CONFIG.parent) or "none",
         "tier": "dev",
     }
     assert step["provisioner"][0]["local-exec"]["environment"] == {
         "TIERFORM_GIT_FOLDER_ID": FOLDER_ID
     }
+
+
+def test_the_hashed_files_are_what_the_jobs_run_with_repository_paths(tmp_path):
+    # The same files the databricks-runs check matches a PR against: each notebook (named
+    # without its extension), spark_python file and dbt project folder, no build output.
+    platform = load_platform(EXAMPLE_CONFIG)
+    files = dict(jobs_code_files(platform, platform.tier("dev")))
+    assert "examples/databricks/notebooks/ingest_orders.py" in files
+    assert "examples/databricks/jobs/optimize_tables.py" in files
+    assert "examples/dbt/dbt_project.yml" in files
+    assert not any(
+        f.startswith(("examples/dbt/target/", "examples/dbt/dbt_packages/")) for f in files
+    )
+    assert not any(f.startswith(("/", "README", "config/")) for f in files)  # no machine paths
+    for name in files:
+        job_file = any(
+            runs_file(name, path, folder)
+            for job in platform.tier("dev").databricks.jobs.values()
+            for path, folder in job_paths(job, "").values()
+        )
+        assert job_file, name
+    # The same content in another checkout hashes the same (paths are repository-relative).
+    config = copy_config(tmp_path)
+    copy = load_platform(config)
+    assert git_folders_triggers(copy, copy.tier("dev")) == git_folders_triggers(
+        platform, platform.tier("dev")
+    )
+
+
+def _dev_hash(config) -> str:
+    platform = load_platform(config)
+    return git_folders_triggers(platform, platform.tier("dev"))["jobs_code_sha256"]
+
+
+def test_a_job_file_changes_the_trigger_an_unrelated_file_does_not(tmp_path):
+    config = copy_config(tmp_path)
+    before = _dev_hash(config)
+    (tmp_path / "README.md").write_text("edited\n")
+    (tmp_path / "examples" / "dbt" / "target").mkdir(exist_ok=True)
+    (tmp_path / "examples" / "dbt" / "target" / "manifest.json").write_text("{}")
+    assert _dev_hash(config) == before  # not run by a job, or build output
+    notebook = tmp_path / "examples" / "databricks" / "notebooks" / "ingest_orders.py"
+    notebook.write_text(notebook.read_text() + "\n# changed\n")
+    after_notebook = _dev_hash(config)
+    assert after_notebook != before
+    model = tmp_path / "examples" / "dbt" / "models" / "staging" / "stg_orders.sql"
+    model.write_text(model.read_text() + "\n-- changed\n")
+    assert _dev_hash(config) not in (before, after_notebook)  # a dbt task's project
+
+
+def test_a_missing_job_file_is_a_config_error_before_any_trigger(tmp_path):
+    config = copy_config(tmp_path)
+    (tmp_path / "examples" / "databricks" / "notebooks" / "ingest_orders.py").unlink()
+    with pytest.raises(ConfigError) as err:
+        load_platform(config)
+    assert "notebook 'examples/databricks/notebooks/ingest_orders' does not exist" in str(err.value)
+
+
+def test_a_path_without_its_file_hashes_as_absent(tmp_path):
+    # Reached only by a config loaded without its checkout (validation refuses it first).
+    absent = files_sha256([("notebooks/x", None)])
+    (tmp_path / "x").write_bytes(b"")
+    assert absent != files_sha256([]) and absent != files_sha256([("notebooks/x", tmp_path / "x")])
+
+
+def test_helix_on_a_branch_hashes_git_root_paths_of_its_monorepo_subfolder():
+    # helix lives in tests/fixtures/platforms/helix: the jobs' paths carry that subfolder.
+    platform = load_platform(HELIX_CONFIG)
+    qa = platform.tier("qa")
+    git = qa.databricks.git.model_copy(update={"follow": None, "branch": "develop"})
+    tier = qa.model_copy(update={"databricks": qa.databricks.model_copy(update={"git": git})})
+    files = [name for name, _ in jobs_code_files(platform, tier)]
+    base = "tests/fixtures/platforms/helix"
+    assert files == [f"{base}/notebooks/audit.py", f"{base}/notebooks/compact.py"]
+    triggers = git_folders_triggers(platform, tier)
+    assert triggers["ref"] == "branch:develop" and len(triggers["jobs_code_sha256"]) == 64
+
+
+def test_a_commit_pinned_in_config_is_part_of_the_trigger(tmp_path):
+    config = copy_config(tmp_path)
+    edit_yaml(
+        config / "tiers" / "dev.yaml",
+        lambda d: d["databricks"].update(git={"branch": None, "follow": None, "commit": "a" * 40}),
+    )
+    platform = load_platform(config)
+    triggers = git_folders_triggers(platform, platform.tier("dev"))
+    assert triggers["jobs_commit"] == "a" * 40 and "jobs_code_sha256" in triggers
 
 
 def test_a_tag_folder_refreshes_only_when_the_tag_changes(tmp_path):
@@ -157,10 +246,6 @@ def test_a_tag_folder_refreshes_only_when_the_tag_changes(tmp_path):
     )
     platform = load_platform(config)
     assert git_folders_triggers(platform, platform.tier("dev")) == {"tier": "dev", "ref": "tag:v3"}
-    # outside a git checkout a branch folder's trigger has no commit: only the ref refreshes
-    edit_yaml(config / "tiers" / "dev.yaml", lambda d: d["databricks"].update(git_folders={}))
-    platform = load_platform(config)
-    assert git_folders_triggers(platform, platform.tier("dev"))["release_commit"] == "none"
 
 
 def test_tag_and_sparse_checkout_from_config(tmp_path):
