@@ -1,7 +1,9 @@
-"""The Git folders release step's trigger under the real terraform: a deploy of a new commit
-replaces (re-runs) the step, a plan of the same commit is a no-op.
+"""The Git folders release step's trigger under the real terraform: on prod (jobs run the
+deployed commit) a deploy of a new commit replaces (re-runs) the step, a plan of the same
+commit is a no-op; on dev (the folder follows a branch) a change to a file the jobs run
+replaces it, an unchanged checkout or a change to an unrelated file plans nothing.
 
-The step block is prod's, as synthesized; only what cannot exist here is swapped: the
+The step blocks are as synthesized; only what cannot exist here is swapped: the
 Databricks folder id reference becomes a literal (no workspace, no provider) and the command
 appends to a file instead of calling the Repos API. `terraform_data` is built into Terraform,
 so this runs offline."""
@@ -12,7 +14,7 @@ import json
 import subprocess
 
 import cdktf
-from support import EXAMPLE_CONFIG, tool_env
+from support import EXAMPLE_CONFIG, copy_config, tool_env
 
 from tierform.config import load_platform
 from tierform.release.triggers import tier_triggers
@@ -22,12 +24,12 @@ A = "a" * 40
 B = "b" * 40
 
 
-def _prod_step() -> dict:
-    platform = load_platform(EXAMPLE_CONFIG)
+def _step(config=EXAMPLE_CONFIG, tier="prod") -> dict:
+    platform = load_platform(config)
     stack = TierStack(
         cdktf.App(stack_traces=False),
-        platform.tier("prod"),
-        release=tier_triggers(platform, platform.tier("prod")),
+        platform.tier(tier),
+        release=tier_triggers(platform, platform.tier(tier)),
     )
     return json.loads(cdktf.Testing.synth(stack))["resource"]["terraform_data"][
         "release_git_folders"
@@ -49,7 +51,7 @@ def _tf(workdir, *args, check=True):
 
 
 def test_a_new_commit_reruns_the_step_and_the_same_commit_plans_nothing(tmp_path):
-    step = _prod_step()
+    step = _step()
     assert step["triggers_replace"]["jobs_commit"] == "${var.databricks_git_commit}"
     step.pop("depends_on")  # the folder and jobs are not in this stack
     step.pop("//", None)
@@ -84,3 +86,56 @@ def test_a_new_commit_reruns_the_step_and_the_same_commit_plans_nothing(tmp_path
     apply(B)
     apply(B)  # applying the same commit again does not refresh again
     assert (tmp_path / "runs.txt").read_text().split() == [A, B]
+
+
+def _dev_doc(config) -> str:
+    """dev's step as synthesized from `config`, runnable offline: it appends its code hash."""
+    step = _step(config, "dev")
+    step.pop("depends_on")
+    step.pop("//", None)
+    step["triggers_replace"]["folder_id"] = "101"
+    step["provisioner"] = [
+        {
+            "local-exec": {
+                "command": 'echo "$CODE" >> runs.txt',
+                "environment": {"CODE": step["triggers_replace"]["jobs_code_sha256"]},
+            }
+        }
+    ]
+    doc = {
+        "terraform": {"required_version": ">= 1.5"},
+        "resource": {"terraform_data": {"release_git_folders": step}},
+    }
+    return json.dumps(doc)
+
+
+def test_a_branch_tier_reruns_the_step_only_when_code_its_jobs_run_changes(tmp_path):
+    config = copy_config(tmp_path / "checkout")
+    checkout = config.parent
+    work = tmp_path / "tf"
+    work.mkdir()
+
+    def synth():  # what CD or a PR plan synthesizes from the checkout as it is now
+        (work / "main.tf.json").write_text(_dev_doc(config))
+
+    def plan_exit():  # -detailed-exitcode: 0 no changes, 2 changes
+        return _tf(work, "plan", "-detailed-exitcode").returncode
+
+    synth()
+    _tf(work, "init")
+    _tf(work, "apply", "-auto-approve")  # content A
+    synth()
+    assert plan_exit() == 0  # the same code: PR plans and drift show no change
+    (checkout / "README.md").write_text("a merge that touches no job\n")
+    synth()
+    assert plan_exit() == 0
+    notebook = checkout / "examples" / "databricks" / "notebooks" / "ingest_orders.py"
+    notebook.write_text(notebook.read_text() + "\n# the next deploy changes a notebook\n")
+    synth()
+    assert plan_exit() == 2
+    assert "must be replaced" in _tf(work, "plan").stdout  # the step is replaced: it re-runs
+    _tf(work, "apply", "-auto-approve")
+    synth()
+    assert plan_exit() == 0
+    runs = (work / "runs.txt").read_text().split()
+    assert len(runs) == 2 and runs[0] != runs[1]  # refreshed for A, then for the notebook
