@@ -82,6 +82,20 @@ def test_a_deploy_pulls_the_tier_folder_to_its_branch_latest_commit():
     assert TOKEN not in result.stdout + result.stderr
 
 
+def test_a_branch_tier_pulls_from_a_checkout_without_git(tmp_path):
+    # The step (like its trigger, the jobs' code hash) needs no git history: a source
+    # archive or container build context deploys the same way.
+    config = copy_config(tmp_path)
+    assert not (tmp_path / ".git").exists()
+    with FakeDatabricks() as fake:
+        fake.repos["101"] = _repo("/Repos/dev/data-platform", "develop")
+        fake.remote["develop"] = NEW
+        result = _step(fake, "dev", root=tmp_path, config=config)
+    assert result.returncode == 0, result.stderr
+    assert fake.repo_updates == [("101", {"branch": "develop"})]
+    assert "warning" not in result.stdout  # the jobs run the branch: nothing to compare
+
+
 def test_a_tag_folder_is_checked_out_at_the_tag(tmp_path):
     config = copy_config(tmp_path)
     edit_yaml(

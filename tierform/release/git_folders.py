@@ -1,8 +1,9 @@
 """The Git folders release step: `python -m tierform.release git-folders --tier T`.
 
 Terraform sets a `databricks_repo`'s branch on create and when the config changes it; it
-never pulls. This step runs after the tier's Databricks resources on every deploy of a new
-commit (its trigger: tierform/release/triggers.py `git_folders_triggers`) and asks the
+never pulls. This step runs after the tier's Databricks resources when a deploy changes the
+code the jobs run (their commit, or on a branch tier the content hash of the files they run;
+its trigger: tierform/release/triggers.py `git_folders_triggers`) and asks the
 Repos API to check the tier's folder out at its ref again (PATCH /api/2.0/repos/{id} with
 the branch or tag: on the same branch that pulls its latest commit), then reads the commit
 the folder now shows (GET, head_commit_id). When the jobs run a fixed commit (`follow:
