@@ -181,3 +181,33 @@ def test_missing_inputs_leave_a_failed_plan_status_for_the_pr_comment(example_ou
     data = json.loads(status.read_text())
     assert data["tier"] == "prod" and data["status"] == "failed"
     assert data["error"].startswith("missing SNOWFLAKE_USER") and data["error"].endswith("more)")
+
+
+def test_the_ci_job_gets_the_databricks_identity_its_job_runs_use(example_out):
+    # `tierform ci run`'s databricks-runs check submits runs with the same OAuth M2M
+    # variables the plan job's provider uses (tierform/ci/databricks_api.py).
+    result = _inputs(example_out, "--tier", "dev", "--job", "ci", "--json")
+    assert result.returncode == 0, result.stderr
+    items = {i["name"]: i for i in json.loads(result.stdout)}
+    assert items["DATABRICKS_CLIENT_ID"]["kind"] == "variable"
+    assert items["DATABRICKS_CLIENT_SECRET"]["kind"] == "secret"
+    assert not any(name.startswith("TF_VAR_") for name in items)
+
+
+def test_apply_on_a_tier_with_git_folders_needs_the_identity_of_its_refresh_step(example_out):
+    # `tierform.release git-folders` (a release step of the apply) calls the Repos API with
+    # the deploying service principal's OAuth M2M credentials.
+    apply = _inputs(example_out, "--tier", "dev", "--job", "apply", "--json")
+    assert apply.returncode == 0, apply.stderr
+    items = {i["name"]: i for i in json.loads(apply.stdout)}
+    for name, kind in (
+        ("DATABRICKS_CLIENT_ID", "variable"),
+        ("DATABRICKS_CLIENT_SECRET", "secret"),
+    ):
+        assert items[name]["kind"] == kind
+        assert "Git folders release step" in items[name]["needed_by"]
+        assert "apply" in items[name]["jobs"]
+    # A tier without git_folders names no such step.
+    local = _inputs(example_out, "--tier", "local", "--job", "apply", "--json")
+    assert local.returncode == 0, local.stderr
+    assert "Git folders" not in local.stdout

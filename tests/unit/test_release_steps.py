@@ -142,7 +142,8 @@ def test_platform_without_release_section_has_no_steps(tmp_path):
     result = run_synth_in_process(config, outdir, TIERFORM_TIERS="local,prod")
     assert result.returncode == 0, result.stderr
     assert steps(stack_json(outdir, "local")) == {}
-    assert steps(stack_json(outdir, "prod")) == {}
+    # no dbt or DAG step; the Git folders refresh comes with databricks.git_folders
+    assert set(steps(stack_json(outdir, "prod"))) == {"release_git_folders"}
 
 
 def test_dbt_target_can_be_named_per_tier(tmp_path):

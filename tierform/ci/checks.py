@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tierform.ci import changes, dags, dbt_check, impact, lint
+from tierform.ci import changes, dags, databricks_runs, dbt_check, impact, lint
 from tierform.ci.result import CheckOutcome
 from tierform.release.context import ReleaseContext
 
@@ -78,11 +78,16 @@ def data_impact(run: CiRun) -> CheckOutcome:
     return outcome
 
 
+def databricks_jobs(run: CiRun) -> CheckOutcome:
+    return databricks_runs.run_databricks_jobs(run.ctx, run.pr, run.base)
+
+
 CHECKS: list[tuple[str, Callable[[CiRun], CheckOutcome]]] = [
     (lint.CHECK, sql_lint),
     (dags.CHECK, dag_checks),
     (dbt_check.CHECK, dbt_build),
     (impact.CHECK, data_impact),
+    (databricks_runs.CHECK, databricks_jobs),
 ]
 
 

@@ -25,6 +25,9 @@ class CiSpec(Spec):
     row_count_change: float = Field(default=0.1, ge=0, le=100)
     # The scheduled sweep drops PR environments of pull requests closed this long ago.
     sweep_after_days: int = Field(default=7, ge=0, le=3650)
+    # One-time Databricks runs of the jobs a PR changes: cancelled (and the check failed)
+    # when they take longer than this.
+    databricks_run_minutes: int = Field(default=60, ge=1, le=1440)
 
 
 def check_ci(

@@ -133,6 +133,70 @@ class GitSpec(Spec):
         return self
 
 
+# /Repos itself (its folders take exactly /Repos/<folder>/<name>) or a folder under
+# /Workspace/, without empty, `.` or `..` segments.
+_WORKSPACE_PATH = re.compile(r"/Repos|/Workspace(?:/(?!\.\.?(?:/|$))[^/\s][^/]*)+")
+_FOLDER_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+
+
+class GitFoldersSpec(Spec):
+    """`databricks.git_folders`: workspace Git folders (Repos) of the repository in `git`,
+    so people working in the workspace see the code the tier's jobs run.
+
+    The tier's folder `<parent>/<tier>/<name>` is on the tier's ref: `branch` or `tag` here,
+    else the jobs' branch or tag. A Git folder cannot check out a commit (the Repos API
+    takes a branch or tag), so a tier whose jobs run a commit (prod, `follow: deployed`,
+    `git.commit`) gets `main` unless `branch`/`tag` say otherwise. With `sandboxes`, each
+    developer with a `databricks_user` gets `/Repos/<user>/<name>`, starting on the
+    developer's `git_branch` (default: the tier folder's branch); the developer may switch
+    branches there, Terraform does not switch it back.
+    """
+
+    parent: str = "/Repos"
+    branch: str | None = Field(default=None, min_length=1)
+    tag: str | None = Field(default=None, min_length=1)
+    # The folder's name; default: the repository's name (the last part of git.url).
+    name: str | None = None
+    sandboxes: bool = True
+    # Cone patterns (folders) to check out instead of the whole repository.
+    sparse_checkout: list[str] = Field(default_factory=list)
+
+    @field_validator("parent")
+    @classmethod
+    def _workspace_path(cls, value: str) -> str:
+        if not _WORKSPACE_PATH.fullmatch(value):
+            raise ValueError(
+                f"{shorten(value)} is not a Git folders' parent: expected /Repos (folders "
+                "/Repos/<tier>/<name>) or a folder under /Workspace/ (e.g. "
+                "/Workspace/Shared/git), without a trailing /"
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _one_ref(self) -> GitFoldersSpec:
+        if self.branch is not None and self.tag is not None:
+            raise ValueError(
+                "set branch or tag, not both; to drop one inherited through `extends`, "
+                "write e.g. `tag: null`"
+            )
+        return self
+
+    @field_validator("name")
+    @classmethod
+    def _folder_name(cls, value: str | None) -> str | None:
+        if value is not None and not _FOLDER_NAME.fullmatch(value):
+            raise ValueError(f"{shorten(value)} is not a folder name: letters, digits, . _ -, no /")
+        return value
+
+    @field_validator("sparse_checkout")
+    @classmethod
+    def _patterns(cls, values: list[str]) -> list[str]:
+        for value in values:
+            if not value or value.startswith("/") or ".." in value.split("/"):
+                raise ValueError(f"{shorten(value)} is not a repository folder (relative, no ..)")
+        return _unique(values)
+
+
 class SchemaSpec(Spec):
     comment: str | None = None
     # Principal (group or the tier's service principal) → RO | RW | OWNER on this schema only.
@@ -318,6 +382,10 @@ class JobSpec(Spec):
     parameters: dict[ParameterName, str] = Field(default_factory=dict)
     # Who may see or run the job (it runs as the tier's service principal either way).
     access: dict[str, JobPermission] = Field(default_factory=dict)
+    # `tierform ci run` runs the job from the PR's commit when the PR changes its code
+    # (README "PR runs of Databricks jobs"); `ci: false` for a job that must never run
+    # from unreviewed code (it writes outside the tier, sends mail, costs too much).
+    ci: bool = True
 
 
 class DatabricksSpec(Spec):
@@ -335,6 +403,7 @@ class DatabricksSpec(Spec):
     # Cost tags on every policy-governed cluster and warehouse (plus `tier`).
     cost_tags: dict[str, str] = Field(default_factory=dict)
     jobs: dict[Identifier, JobSpec] = Field(default_factory=dict)
+    git_folders: GitFoldersSpec | None = None
 
     @field_validator("groups")
     @classmethod

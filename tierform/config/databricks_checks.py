@@ -12,15 +12,17 @@ from pathlib import Path, PurePosixPath
 
 from tierform.config.attribution import unknown_name
 from tierform.config.databricks import DatabricksSpec, JobSpec
-from tierform.config.databricks_naming import sandbox_schema_name, schema_name
+from tierform.config.databricks_naming import (
+    NOTEBOOK_EXTENSIONS,
+    sandbox_schema_name,
+    schema_name,
+)
 from tierform.config.error_format import shorten
 from tierform.config.repo_paths import confinement_problem, syntax_problem
 from tierform.config.tier import TierSpec
 
 Problem = tuple[list[str | int], str]
 
-# Extensions a notebook in a Git folder may have; jobs name it without one.
-NOTEBOOK_EXTENSIONS = (".py", ".ipynb", ".sql", ".scala", ".r")
 BASE: list[str | int] = ["databricks"]
 
 
@@ -47,6 +49,7 @@ def check_databricks(tier: TierSpec, repo_root: Path | None) -> Iterator[Problem
     yield from _check_catalog(tier, dbx)
     yield from _check_compute(dbx)
     yield from _check_git(tier, dbx)
+    yield from _check_git_folders(tier, dbx)
     for name, job in dbx.jobs.items():
         yield from _check_job(dbx, name, job, repo_root)
         yield from _check_job_notifications(name, job)
@@ -158,6 +161,19 @@ def _check_git(tier: TierSpec, dbx: DatabricksSpec) -> Iterator[Problem]:
             "or commit, or leave all three out so CD passes the commit in "
             "TF_VAR_databricks_git_commit",
         )
+
+
+def _check_git_folders(tier: TierSpec, dbx: DatabricksSpec) -> Iterator[Problem]:
+    if dbx.git_folders is not None and dbx.git is None:
+        yield [*BASE, "git_folders"], "needs databricks.git (the repository the folders check out)"
+    folders = dbx.git_folders is not None and dbx.git_folders.sandboxes
+    for i, dev in enumerate(tier.developers):
+        if dev.git_branch is not None and not (folders and dev.databricks_user):
+            yield (
+                ["developers", i, "git_branch"],
+                "is the branch of the developer's Databricks Git folder: it needs a "
+                "databricks_user and databricks.git_folders with sandboxes: true",
+            )
 
 
 def _check_job(

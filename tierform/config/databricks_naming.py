@@ -3,10 +3,26 @@ and the release CLI all agree on them without reading each other's state)."""
 
 from __future__ import annotations
 
+from pathlib import PurePosixPath
+
 from tierform.config.tier import TierSpec
 
 # Variable CD sets (TF_VAR_databricks_git_commit) when prod's config pins no tag or commit.
 GIT_COMMIT_VARIABLE = "databricks_git_commit"
+# What the Git folders release step (`python -m tierform.release git-folders`) gets from the
+# tier's stack: the tier folder's repo id, and the commit the jobs run when CD supplies it.
+GIT_FOLDER_ID_ENV = "TIERFORM_GIT_FOLDER_ID"
+JOBS_COMMIT_ENV = "TIERFORM_JOBS_COMMIT"
+# Extensions a notebook in a Git folder may have; jobs name it without one.
+NOTEBOOK_EXTENSIONS = (".py", ".ipynb", ".sql", ".scala", ".r")
+# The key of a job's one job cluster (the deployed jobs and the CI's one-time runs).
+JOB_CLUSTER_KEY = "main"
+
+
+def notebook_path(value: str) -> str:
+    """Jobs name a notebook in Git without its extension."""
+    path = PurePosixPath(value)
+    return str(path.with_suffix("")) if path.suffix in NOTEBOOK_EXTENSIONS else str(path)
 
 
 def catalog_name(tier: TierSpec) -> str:
@@ -64,4 +80,41 @@ def git_ref(tier: TierSpec) -> tuple[str, str | None]:
             return kind, value
     if tier.kind == "prod":
         return "variable", None
+    return "branch", "main"
+
+
+def git_folder_name(tier: TierSpec) -> str:
+    """`git_folders.name`, else the repository's name (…/data-platform.git → data-platform)."""
+    assert tier.databricks is not None and tier.databricks.git_folders is not None
+    dbx = tier.databricks
+    if dbx.git_folders.name is not None:
+        return dbx.git_folders.name
+    assert dbx.git is not None
+    last = dbx.git.url.rstrip("/").rsplit("/", 1)[-1].rsplit(":", 1)[-1]
+    return last.removesuffix(".git") or "repository"
+
+
+def tier_git_folder_path(tier: TierSpec) -> str:
+    """The tier's Git folder: `<parent>/<tier>/<name>` (/Repos/prod/data-platform)."""
+    assert tier.databricks is not None and tier.databricks.git_folders is not None
+    return f"{tier.databricks.git_folders.parent}/{tier.name}/{git_folder_name(tier)}"
+
+
+def sandbox_git_folder_path(tier: TierSpec, databricks_user: str) -> str:
+    """A developer's Git folder, in the developer's own Repos folder."""
+    return f"/Repos/{databricks_user}/{git_folder_name(tier)}"
+
+
+def git_folder_ref(tier: TierSpec) -> tuple[str, str]:
+    """(branch | tag, name) of the tier's Git folder: `git_folders.branch`/`tag`, else the
+    jobs' branch or tag, else main (a Git folder cannot check out a commit)."""
+    assert tier.databricks is not None and tier.databricks.git_folders is not None
+    folders = tier.databricks.git_folders
+    if folders.tag is not None:
+        return "tag", folders.tag
+    if folders.branch is not None:
+        return "branch", folders.branch
+    kind, value = git_ref(tier)
+    if kind in ("branch", "tag") and value is not None:
+        return kind, value
     return "branch", "main"

@@ -101,6 +101,12 @@ def _check_developers(tier: TierSpec) -> Iterator[Problem]:
                 f"developer {dev.name!r} names no snowflake_user and no databricks_user: "
                 "the sandbox would belong to no one (name the developer's existing user)",
             )
+        if dev.git_branch is not None and tier.databricks is None:
+            yield (
+                ["developers", i, "git_branch"],
+                "is the branch of the developer's Databricks Git folder, and the tier has "
+                "no databricks section",
+            )
     if tier.developers and tier.kind != "dev":
         yield ["developers"], f"developer sandboxes belong on a dev tier, not on a {tier.kind} tier"
 

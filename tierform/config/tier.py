@@ -30,6 +30,8 @@ class DeveloperSpec(Spec):
     # The developer's Databricks user (email, SSO-managed). When set and the tier has a
     # databricks section, the sandbox stack creates a schema the developer owns.
     databricks_user: str | None = None
+    # The branch the developer's Databricks Git folder starts on (databricks.git_folders).
+    git_branch: str | None = Field(default=None, min_length=1)
 
     @field_validator("databricks_user")
     @classmethod

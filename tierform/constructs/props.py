@@ -205,7 +205,10 @@ class ReleaseStepProps(Props):
     caller computed; `tierform.release.triggers.tier_triggers` for a platform). `environment`:
     variables the step's command gets from the stack (names → references, never secrets)."""
 
-    step: Literal["dbt", "dags"]
+    step: Literal["dbt", "dags", "git-folders"]
     tier: Slug
     triggers: dict[str, str]
     environment: dict[str, str] = Field(default_factory=dict)
+    # Triggers that are Terraform references from our own code (e.g. the commit variable the
+    # jobs run), added to `triggers_replace` unescaped; config text never goes here.
+    trigger_references: dict[str, str] = Field(default_factory=dict)

@@ -280,6 +280,12 @@ def release_inputs(platform: PlatformConfig, tier: TierSpec, root: Path) -> list
         for name in names:
             if name not in provided:
                 found.append(_github(name, f"dbt profile target {step.target}", ("apply", CI_JOB)))
+    if tier.databricks is not None and tier.databricks.git_folders is not None:
+        # `tierform.release git-folders` calls the Repos API as the deploying service
+        # principal (OAuth M2M, tierform/ci/databricks_api.py): the provider's identity.
+        why = "Git folders release step (Repos API)"
+        found.append(_github("DATABRICKS_CLIENT_ID", why, ("apply",), kind="variable"))
+        found.append(_github("DATABRICKS_CLIENT_SECRET", why, ("apply",), kind="secret"))
     dags = platform.dags_step(tier)
     if dags is not None and tier.airflow is not None:
         target = tier.airflow.dag_target(tier.name)
@@ -363,7 +369,12 @@ def derive(platform: PlatformConfig, stack_name: str, stack: dict, root: Path) -
         if key in merged:
             old = merged[key]
             jobs = tuple(j for j in JOB_KINDS if j in old.jobs or j in item.jobs)
-            item = Input(**{**asdict(old), "jobs": jobs})
+            needed_by = (
+                old.needed_by
+                if item.needed_by in old.needed_by
+                else f"{old.needed_by}; {item.needed_by}"
+            )
+            item = Input(**{**asdict(old), "jobs": jobs, "needed_by": needed_by})
         merged[key] = item
     return list(merged.values())
 

@@ -22,7 +22,8 @@ from tierform.release.report import Reporter
 
 app = typer.Typer(
     name="tierform.release",
-    help="Release steps run by each tier's Terraform stack: dbt build, DAG publish.",
+    help="Release steps run by each tier's Terraform stack: dbt build, DAG publish, "
+    "Git folders refresh.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -111,6 +112,17 @@ def dags(tier: str = TierOption, root: Path | None = RootOption) -> None:
     from tierform.release.dag_release import dag_target, release_dags
 
     _run("dags", tier, root, release_dags, precheck=dag_target)
+
+
+@app.command("git-folders")
+def git_folders(tier: str = TierOption, root: Path | None = RootOption) -> None:
+    """Check the tier's workspace Git folder out at its ref's latest commit (Repos API) and
+    warn when it shows another commit than the one the tier's jobs run."""
+    from tierform.release.git_folders import git_folders_precheck, refresh_git_folders
+
+    _run(
+        "git-folders", tier, root, refresh_git_folders, locked=False, precheck=git_folders_precheck
+    )
 
 
 @app.command()

@@ -9,10 +9,14 @@ which re-runs its command; nothing else does.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import metadata
+from pathlib import Path, PurePosixPath
 
 from tierform.config.airflow import DagTarget
+from tierform.config.databricks_naming import NOTEBOOK_EXTENSIONS, git_folder_ref, git_ref
+from tierform.config.job_sources import job_paths, runs_file
 from tierform.config.platform import PlatformConfig
 from tierform.config.release import DagsStep, DbtStep
 from tierform.config.tier import TierSpec
@@ -22,7 +26,7 @@ from tierform.release.artifact import (
     artifact_files,
     artifact_sha256,
 )
-from tierform.release.content import content_sha256
+from tierform.release.content import content_sha256, files_sha256, shipped_files
 from tierform.release.publishers.astro_triggers import astronomer_triggers
 
 
@@ -81,6 +85,68 @@ def dags_triggers(
     }
 
 
+def git_folders_triggers(platform: PlatformConfig, tier: TierSpec) -> dict[str, str] | None:
+    """When the Git folders step must run again: when the code the tier's jobs run changes,
+    or the folder is new or on another ref (the stack adds the folder's id), and only then,
+    so a plan that changes nothing the jobs run stays a no-op (PR plans, drift).
+
+    - Jobs that run the commit CD deploys (`follow: deployed`, prod without a pinned ref):
+      the stack adds that commit itself (`${var.databricks_git_commit}`, see TierStack); a
+      plan of the deployed commit is a no-op. (The variable exists when the tier has jobs.)
+    - A folder on a tag: the tag (a new tag is a config change; the tag does not move).
+    - Otherwise (the folder follows a branch): the content hash of the files the tier's jobs
+      run (`jobs_code_sha256`), and a commit pinned in config (`git.commit`), which the jobs
+      run instead of the checkout. Not the checkout's commit: that changes with every merge,
+      also of a README.
+    """
+    dbx = tier.databricks
+    if dbx is None or dbx.git_folders is None or dbx.git is None:
+        return None
+    kind, ref = git_folder_ref(tier)
+    found = {"tier": tier.name, "ref": f"{kind}:{ref}"}
+    jobs_ref = git_ref(tier)
+    if (jobs_ref[0] == "variable" and dbx.jobs) or kind == "tag":
+        return found
+    found["jobs_code_sha256"] = files_sha256(jobs_code_files(platform, tier))
+    if jobs_ref[0] == "commit" and jobs_ref[1] is not None:
+        found["jobs_commit"] = jobs_ref[1]
+    return found
+
+
+def jobs_code_files(platform: PlatformConfig, tier: TierSpec) -> list[tuple[str, Path | None]]:
+    """(git-root-relative path, file) of every file the tier's jobs run from the repository
+    (tierform/config/job_sources.py: the files the databricks-runs check matches a PR
+    against), sorted, each once. A path with no file hashes as absent (None): config
+    validation already refuses a missing notebook, file or dbt project (one line, exit 2),
+    so this is reached only by a config loaded without its checkout, where the trigger
+    then changes once the file is there instead of failing a second, different way."""
+    dbx = tier.databricks
+    assert dbx is not None and dbx.git is not None
+    subfolder = dbx.git.subfolder
+    root = platform.repo_root
+    for _ in PurePosixPath(subfolder).parts if subfolder else ():
+        root = root.parent  # the git root: the jobs' paths are relative to it
+    files: dict[str, Path | None] = {}
+    for job in dbx.jobs.values():
+        for path, folder in job_paths(job, subfolder).values():
+            found = dict(_files_on_disk(root, path, folder))
+            files.update(found or {path: None})
+    return sorted(files.items())
+
+
+def _files_on_disk(git_root: Path, path: str, folder: bool) -> Iterator[tuple[str, Path]]:
+    """The checkout's files that `path` runs: under a folder, what content.py ships (no
+    build output); else the path itself or a notebook of that name with its extension."""
+    if folder:
+        for relative, file in shipped_files(git_root / path):
+            yield f"{path.rstrip('/')}/{relative}", file
+        return
+    for relative in (path, *(path + ext for ext in NOTEBOOK_EXTENSIONS)):
+        file = git_root / relative
+        if runs_file(relative, path, folder) and file.is_file():
+            yield relative, file
+
+
 def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -93,6 +159,7 @@ class StepTriggers:
     dags: dict[str, str] | None = None
     # What the tier's Airflow environment installs from (MWAA's Terraform-managed objects).
     airflow_files: AirflowInstallFiles | None = None
+    git_folders: dict[str, str] | None = None
 
 
 def tier_triggers(platform: PlatformConfig, tier: TierSpec) -> StepTriggers:
@@ -106,4 +173,5 @@ def tier_triggers(platform: PlatformConfig, tier: TierSpec) -> StepTriggers:
             else None
         ),
         airflow_files=airflow_install_files(platform, tier) if tier.airflow else None,
+        git_folders=git_folders_triggers(platform, tier),
     )

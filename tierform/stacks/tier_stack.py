@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tierform.config.databricks_naming import GIT_FOLDER_ID_ENV, JOBS_COMMIT_ENV
 from tierform.config.dbt_cloud_resolve import DbtCloudEnvironmentSpec
 from tierform.config.protection import guards
 from tierform.config.tier import TierSpec
@@ -24,13 +25,16 @@ class TierStack(TerraformStack):
 
     Attributes: `tier`, `snowflake` (SnowflakeEnvironment or None), `databricks`
     (DatabricksEnvironment or None), `airflow` (AirflowEnvironment or None),
-    `dbt_cloud` (DbtCloudEnvironment or None), `release_dbt` / `release_dags` (ReleaseStep
-    or None).
+    `dbt_cloud` (DbtCloudEnvironment or None), `release_dbt` / `release_dags` /
+    `release_git_folders` (ReleaseStep or None).
 
     `release` holds the release steps' triggers (content hashes computed from the
     repository by the caller; a construct reads no files). The dbt step waits for the
     tier's warehouse, databases, roles and service users; the DAG step waits for the dbt
-    step and the Airflow environment, so one apply goes infra → dbt → DAGs.
+    step and the Airflow environment, so one apply goes infra → dbt → DAGs. The Git folders
+    step waits for the tier's Git folder and jobs only: it checks the folder out at the code
+    the jobs run, which neither the dbt build nor the DAGs change, so it need not wait for
+    them (nor they for it), and a failed dbt build still leaves the folder current.
 
     `dbt_cloud`: the tier's resolved dbt Cloud settings when dbt Cloud runs its dbt release
     (PlatformConfig.dbt_cloud_environment); the dbt step then also waits for the dbt Cloud
@@ -101,9 +105,28 @@ class TierStack(TerraformStack):
     def _add_release_steps(self, release: StepTriggers) -> None:
         self.release_dbt = None
         self.release_dags = None
-        if release.dbt is None and release.dags is None:
+        self.release_git_folders = None
+        if release.dbt is None and release.dags is None and release.git_folders is None:
             return
         from tierform.constructs.release import ReleaseStep
+
+        if release.git_folders is not None and self.databricks is not None:
+            environment = self.databricks.git_folder_release_environment
+            references = {"folder_id": environment[GIT_FOLDER_ID_ENV]}
+            if JOBS_COMMIT_ENV in environment:  # the commit CD deploys: a new one refreshes
+                references["jobs_commit"] = environment[JOBS_COMMIT_ENV]
+            self.release_git_folders = ReleaseStep(
+                self,
+                "release_git_folders",
+                ReleaseStepProps(
+                    step="git-folders",
+                    tier=self.tier.name,
+                    triggers=dict(release.git_folders),
+                    trigger_references=references,
+                    environment=environment,
+                ),
+                depends_on=self.databricks.git_folder_release_dependencies,
+            )
 
         if release.dbt is not None:
             before = self.snowflake.release_dependencies if self.snowflake else []

@@ -56,6 +56,10 @@ if TYPE_CHECKING or FRAMEWORK == "cdktf":
     from cdktf_cdktf_provider_databricks.provider import (
         DatabricksProvider,
     )
+    from cdktf_cdktf_provider_databricks.repo import (
+        Repo,
+        RepoSparseCheckout,
+    )
     from cdktf_cdktf_provider_databricks.schema import (
         Schema,
     )
@@ -120,6 +124,10 @@ else:
     from cdktn_provider_databricks.provider import (
         DatabricksProvider,
     )
+    from cdktn_provider_databricks.repo import (
+        Repo,
+        RepoSparseCheckout,
+    )
     from cdktn_provider_databricks.schema import (
         Schema,
     )
@@ -173,6 +181,8 @@ __all__ = [
     "JobWebhookNotificationsOnSuccess",
     "Permissions",
     "PermissionsAccessControl",
+    "Repo",
+    "RepoSparseCheckout",
     "Schema",
     "SecretAcl",
     "SecretScope",

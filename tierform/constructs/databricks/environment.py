@@ -8,6 +8,7 @@ from tierform.config.tier import TierSpec
 from tierform.constructs.addresses import set_address_prefix
 from tierform.constructs.databricks.catalog import UnityCatalog
 from tierform.constructs.databricks.cluster_policies import ClusterPolicies
+from tierform.constructs.databricks.git_folders import GitFolder
 from tierform.constructs.databricks.grants import CatalogGrants
 from tierform.constructs.databricks.jobs import DatabricksJobs
 from tierform.constructs.databricks.permissions import access_entry
@@ -25,7 +26,9 @@ class DatabricksEnvironment(Construct):
     service principal and secret scope, and jobs from Git.
 
     Attributes: `catalog_name`, `schema_names` (logical → physical), `service_principal`
-    (TierServicePrincipal), `warehouse_names`, `policy_names`, `job_names`, `git_ref`, and
+    (TierServicePrincipal), `warehouse_names`, `policy_names`, `job_names`, `git_ref`,
+    `git_folder` (GitFolder or None; with it `git_folder_release_environment` and
+    `git_folder_release_dependencies` for the Git folders release step), and
     `release_dependencies`: what a dbt release on Databricks must wait for.
     """
 
@@ -169,6 +172,33 @@ class DatabricksEnvironment(Construct):
                     if r is not None
                 ],
             )
+        self.git_folder = None
+        self.git_folder_release_environment: dict[str, str] = {}
+        self.git_folder_release_dependencies: list[TerraformResource] = []
+        if dbx.git_folders is not None:
+            assert dbx.git is not None  # enforced by config validation
+            self.git_folder = GitFolder(
+                self,
+                "git_folder",
+                git=dbx.git,
+                path=naming.tier_git_folder_path(tier),
+                ref=naming.git_folder_ref(tier),
+                sparse_checkout=dbx.git_folders.sparse_checkout,
+                provider=self.provider,
+                address="git_folder",
+            )
+            # The Git folders release step (TierStack): the folder's id, the commit the jobs
+            # run when CD supplies it; it runs after the folder and the jobs exist.
+            self.git_folder_release_environment = {
+                naming.GIT_FOLDER_ID_ENV: self.git_folder.repo.id,
+            }
+            self.git_folder_release_dependencies = [self.git_folder.repo]
+            if self.jobs is not None:
+                self.git_folder_release_dependencies.append(self.jobs.jobs)
+                if self.jobs.git_variable is not None:
+                    self.git_folder_release_environment[naming.JOBS_COMMIT_ENV] = (
+                        self.jobs.git_variable.string_value
+                    )
         self.warehouse_names = self.warehouses.names
         self.policy_names = self.policies.names
         self.job_names = self.jobs.names if self.jobs else {}

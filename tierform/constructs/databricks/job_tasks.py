@@ -8,11 +8,10 @@ map stays uniform and each sub-block is a `dynamic` over a zero- or one-element 
 
 from __future__ import annotations
 
-from pathlib import PurePosixPath
 from typing import Any
 
 from tierform.config.databricks import JobSpec, TaskSpec
-from tierform.config.databricks_checks import NOTEBOOK_EXTENSIONS
+from tierform.config.databricks_naming import JOB_CLUSTER_KEY, notebook_path
 from tierform.config.repository import in_repository
 from tierform.constructs.databricks.bindings import (
     JobTask,
@@ -25,13 +24,8 @@ from tierform.constructs.databricks.bindings import (
 )
 from tierform.constructs.databricks.dynamic import dynamic
 
-CLUSTER_KEY = "main"
-
-
-def notebook_path(value: str) -> str:
-    """Jobs name a notebook in Git without its extension."""
-    path = PurePosixPath(value)
-    return str(path.with_suffix("")) if path.suffix in NOTEBOOK_EXTENSIONS else str(path)
+# The job cluster every task runs on (one definition: the CI runs of tierform/ci use it too).
+CLUSTER_KEY = JOB_CLUSTER_KEY
 
 
 def _retries(task: TaskSpec, job: JobSpec) -> dict[str, Any]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from tierform.config import databricks_naming as naming
 from tierform.config.tier import DeveloperSpec, TierSpec
 from tierform.constructs.databricks.bindings import Schema
+from tierform.constructs.databricks.git_folders import GitFolder
 from tierform.constructs.databricks.provider import databricks_provider
 from tierform.constructs.foreach import stable_address
 from tierform.constructs.framework import Construct
@@ -17,7 +18,10 @@ class DatabricksSandbox(Construct):
     never read from the dev stack's state; USE_CATALOG for the developer is granted by the
     dev tier's stack (catalog grants are authoritative and live in one place).
 
-    Attributes: `catalog_name`, `schema_name`, `owner`, `schema`.
+    With `databricks.git_folders` (sandboxes: true), also `databricks_repo.git_folder`: the
+    developer's Git folder on their `git_branch` (default: the tier folder's branch, else main).
+
+    Attributes: `catalog_name`, `schema_name`, `owner`, `schema`, `git_folder` (or None).
     """
 
     def __init__(self, scope: Construct, id: str, *, tier: TierSpec, developer: DeveloperSpec):
@@ -47,3 +51,19 @@ class DatabricksSandbox(Construct):
             ),
             "sandbox",
         )
+        self.git_folder = None
+        folders = tier.databricks.git_folders
+        if folders is not None and folders.sandboxes and tier.databricks.git is not None:
+            kind, value = naming.git_folder_ref(tier)
+            branch = developer.git_branch or (value if kind == "branch" else "main")
+            self.git_folder = GitFolder(
+                self,
+                "git_folder",
+                git=tier.databricks.git,
+                path=naming.sandbox_git_folder_path(tier, developer.databricks_user),
+                ref=("branch", branch),
+                sparse_checkout=folders.sparse_checkout,
+                provider=provider,
+                address="git_folder",
+                follow_branch=False,
+            )

@@ -77,7 +77,11 @@ class ReleaseStep(Construct):
             "step",
             # A flat map of names to hashes, in sorted order for a stable JSON.
             # (a dbt target name is config text: a literal, like every config string)
-            triggers_replace={literal(key): literal(triggers[key]) for key in sorted(triggers)},
+            triggers_replace={
+                **{literal(key): literal(triggers[key]) for key in sorted(triggers)},
+                # our own references (a variable, a resource id): evaluated, not escaped
+                **{key: props.trigger_references[key] for key in sorted(props.trigger_references)},
+            },
             depends_on=list(depends_on) or None,
             provisioners=[
                 LocalExecProvisioner(
@@ -87,5 +91,5 @@ class ReleaseStep(Construct):
                 )
             ],
         )
-        stable_address(self.resource, f"release_{step}")
+        stable_address(self.resource, f"release_{step.replace('-', '_')}")
         self.address = f"terraform_data.{self.resource.friendly_unique_id}"
