@@ -345,7 +345,9 @@ STAGING = "staging"
 def example_staging_on_dbt_cloud(config: Path, host_url: str) -> None:
     """The example's commented variant uncommented, and what this machine needs besides:
     the stand-in's account (ids, URL, 1 s polls), staging as a data CI target (so a CI
-    job by default) and staging's ledger in a local folder (its S3 bucket is not reachable)."""
+    job by default), staging's ledger in a local folder (its S3 bucket is not reachable)
+    and its Databricks jobs kept out of data CI (`ci: false`: `ci run --all` would submit
+    them to a workspace; tests/unit/test_ci_databricks_runs.py covers those runs)."""
     from support import edit_yaml
 
     enable_commented_dbt_cloud(config, host_url)
@@ -357,6 +359,8 @@ def example_staging_on_dbt_cloud(config: Path, host_url: str) -> None:
     def staging(d):
         d["release"]["store"] = {"type": "local"}
         d["release"]["dbt"]["cloud"].pop("ci_job")
+        for job in (d.get("databricks") or {}).get("jobs", {}).values():
+            job["ci"] = False
 
     edit_yaml(config / "platform.yaml", platform)
     edit_yaml(config / "tiers" / f"{STAGING}.yaml", staging)
