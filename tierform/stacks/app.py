@@ -9,9 +9,12 @@ from pathlib import Path
 
 from tierform.config.platform import PlatformConfig, SandboxRef
 from tierform.config.tier import TierSpec
+from tierform.constructs import map_bypass
 from tierform.constructs.framework import App
+from tierform.constructs.map_bypass import MapBypass
 from tierform.release.triggers import tier_triggers
 from tierform.stacks.guardrails import GuardrailViolation
+from tierform.stacks.map_splice import splice_outdir
 from tierform.stacks.sandbox_stack import SandboxStack
 from tierform.stacks.template_check import check_synthesized
 from tierform.stacks.tier_stack import TierStack
@@ -28,13 +31,18 @@ def build_app(
     outdir: str | Path,
     tiers: Sequence[TierSpec],
     sandboxes: Sequence[SandboxRef],
+    *,
+    bypass: MapBypass | None = None,
 ) -> App:
+    """The app of these stacks. With `bypass`, their for_each maps go to it instead of
+    through cdktf (constructs/map_bypass.py): the caller must `splice_outdir` after synth."""
     app = App(outdir=str(outdir), stack_traces=False)
-    for tier in tiers:
-        # Release triggers hash files of the repository: computed here, not in a construct.
-        TierStack(app, tier, release=tier_triggers(platform, tier))
-    for sandbox in sandboxes:
-        SandboxStack(app, sandbox)
+    with map_bypass.collecting(bypass):
+        for tier in tiers:
+            # Release triggers hash files of the repository: computed here, not in a construct.
+            TierStack(app, tier, release=tier_triggers(platform, tier))
+        for sandbox in sandboxes:
+            SandboxStack(app, sandbox)
     return app
 
 
@@ -65,13 +73,18 @@ def synthesize_atomically(
     old = outdir.with_name(f".{outdir.name}.old-{os.getpid()}")
     shutil.rmtree(tmp, ignore_errors=True)
     try:
-        app = build_app(platform, tmp, tiers, sandboxes)
+        bypass = MapBypass() if map_bypass.enabled() else None
+        app = build_app(platform, tmp, tiers, sandboxes, bypass=bypass)
         try:
             app.synth()
         except RuntimeError:
             _raise_guardrail_violations(app)
             raise
         _raise_guardrail_violations(app)
+        if bypass is not None:
+            # Before any reader: the checks below, then everything that reads the swapped-in
+            # folder (CLI, gate, triggers, tfcheck) sees the real maps.
+            splice_outdir(tmp, bypass)
         foreign = check_synthesized(tmp)
         if foreign:
             raise GuardrailViolation(foreign)
