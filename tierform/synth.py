@@ -83,11 +83,16 @@ def count_resources(stack_json: dict) -> Counter[str]:
     return counts
 
 
-def summarize(outdir: Path, stacks: list[str], seconds: float) -> str:
+def summarize(
+    outdir: Path, stacks: list[str], seconds: float, parsed: dict[str, dict] | None = None
+) -> str:
+    """The synth's summary; a stack in `parsed` (its JSON, already read) is not read again."""
     lines = [f"tierform: synthesized {len(stacks)} stack(s) into {outdir} in {seconds:.1f} s"]
     width = max((len(s) for s in stacks), default=0)
     for stack in stacks:
-        data = json.loads((outdir / "stacks" / stack / "cdk.tf.json").read_text())
+        data = (parsed or {}).get(stack)
+        if data is None:
+            data = json.loads((outdir / "stacks" / stack / "cdk.tf.json").read_text())
         counts = count_resources(data)
         detail = ", ".join(f"{t} {n}" for t, n in sorted(counts.items())) or "no resources"
         lines.append(f"  {stack:<{width}}  {sum(counts.values()):>5} resources  {detail}")
@@ -124,7 +129,7 @@ def main() -> int:
         return EXIT_BAD_INPUT
 
     try:
-        synthesize_atomically(
+        parsed = synthesize_atomically(
             platform, outdir, tiers, sandboxes, leave_dropped_stacks=launched_by_cdktf_cli()
         )
     except (GuardrailViolation, RuntimeError) as exc:
@@ -142,5 +147,5 @@ def main() -> int:
             print(f"  {line}", file=sys.stderr)
         return EXIT_GUARDRAIL
     names = [t.name for t in tiers] + [s.stack for s in sandboxes]
-    print(summarize(outdir, names, time.monotonic() - started), file=sys.stderr)
+    print(summarize(outdir, names, time.monotonic() - started, parsed), file=sys.stderr)
     return 0

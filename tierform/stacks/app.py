@@ -6,6 +6,7 @@ import os
 import shutil
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from tierform.config.platform import PlatformConfig, SandboxRef
 from tierform.config.tier import TierSpec
@@ -53,8 +54,10 @@ def synthesize_atomically(
     sandboxes: Sequence[SandboxRef],
     *,
     leave_dropped_stacks: bool = False,
-) -> None:
-    """Synthesize into a sibling temp folder, then swap it in.
+) -> dict[str, dict[str, Any]]:
+    """Synthesize into a sibling temp folder, then swap it in; returns each stack's JSON
+    (by stack name) as written, already parsed for the check, so the summary need not
+    read 50,000 instances again.
 
     A synth that fails (an aspect error, a bug) leaves the previous output exactly as it
     was, and a reader (cdktf CLI, the policy gate) never sees a half-written folder.
@@ -85,13 +88,15 @@ def synthesize_atomically(
             # Before any reader: the checks below, then everything that reads the swapped-in
             # folder (CLI, gate, triggers, tfcheck) sees the real maps.
             splice_outdir(tmp, bypass)
-        foreign = check_synthesized(tmp)
+        parsed: dict[str, dict[str, Any]] = {}
+        foreign = check_synthesized(tmp, parsed)
         if foreign:
             raise GuardrailViolation(foreign)
         _carry_stack_state(outdir, tmp, leave_dropped_stacks=leave_dropped_stacks)
         if outdir.exists():
             outdir.rename(old)
         tmp.rename(outdir)
+        return parsed
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
         shutil.rmtree(old, ignore_errors=True)
