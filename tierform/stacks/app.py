@@ -14,6 +14,7 @@ from tierform.constructs import map_bypass
 from tierform.constructs.framework import App
 from tierform.constructs.map_bypass import MapBypass
 from tierform.release.triggers import tier_triggers
+from tierform.stacks import guardrails
 from tierform.stacks.guardrails import GuardrailViolation
 from tierform.stacks.map_splice import splice_outdir
 from tierform.stacks.sandbox_stack import SandboxStack
@@ -36,9 +37,11 @@ def build_app(
     bypass: MapBypass | None = None,
 ) -> App:
     """The app of these stacks. With `bypass`, their for_each maps go to it instead of
-    through cdktf (constructs/map_bypass.py): the caller must `splice_outdir` after synth."""
+    through cdktf (constructs/map_bypass.py): the caller must `splice_outdir` after synth.
+    Their guardrails are not Aspects: the caller runs them on the synthesized JSON
+    (`guardrail_violations`), which spares node a callback per construct."""
     app = App(outdir=str(outdir), stack_traces=False)
-    with map_bypass.collecting(bypass):
+    with map_bypass.collecting(bypass), guardrails.after_synth():
         for tier in tiers:
             # Release triggers hash files of the repository: computed here, not in a construct.
             TierStack(app, tier, release=tier_triggers(platform, tier))
@@ -78,18 +81,16 @@ def synthesize_atomically(
     try:
         bypass = MapBypass() if map_bypass.enabled() else None
         app = build_app(platform, tmp, tiers, sandboxes, bypass=bypass)
-        try:
-            app.synth()
-        except RuntimeError:
-            _raise_guardrail_violations(app)
-            raise
-        _raise_guardrail_violations(app)
+        app.synth()
         if bypass is not None:
             # Before any reader: the checks below, then everything that reads the swapped-in
             # folder (CLI, gate, triggers, tfcheck) sees the real maps.
             splice_outdir(tmp, bypass)
         parsed: dict[str, dict[str, Any]] = {}
         foreign = check_synthesized(tmp, parsed)
+        violations = guardrail_violations(app, parsed)
+        if violations:
+            raise GuardrailViolation(violations)
         if foreign:
             raise GuardrailViolation(foreign)
         _carry_stack_state(outdir, tmp, leave_dropped_stacks=leave_dropped_stacks)
@@ -102,14 +103,15 @@ def synthesize_atomically(
         shutil.rmtree(old, ignore_errors=True)
 
 
-def _raise_guardrail_violations(app: App) -> None:
-    violations = [
-        v
-        for stack in app.node.children
-        for v in getattr(getattr(stack, "guardrails", None), "violations", [])
-    ]
-    if violations:
-        raise GuardrailViolation(violations)
+def guardrail_violations(app: App, parsed: dict[str, dict[str, Any]]) -> list[str]:
+    """Each stack's guardrails (stacks/guardrails.py) over its synthesized JSON, by stack."""
+    found = []
+    for stack in app.node.children:
+        rails = getattr(stack, "guardrails", None)
+        stack_json = parsed.get(stack.node.id)
+        if rails is not None and stack_json is not None:
+            found += rails.check_stack(stack_json)
+    return found
 
 
 def _carry_stack_state(previous: Path, fresh: Path, *, leave_dropped_stacks: bool) -> None:
