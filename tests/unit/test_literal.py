@@ -86,3 +86,32 @@ def test_check_skips_the_terraform_block_and_reports_files(tmp_path):
     [violation] = check_synthesized(tmp_path)
     assert violation.startswith("stacks/prod/cdk.tf.json: resource.snowflake_database")
     assert "TIERFORM_GUARD_003" in violation
+
+
+def test_check_knows_nested_dynamic_iterators_and_keys_and_hands_back_what_it_parsed(tmp_path):
+    # The distinct-strings pass (no JSON paths) must accept and refuse what the path walk does.
+    block = {
+        "dynamic": {
+            "grant": {
+                "for_each": "${each.value.grants}",
+                "iterator": "g",
+                "content": {
+                    "principal": "${g.value.principal}",
+                    "dynamic": {"rule": {"for_each": "${g.value.rules}", "content": {}}},
+                    "name": "${rule.value.name}",
+                },
+            }
+        }
+    }
+    stack = {"resource": {"databricks_grants": {"x": block}}}
+    assert list(foreign_templates(stack)) == []
+    block["dynamic"]["grant"]["content"]['${file("k")}'] = "v"
+    [(path, problem)] = foreign_templates(stack)
+    assert path.endswith('content.${file("k")}') and problem.startswith("in a key:")
+
+    stack_dir = tmp_path / "stacks" / "dev"
+    stack_dir.mkdir(parents=True)
+    (stack_dir / "cdk.tf.json").write_text(json.dumps(_stack("plain")))
+    parsed: dict = {}
+    assert check_synthesized(tmp_path, parsed) == []
+    assert parsed == {"dev": _stack("plain")}

@@ -23,6 +23,9 @@ E = TypeVar("E", bound=IConstruct)
 
 _CONTEXT = "tierform:address_prefix"
 _CLAIMS = "_tierform_address_claims"
+# Whether any construct of this process was given a prefix. Until one is, no lookup can find
+# one, and each lookup is two jsii round trips (~1 ms) per block: most apps never set one.
+_PREFIX_SET = False
 
 
 class AddressConflict(ValueError):
@@ -31,19 +34,25 @@ class AddressConflict(ValueError):
 
 def set_address_prefix(scope: IConstruct, prefix: str | None) -> None:
     """Prefix every address chosen below `scope` (call before adding children)."""
+    global _PREFIX_SET
     if prefix:
         scope.node.set_context(_CONTEXT, check_address_prefix(prefix))
+        _PREFIX_SET = True
+
+
+def _prefix(scope: IConstruct) -> str | None:
+    return scope.node.try_get_context(_CONTEXT) if _PREFIX_SET else None
 
 
 def prefixed(scope: IConstruct, name: str) -> str:
     """`name`, or `<prefix>_<name>` below a construct with an address prefix."""
-    prefix = scope.node.try_get_context(_CONTEXT)
+    prefix = _prefix(scope)
     return f"{prefix}_{name}" if prefix else name
 
 
 def provider_alias(scope: IConstruct, alias: str | None) -> str | None:
     """A provider alias below `scope`: the default provider becomes `<prefix>` there."""
-    prefix = scope.node.try_get_context(_CONTEXT)
+    prefix = _prefix(scope)
     if not prefix:
         return alias
     return f"{prefix}_{alias}" if alias else prefix
@@ -58,14 +67,16 @@ def claim_provider(provider: IConstruct, provider_type: str, alias: str | None) 
 def claim(scope: IConstruct, kind: str, name: str) -> None:
     """Record that `scope` owns `kind`.`name` in its stack; refuse a second owner."""
     stack = TerraformStack.of(scope)
-    claims: dict[tuple[str, str], str] = stack.__dict__.setdefault(_CLAIMS, {})
+    # The claimant itself, not its path: jsii hands back one Python object per construct,
+    # and the paths (two round trips each) are only needed for the error.
+    claims: dict[tuple[str, str], IConstruct] = stack.__dict__.setdefault(_CLAIMS, {})
     key = (kind, name)
-    path = scope.node.path
-    owner = claims.setdefault(key, path)
-    if owner != path:
+    owner = claims.setdefault(key, scope)
+    if owner is not scope and owner.node.path != scope.node.path:
         raise AddressConflict(
-            f"stack {stack.node.id!r}: {kind}.{name} is asked for by both {owner!r} and "
-            f"{path!r}; one stack can hold each environment construct once unless each "
+            f"stack {stack.node.id!r}: {kind}.{name} is asked for by both "
+            f"{owner.node.path!r} and {scope.node.path!r}; one stack can hold each environment "
+            "construct once unless each "
             "copy has its own address_prefix (e.g. SnowflakeEnvironmentProps(..., "
             "address_prefix='analytics'))"
         )

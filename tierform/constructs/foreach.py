@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from tierform.constructs import addresses
+from tierform.constructs import addresses, map_bypass
 from tierform.constructs.framework import TerraformIterator, TerraformResource
 
 # The literal map of each iterator made here, by its jsii object id: a synth-time check
@@ -20,9 +20,14 @@ _LITERAL_MAPS: dict[str, dict[str, dict[str, Any]]] = {}
 
 
 def iterator(items: Mapping[str, Mapping[str, Any]]) -> TerraformIterator:
-    """An iterator over `items` (key → attribute values), keys in sorted order for stable JSON."""
+    """An iterator over `items` (key → attribute values), keys in sorted order for stable JSON.
+
+    Inside Tierform's app the map itself bypasses jsii (constructs/map_bypass.py): cdktf gets
+    a placeholder and the map is spliced into the written JSON."""
     literal = {key: dict(items[key]) for key in sorted(items)}
-    made = TerraformIterator.from_map(literal)
+    bypass = map_bypass.active()
+    placeholder = bypass.placeholder(literal) if bypass is not None else None
+    made = TerraformIterator.from_map(placeholder if placeholder is not None else literal)
     ref = _jsii_ref(made)
     if ref is not None:
         _LITERAL_MAPS[ref] = literal

@@ -6,12 +6,17 @@ import os
 import shutil
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from tierform.config.platform import PlatformConfig, SandboxRef
 from tierform.config.tier import TierSpec
+from tierform.constructs import map_bypass
 from tierform.constructs.framework import App
+from tierform.constructs.map_bypass import MapBypass
 from tierform.release.triggers import tier_triggers
+from tierform.stacks import guardrails
 from tierform.stacks.guardrails import GuardrailViolation
+from tierform.stacks.map_splice import splice_outdir
 from tierform.stacks.sandbox_stack import SandboxStack
 from tierform.stacks.template_check import check_synthesized
 from tierform.stacks.tier_stack import TierStack
@@ -28,18 +33,25 @@ def build_app(
     outdir: str | Path,
     tiers: Sequence[TierSpec],
     sandboxes: Sequence[SandboxRef],
+    *,
+    bypass: MapBypass | None = None,
 ) -> App:
+    """The app of these stacks. With `bypass`, their for_each maps go to it instead of
+    through cdktf (constructs/map_bypass.py): the caller must `splice_outdir` after synth.
+    Their guardrails are not Aspects: the caller runs them on the synthesized JSON
+    (`guardrail_violations`), which spares node a callback per construct."""
     app = App(outdir=str(outdir), stack_traces=False)
-    for tier in tiers:
-        # Release triggers hash files of the repository: computed here, not in a construct.
-        TierStack(
-            app,
-            tier,
-            release=tier_triggers(platform, tier),
-            dbt_cloud=platform.dbt_cloud_environment(tier),
-        )
-    for sandbox in sandboxes:
-        SandboxStack(app, sandbox)
+    with map_bypass.collecting(bypass), guardrails.after_synth():
+        for tier in tiers:
+            # Release triggers hash files of the repository: computed here, not in a construct.
+            TierStack(
+                app,
+                tier,
+                release=tier_triggers(platform, tier),
+                dbt_cloud=platform.dbt_cloud_environment(tier),
+            )
+        for sandbox in sandboxes:
+            SandboxStack(app, sandbox)
     return app
 
 
@@ -50,8 +62,10 @@ def synthesize_atomically(
     sandboxes: Sequence[SandboxRef],
     *,
     leave_dropped_stacks: bool = False,
-) -> None:
-    """Synthesize into a sibling temp folder, then swap it in.
+) -> dict[str, dict[str, Any]]:
+    """Synthesize into a sibling temp folder, then swap it in; returns each stack's JSON
+    (by stack name) as written, already parsed for the check, so the summary need not
+    read 50,000 instances again.
 
     A synth that fails (an aspect error, a bug) leaves the previous output exactly as it
     was, and a reader (cdktf CLI, the policy gate) never sees a half-written folder.
@@ -70,33 +84,39 @@ def synthesize_atomically(
     old = outdir.with_name(f".{outdir.name}.old-{os.getpid()}")
     shutil.rmtree(tmp, ignore_errors=True)
     try:
-        app = build_app(platform, tmp, tiers, sandboxes)
-        try:
-            app.synth()
-        except RuntimeError:
-            _raise_guardrail_violations(app)
-            raise
-        _raise_guardrail_violations(app)
-        foreign = check_synthesized(tmp)
+        bypass = MapBypass() if map_bypass.enabled() else None
+        app = build_app(platform, tmp, tiers, sandboxes, bypass=bypass)
+        app.synth()
+        if bypass is not None:
+            # Before any reader: the checks below, then everything that reads the swapped-in
+            # folder (CLI, gate, triggers, tfcheck) sees the real maps.
+            splice_outdir(tmp, bypass)
+        parsed: dict[str, dict[str, Any]] = {}
+        foreign = check_synthesized(tmp, parsed)
+        violations = guardrail_violations(app, parsed)
+        if violations:
+            raise GuardrailViolation(violations)
         if foreign:
             raise GuardrailViolation(foreign)
         _carry_stack_state(outdir, tmp, leave_dropped_stacks=leave_dropped_stacks)
         if outdir.exists():
             outdir.rename(old)
         tmp.rename(outdir)
+        return parsed
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
         shutil.rmtree(old, ignore_errors=True)
 
 
-def _raise_guardrail_violations(app: App) -> None:
-    violations = [
-        v
-        for stack in app.node.children
-        for v in getattr(getattr(stack, "guardrails", None), "violations", [])
-    ]
-    if violations:
-        raise GuardrailViolation(violations)
+def guardrail_violations(app: App, parsed: dict[str, dict[str, Any]]) -> list[str]:
+    """Each stack's guardrails (stacks/guardrails.py) over its synthesized JSON, by stack."""
+    found = []
+    for stack in app.node.children:
+        rails = getattr(stack, "guardrails", None)
+        stack_json = parsed.get(stack.node.id)
+        if rails is not None and stack_json is not None:
+            found += rails.check_stack(stack_json)
+    return found
 
 
 def _carry_stack_state(previous: Path, fresh: Path, *, leave_dropped_stacks: bool) -> None:

@@ -1,6 +1,12 @@
-"""Synth-time guardrails (a cdktf Aspect): some mistakes must stop `cdktf synth` itself,
-before any plan exists. Each violation is an ERROR annotation on the offending construct,
-which makes `app.synth()` fail; tierform/synth.py prints them and exits 1.
+"""Synth-time guardrails: some mistakes must stop `cdktf synth` itself, before any plan
+exists; tierform/synth.py prints the violations and exits 1.
+
+Inside Tierform's own app (tierform/stacks/app.py, `after_synth`) they run as a Python pass
+over the synthesized stack JSON, which the app parses anyway: as a cdktf Aspect, node calls
+back for every construct and each checked resource is resolved again through jsii. A stack
+built elsewhere (a library user's App, `Testing.synth`) gets the Aspect, which reports each
+violation as an ERROR annotation on the offending construct (that fails `app.synth()`).
+Both read the block as written and apply the same rules (`block_violations`).
 
 - TIERFORM_GUARD_001 protected-data-stores: in a protected tier, every data store
   (Snowflake databases and schemas, Databricks catalogs and schemas, S3 buckets) carries
@@ -15,6 +21,9 @@ The policy gate checks the same things after synth; these make them impossible t
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 import jsii
@@ -23,6 +32,7 @@ from tierform.config.naming import NamingRule
 from tierform.constructs.foreach import literal_map
 from tierform.constructs.framework import (
     Annotations,
+    Aspects,
     DefaultTokenResolver,
     IAspect,
     IConstruct,
@@ -145,7 +155,25 @@ class GuardRails:
         rtype = node.terraform_resource_type
         if rtype not in DATA_STORE_TYPES and rtype not in NAMED_BY_RULE:
             return
-        block = _config(node)
+        for message in self.block_violations(rtype, _config(node)):
+            self._error(node, message)
+
+    def check_stack(self, stack_json: dict[str, Any]) -> list[str]:
+        """`construct path: message` for each violation in a synthesized stack's JSON (the
+        pass `after_synth` stands for); also recorded in `violations`."""
+        found = []
+        for rtype, blocks in (stack_json.get("resource") or {}).items():
+            if rtype not in DATA_STORE_TYPES and rtype not in NAMED_BY_RULE:
+                continue
+            for name, block in blocks.items():
+                meta = (block.get("//") or {}).get("metadata") or {}
+                path = meta.get("path") or f"{name}"
+                found += [f"{path}: {m}" for m in self.block_violations(rtype, block)]
+        self.violations += found
+        return found
+
+    def block_violations(self, rtype: str, block: dict[str, Any]) -> Iterator[str]:
+        """The messages for one resource block of type `rtype`, as written."""
         protects = (block.get("lifecycle") or {}).get("prevent_destroy") is True
         if (
             self.protected
@@ -153,10 +181,9 @@ class GuardRails:
             and rtype not in self.unguarded
             and not protects
         ):
-            self._error(
-                node,
+            yield (
                 f"TIERFORM_GUARD_001 protected-data-stores: {rtype} in protected tier "
-                f"{self.tier!r} lacks lifecycle.prevent_destroy",
+                f"{self.tier!r} lacks lifecycle.prevent_destroy"
             )
         if rtype in NAMED_BY_RULE:
             for key, name in _names(block):
@@ -164,8 +191,27 @@ class GuardRails:
                     continue  # a reference: named where it is defined
                 if not self.pattern.match(name):
                     where = f'["{key}"] ' if key is not None else ""
-                    self._error(
-                        node,
+                    yield (
                         f"TIERFORM_GUARD_002 naming-rule: {rtype} {where}name {name!r} does not "
-                        f"follow the naming rule {self.naming.pattern!r} of tier {self.tier!r}",
+                        f"follow the naming rule {self.naming.pattern!r} of tier {self.tier!r}"
                     )
+
+
+_AFTER_SYNTH: ContextVar[bool] = ContextVar("tierform_guardrails_after_synth", default=False)
+
+
+@contextmanager
+def after_synth() -> Iterator[None]:
+    """While open, stacks built do not add the Aspect: the caller must run each stack's
+    `guardrails.check_stack` on its synthesized JSON (tierform/stacks/app.py does)."""
+    token = _AFTER_SYNTH.set(True)
+    try:
+        yield
+    finally:
+        _AFTER_SYNTH.reset(token)
+
+
+def attach(stack: IConstruct, guardrails: GuardRails) -> None:
+    """Run `guardrails` over `stack`: as an Aspect, unless `after_synth` is open."""
+    if not _AFTER_SYNTH.get():
+        Aspects.of(stack).add(guardrails)

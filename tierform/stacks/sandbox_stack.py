@@ -4,9 +4,9 @@ developers come and go without touching shared dev state."""
 from __future__ import annotations
 
 from tierform.config.platform import SandboxRef
-from tierform.constructs.framework import Aspects, Construct, TerraformStack
+from tierform.constructs.framework import Construct, TerraformStack
 from tierform.stacks.backends import add_backend
-from tierform.stacks.guardrails import GuardRails
+from tierform.stacks.guardrails import GuardRails, attach
 
 
 class SandboxStack(TerraformStack):
@@ -20,7 +20,7 @@ class SandboxStack(TerraformStack):
         add_backend(self, sandbox.stack, tier.backend)
         # A sandbox is disposable (never protected) but still named by its tier's rule.
         self.guardrails = GuardRails(tier=tier.name, protected=False, naming=tier.naming)
-        Aspects.of(self).add(self.guardrails)
+        attach(self, self.guardrails)
         self.snowflake = None
         if tier.snowflake is not None and tier.snowflake.sandboxes is not None:
             from tierform.constructs.snowflake import SnowflakeSandbox

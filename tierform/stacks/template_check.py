@@ -55,13 +55,17 @@ _TOKEN = re.compile(
 )
 
 
-def check_synthesized(outdir: Path) -> list[str]:
+def check_synthesized(outdir: Path, parsed: dict[str, dict[str, Any]] | None = None) -> list[str]:
     """`TIERFORM_GUARD_003` violations (`stacks/<s>/cdk.tf.json: json.path: problem`) of a
-    synthesized output folder; empty when every template is tierform's own."""
+    synthesized output folder; empty when every template is tierform's own. Each stack's
+    JSON, as read, goes into `parsed` (by stack folder name) for callers that need it next."""
     found = []
     for stack_file in sorted(outdir.glob("stacks/*/cdk.tf.json")):
         shown = stack_file.relative_to(outdir)
-        for path, problem in foreign_templates(json.loads(stack_file.read_text())):
+        stack_json = json.loads(stack_file.read_text())
+        if parsed is not None:
+            parsed[stack_file.parent.name] = stack_json
+        for path, problem in foreign_templates(stack_json):
             found.append(
                 f"{shown}: {path}: TIERFORM_GUARD_003 config text reached Terraform as an "
                 f"expression ({problem}); config strings must be emitted through "
@@ -73,11 +77,38 @@ def check_synthesized(outdir: Path) -> list[str]:
 def foreign_templates(stack_json: dict[str, Any]) -> Iterator[tuple[str, str]]:
     """(json path, problem) for each template in the stack that tierform does not write."""
     roots = set(_REFERENCE_ROOTS) | set(stack_json.get("resource", {}))
-    roots |= set(_dynamic_iterators(stack_json))
-    for key, value in stack_json.items():
-        if key == "terraform":
-            continue
+    checked = {key: value for key, value in stack_json.items() if key != "terraform"}
+    braced, iterators = _scan(checked)
+    roots |= set(_dynamic_iterators(stack_json.get("terraform"))) | iterators
+    # The walk below builds a JSON path for each of the ~10^5 strings of a big stack; most
+    # stacks have no problem at all, which the distinct strings with a `{` already show.
+    if not any(template_problems(text, roots) for text in braced):
+        return
+    for key, value in checked.items():
         yield from _walk(value, key, roots)
+
+
+def _scan(value: Any) -> tuple[set[str], set[str]]:
+    """The distinct strings (values and keys) holding a `{`, and the dynamic blocks'
+    iterator names (as `_dynamic_iterators` finds them), in one pass without paths."""
+    braced: set[str] = set()
+    iterators: set[str] = set()
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            if "{" in item:
+                braced.add(item)
+        elif isinstance(item, dict):
+            for key, child in item.items():
+                if "{" in key:
+                    braced.add(key)
+                if key == "dynamic" and isinstance(child, dict):
+                    iterators.update(_dynamic_iterators({key: child}, nested=False))
+                pending.append(child)
+        elif isinstance(item, list):
+            pending.extend(item)
+    return braced, iterators
 
 
 def _walk(value: Any, path: str, roots: set[str]) -> Iterator[tuple[str, str]]:
@@ -94,7 +125,7 @@ def _walk(value: Any, path: str, roots: set[str]) -> Iterator[tuple[str, str]]:
             yield from _walk(item, f"{path}[{index}]", roots)
 
 
-def _dynamic_iterators(value: Any) -> Iterator[str]:
+def _dynamic_iterators(value: Any, *, nested: bool = True) -> Iterator[str]:
     if isinstance(value, dict):
         for key, item in value.items():
             if key == "dynamic" and isinstance(item, dict):
@@ -102,7 +133,8 @@ def _dynamic_iterators(value: Any) -> Iterator[str]:
                     # Several blocks of one type are a list of specs (Terraform JSON).
                     for spec in block if isinstance(block, list) else [block]:
                         yield spec.get("iterator", label) if isinstance(spec, dict) else label
-            yield from _dynamic_iterators(item)
+            if nested:
+                yield from _dynamic_iterators(item)
     elif isinstance(value, list):
         for item in value:
             yield from _dynamic_iterators(item)

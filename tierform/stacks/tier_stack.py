@@ -6,7 +6,7 @@ from tierform.config.databricks_naming import GIT_FOLDER_ID_ENV, JOBS_COMMIT_ENV
 from tierform.config.dbt_cloud_resolve import DbtCloudEnvironmentSpec
 from tierform.config.protection import guards
 from tierform.config.tier import TierSpec
-from tierform.constructs.framework import Aspects, Construct, TerraformStack
+from tierform.constructs.framework import Construct, TerraformStack
 from tierform.constructs.literal import literal_spec
 from tierform.constructs.props import (
     AirflowEnvironmentProps,
@@ -16,7 +16,7 @@ from tierform.constructs.props import (
 )
 from tierform.release.triggers import StepTriggers
 from tierform.stacks.backends import add_backend
-from tierform.stacks.guardrails import BLOCK_TYPES, GuardRails
+from tierform.stacks.guardrails import BLOCK_TYPES, GuardRails, attach
 
 
 class TierStack(TerraformStack):
@@ -65,7 +65,7 @@ class TierStack(TerraformStack):
                 for rtype in rtypes
             ),
         )
-        Aspects.of(self).add(self.guardrails)
+        attach(self, self.guardrails)
         self.snowflake = None
         if tier.snowflake is not None:
             from tierform.constructs.snowflake import SnowflakeEnvironment

@@ -79,6 +79,17 @@ SECRET_SHAPES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"://[^/\s:@]+:[^/\s@]+@"), "credentials in a URL"),
 ]
 
+# A necessary condition of every shape above and of `_BASE64_RUN`: a literal each of their
+# matches contains (case-insensitive where the shape is). One search rules out most config
+# strings (names, comments, references) before the ~25 searches of `find_secret`; a shape
+# added above must add its literal here (tests/unit/test_secret_prefilter.py checks samples).
+_MAYBE_SECRET = re.compile(
+    r"-----BEGIN |AKIA|ASIA|AROA|AIDA|dapi|dose|gh[pousr]_|github_pat_|glpat-|xox|"
+    r"hooks\.slack\.com/services/|AIza|ya29\.|k_live_|k_test_|npm_|pypi-|\.atlasv1\.|sk-|eyJ|"
+    r"://|MII|(?i:aws|accountkey=|authorization|bearer|pass|pwd|secret|token|"
+    r"api[_-]?key|access[_-]?key|private[_-]?key|credential|key-file)"
+)
+
 # Field names whose literal value is a secret (a reference to a variable is fine: the value
 # then comes from the environment at apply time).
 SECRET_NAME = re.compile(
@@ -179,6 +190,8 @@ def _private_bodies(text: str) -> Iterator[tuple[int, int]]:
 
 def find_secret(text: str) -> str | None:
     """What secret `text` holds (e.g. "a GitHub token"), or None."""
+    if not _MAYBE_SECRET.search(text):
+        return None
     for pattern, what in SECRET_SHAPES:
         if pattern.search(text):
             return what

@@ -1,0 +1,123 @@
+"""for_each maps bypassing jsii (tierform/constructs/map_bypass.py, tierform/stacks/map_splice.py):
+the synthesized stacks are the same JSON as through cdktf, on the example, helix and a
+generated platform; only Tierform's own app bypasses, so a library user's cdktf App and
+`Testing.synth` still get the real maps; maps with tokens go through cdktf. Synth only."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+from support import EXAMPLE_CONFIG, HELIX_CONFIG, REPO, run_synth_in_process
+
+from tierform.config import load_platform
+from tierform.constructs import map_bypass
+from tierform.constructs.framework import App, TerraformStack, Token
+from tierform.constructs.framework import Testing as CdktfTesting
+from tierform.constructs.map_bypass import BYPASS_VARIABLE, MapBypass
+from tierform.stacks.app import build_app
+from tierform.stacks.map_splice import splice_file, splice_text
+from tierform.stacks.tier_stack import TierStack
+
+sys.path.insert(0, str(REPO / "scripts"))
+from bench_platforms import generate_config
+
+
+def _stacks(outdir: Path) -> dict[str, dict]:
+    return {
+        path.parent.name: json.loads(path.read_text(encoding="utf-8"))
+        for path in sorted(outdir.glob("stacks/*/cdk.tf.json"))
+    }
+
+
+def _generated(tmp_path: Path) -> Path:
+    config = tmp_path / "generated" / "config"
+    generate_config(config, 120)  # ~1k instances, every kind of block of the benchmark
+    return config
+
+
+@pytest.mark.parametrize("platform", ["example", "helix", "generated"])
+def test_bypassed_synth_writes_the_same_json_as_cdktf(platform: str, tmp_path: Path) -> None:
+    config = {"example": EXAMPLE_CONFIG, "helix": HELIX_CONFIG}.get(platform) or _generated(
+        tmp_path
+    )
+    fast = run_synth_in_process(config, tmp_path / "fast")
+    slow = run_synth_in_process(config, tmp_path / "slow", **{BYPASS_VARIABLE: "0"})
+    assert fast.returncode == 0, fast.stderr
+    assert slow.returncode == 0, slow.stderr
+    bypassed, through_cdktf = _stacks(tmp_path / "fast"), _stacks(tmp_path / "slow")
+    assert bypassed.keys() == through_cdktf.keys() and bypassed
+    for name in bypassed:
+        assert bypassed[name] == through_cdktf[name], name
+    raw = "".join(p.read_text() for p in (tmp_path / "fast").glob("stacks/*/cdk.tf.json"))
+    assert "tierform-map-bypass-" not in raw
+    assert not list((tmp_path / "fast").rglob(".*splice*"))  # no temp file left behind
+
+
+def test_tierform_app_hands_its_maps_to_the_bypass_and_only_while_building(tmp_path) -> None:
+    platform = load_platform(EXAMPLE_CONFIG)
+    bypass = MapBypass()
+    app = build_app(platform, tmp_path, [platform.tiers["dev"]], [], bypass=bypass)
+    assert bypass.entries, "no for_each map took the bypass"
+    assert map_bypass.active() is None  # nothing built after build_app returns is affected
+    app.synth()
+    raw = (tmp_path / "stacks" / "dev" / "cdk.tf.json").read_text()
+    assert bypass.marker in raw  # what cdktf wrote: placeholders, until the splice
+    splice_file(tmp_path / "stacks" / "dev" / "cdk.tf.json", bypass)
+    assert bypass.marker not in (tmp_path / "stacks" / "dev" / "cdk.tf.json").read_text()
+
+
+def test_a_plain_cdktf_app_and_testing_synth_get_the_real_maps(tmp_path) -> None:
+    platform = load_platform(EXAMPLE_CONFIG)
+    tier = platform.tiers["dev"]
+    app = App(outdir=str(tmp_path))
+    TierStack(app, tier)
+    app.synth()
+    written = json.loads((tmp_path / "stacks" / "dev" / "cdk.tf.json").read_text())
+    schemas = written["resource"]["snowflake_schema"]
+    assert all("tierform-map-bypass-" not in json.dumps(b["for_each"]) for b in schemas.values())
+    assert any(len(b["for_each"]) > 1 for b in schemas.values())
+
+    tested = json.loads(CdktfTesting.synth(TierStack(App(), tier)))
+    assert {n: b["for_each"] for n, b in tested["resource"]["snowflake_schema"].items()} == {
+        n: b["for_each"] for n, b in schemas.items()
+    }
+
+
+def test_a_map_holding_tokens_or_objects_goes_through_cdktf() -> None:
+    bypass = MapBypass()
+    stack = TerraformStack(App(), "s")
+    assert bypass.placeholder({"A": {"name": "a", "n": 1.5, "tags": ["x"], "v": None}})
+    assert bypass.placeholder({"A": {"ref": Token.as_string(Token.as_any("x"))}}) is None
+    assert bypass.placeholder({"A": {"n": Token.as_number(Token.as_any(3))}}) is None
+    assert bypass.placeholder({"A": {"scope": stack}}) is None
+    assert bypass.placeholder({"A": {"n": float("nan")}}) is None
+    assert len(bypass.entries) == 1
+
+
+def test_the_splice_keeps_indentation_and_refuses_a_stray_placeholder(tmp_path) -> None:
+    bypass = MapBypass()
+    ref = bypass.placeholder({"B": {"name": "b"}, "A": {"name": "ä"}})
+    empty = bypass.placeholder({})
+    text = json.dumps({"r": {"for_each": ref, "none": empty}}, indent=2)
+    spliced = splice_text(text, bypass)
+    assert json.loads(spliced) == {
+        "r": {"for_each": {"B": {"name": "b"}, "A": {"name": "ä"}}, "none": {}}
+    }
+    assert '\n      "A": {"name": "ä"}\n    }' in spliced  # one instance per line, nested
+
+    stray = tmp_path / "cdk.tf.json"
+    stray.write_text(json.dumps({"ref": ref, "text": f"{bypass.marker}"}))
+    with pytest.raises(RuntimeError, match="placeholder survived"):
+        splice_file(stray, bypass)
+    assert json.loads(stray.read_text())["ref"] == ref  # left as it was, not half-written
+
+
+def test_the_bypass_is_on_unless_turned_off(monkeypatch) -> None:
+    monkeypatch.delenv(BYPASS_VARIABLE, raising=False)
+    assert map_bypass.enabled()
+    for off in ("0", "false", "off", "No"):
+        monkeypatch.setenv(BYPASS_VARIABLE, off)
+        assert not map_bypass.enabled()

@@ -1,0 +1,87 @@
+"""for_each maps that bypass jsii: handed to cdktf as a one-key placeholder, spliced into
+the synthesized JSON afterwards (tierform/stacks/map_splice.py).
+
+Why: cdktf ships every for_each map to node through jsii (`TerraformIterator.from_map`) and
+node resolves and writes it again at synth. At ~50,000 instances that is ~60% of the synth
+above the import floor (README "Benchmarks"), for data node never needs: the map is a
+literal, and `each.key` / `each.value` references do not depend on it.
+
+Only active while Tierform's own app builds its stacks (`collecting`, used by
+tierform/stacks/app.py, which also splices): a library user's App, `Testing.synth` and
+anything else built outside it get the real maps through cdktf as before, because nothing
+would splice them in. `TIERFORM_MAP_BYPASS=0` turns it off (the equivalence test compares).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any
+
+BYPASS_VARIABLE = "TIERFORM_MAP_BYPASS"
+# How cdktf (and cdktn) encode a token in a string ("${TfToken[", "#{TfToken[", "&{TfToken[")
+# and in a number (a double whose top 16 bits are 0xfdff/0xfbff: about -4e298 / -1e289).
+# A map holding one must go through cdktf, which resolves it; a bypassed map is written
+# exactly as given. Erring on the safe side: any exponent of 280 or more counts as a token.
+_STRING_TOKEN = "{TfToken["
+_NUMBER_TOKEN = re.compile(r"e\+(?:2[89]\d|[3-9]\d\d)")
+# json.dumps builds an encoder per call when given options; one shared encoder runs in C.
+_ENCODE = json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode
+
+
+class MapBypass:
+    """The maps of one app's synth, by placeholder id, each already written as JSON text:
+    one `"key": value` line per instance (tierform/stacks/map_splice.py indents them).
+
+    The placeholder cdktf sees is `{<marker>: "<id>"}`: a one-key map (so cdktf's types and
+    its JSON are unchanged in shape) whose key is a random per-synth marker, which config text
+    cannot produce by accident and which no real for_each map carries.
+    """
+
+    def __init__(self) -> None:
+        self.marker = f"tierform-map-bypass-{secrets.token_hex(8)}"
+        self.entries: dict[str, list[str]] = {}
+
+    def placeholder(self, literal: dict[str, Any]) -> dict[str, str] | None:
+        """The placeholder for `literal`, or None when it must go through cdktf (it holds a
+        token or an object that is not plain JSON)."""
+        if not all(isinstance(key, str) for key in literal):
+            return None
+        try:
+            entries = [f"{_ENCODE(key)}: {_ENCODE(value)}" for key, value in literal.items()]
+        except (TypeError, ValueError):  # a jsii object, NaN
+            return None
+        text = "\n".join(entries)
+        if _STRING_TOKEN in text or _NUMBER_TOKEN.search(text) or self.marker in text:
+            return None
+        ref = str(len(self.entries))
+        self.entries[ref] = entries
+        return {self.marker: ref}
+
+
+_ACTIVE: ContextVar[MapBypass | None] = ContextVar("tierform_map_bypass", default=None)
+
+
+def enabled() -> bool:
+    """The bypass is on unless TIERFORM_MAP_BYPASS is 0/false/no/off."""
+    return os.environ.get(BYPASS_VARIABLE, "").strip().lower() not in ("0", "false", "no", "off")
+
+
+@contextmanager
+def collecting(bypass: MapBypass | None) -> Iterator[MapBypass | None]:
+    """While open, `iterator()` (constructs/foreach.py) hands its maps to `bypass` (None: no
+    bypass). The caller must splice the synthesized output with the same `bypass`."""
+    token = _ACTIVE.set(bypass)
+    try:
+        yield bypass
+    finally:
+        _ACTIVE.reset(token)
+
+
+def active() -> MapBypass | None:
+    return _ACTIVE.get()
