@@ -51,6 +51,15 @@ def literal_spec(spec: T) -> T:
 
 
 def _escape(value: Any) -> Any:
+    kind = type(value)
+    # Fast paths for what a big tier is made of (~70,000 values per 50,000 instances): a
+    # plain string without `{` is its own escape (str.replace would return it too), and a
+    # number or boolean is kept. A str subclass (an enum) still goes through literal(),
+    # which hands back a plain str, as before.
+    if kind is str:
+        return literal(value) if "{" in value else value
+    if kind is int or kind is float or kind is bool or value is None:
+        return value
     if isinstance(value, str):
         return literal(value)
     if isinstance(value, BaseModel):
@@ -64,11 +73,12 @@ def _escape(value: Any) -> Any:
         # only their spelling for Terraform changes).
         return value.model_copy(update=updates) if updates else value
     if isinstance(value, dict):
-        items = {_escape(k): _escape(v) for k, v in value.items()}
-        changed = any(
-            a is not b or x is not y
-            for (a, x), (b, y) in zip(value.items(), items.items(), strict=True)
-        )
+        items = {}
+        changed = False
+        for key, item in value.items():
+            escaped_key, escaped = _escape(key), _escape(item)
+            changed = changed or escaped_key is not key or escaped is not item
+            items[escaped_key] = escaped
         return items if changed else value
     if isinstance(value, list | tuple):
         items = [_escape(v) for v in value]
