@@ -26,6 +26,11 @@ _CLAIMS = "_tierform_address_claims"
 # Whether any construct of this process was given a prefix. Until one is, no lookup can find
 # one, and each lookup is two jsii round trips (~1 ms) per block: most apps never set one.
 _PREFIX_SET = False
+# The (resource type, logical id) stable_address gave a block, on the block's Python object:
+# `instance_attribute` (constructs/foreach.py) would otherwise read both back from node (two
+# round trips per reference). Both are fixed once set: cdktf refuses to override a logical id
+# after it is read, and `friendlyUniqueId` is the override from then on.
+ADDRESS = "_tierform_address"
 
 
 class AddressConflict(ValueError):
@@ -82,8 +87,29 @@ def claim(scope: IConstruct, kind: str, name: str) -> None:
         )
 
 
-def _kind(element: IConstruct) -> str:
+# Resource type by prebuilt provider class (cdktf_cdktf_provider_*): each such class writes
+# one fixed type (its static `tfResourceType`), so it is read from node once per class, not
+# once per block. Other classes (generic ones, tfgeneric.py's) take a type per instance.
+_PROVIDER_CLASS_TYPES: dict[type, str] = {}
+
+
+def _resource_type(element: IConstruct) -> str | None:
+    cls = type(element)
+    known = _PROVIDER_CLASS_TYPES.get(cls)
+    if known is not None:
+        return known
     resource_type = getattr(element, "terraform_resource_type", None)
+    if (
+        isinstance(resource_type, str)
+        and cls.__module__.startswith("cdktf_cdktf_provider_")
+        and "TF_RESOURCE_TYPE" in cls.__dict__
+    ):
+        _PROVIDER_CLASS_TYPES[cls] = resource_type
+    return resource_type
+
+
+def _kind(element: IConstruct) -> str:
+    resource_type = _resource_type(element)
     if resource_type:
         data = isinstance(element, TerraformDataSource)
         return f"data.{resource_type}" if data else str(resource_type)
@@ -94,6 +120,8 @@ def stable_address(element: E, name: str) -> E:
     """Give a resource, data source, variable or output the address `<type>.<name>`
     (prefixed below a construct with an address prefix), claimed in its stack."""
     name = prefixed(element, name)
-    claim(element, _kind(element), name)
+    kind = _kind(element)
+    claim(element, kind, name)
     element.override_logical_id(name)  # type: ignore[attr-defined]
+    element.__dict__[ADDRESS] = (kind, name)
     return element

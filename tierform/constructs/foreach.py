@@ -54,5 +54,9 @@ def stable_address(resource: TerraformResource, name: str) -> TerraformResource:
 def instance_attribute(resource: TerraformResource, key: str, attribute: str) -> str:
     """`${<type>.<name>["<key>"].<attribute>}`: one instance's attribute of a for_each
     resource, for a field of another resource (cdktf has no typed accessor for this)."""
-    address = f"{resource.terraform_resource_type}.{resource.friendly_unique_id}"
+    # The address stable_address gave it (a resource's kind is its type), else from cdktf.
+    kind, name = resource.__dict__.get(addresses.ADDRESS) or (None, None)
+    if kind is None or kind.startswith("data."):
+        kind, name = resource.terraform_resource_type, resource.friendly_unique_id
+    address = f"{kind}.{name}"
     return f'${{{address}["{key}"].{attribute}}}'
