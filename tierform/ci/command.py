@@ -113,8 +113,9 @@ def run_command(
 
 def _post_statuses(tier: str, outcomes) -> None:
     from tierform.ci.github_checks import post_statuses
+    from tierform.ci.pr_head import HEAD_SHA_ENV
 
-    repo, sha = os.environ.get("GITHUB_REPOSITORY"), os.environ.get("TIERFORM_STATUS_SHA")
+    repo, sha = os.environ.get("GITHUB_REPOSITORY"), os.environ.get(HEAD_SHA_ENV)
     sha = sha or os.environ.get("GITHUB_SHA")
     if not repo or not sha:
         raise CiInputError("--statuses needs $GITHUB_REPOSITORY and $GITHUB_SHA (a GitHub job)")

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
 import sys
 import threading
 import time
@@ -26,6 +25,7 @@ from tierform.ci import changes
 from tierform.ci.databricks_api import DatabricksApi, DatabricksApiError, workspace_host
 from tierform.ci.databricks_submit import git_source, submit_request, touched_tasks
 from tierform.ci.errors import CiInputError
+from tierform.ci.pr_head import HEAD_SHA_ENV, pr_head_commit
 from tierform.ci.result import Annotation, CheckOutcome
 from tierform.config import databricks_naming as naming
 from tierform.config.repo_paths import git_root
@@ -84,13 +84,7 @@ def _cancellable() -> Iterator[None]:
 def _pr_ref(root: Path, env: Mapping[str, str]) -> tuple[str | None, str | None]:
     """(head commit, branch) of the PR: the workflow's head SHA (CI checks out a merge
     commit Databricks could not fetch), else the checkout's HEAD; GitHub's head branch."""
-    commit = env.get("TIERFORM_STATUS_SHA")
-    if not commit:
-        head = subprocess.run(
-            ["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True
-        )
-        commit = head.stdout.strip() if head.returncode == 0 else None
-    return commit or None, env.get("GITHUB_HEAD_REF") or None
+    return pr_head_commit(root, env), env.get("GITHUB_HEAD_REF") or None
 
 
 def run_databricks_jobs(
@@ -131,7 +125,7 @@ def run_databricks_jobs(
     try:
         source = git_source(dbx.git, commit=commit, branch=branch)
     except ValueError as exc:
-        raise CiInputError(f"databricks runs: {exc} (set TIERFORM_STATUS_SHA)") from None
+        raise CiInputError(f"databricks runs: {exc} (set {HEAD_SHA_ENV})") from None
     host = workspace_host(dbx.workspace.host, env)
     if host != dbx.workspace.host:  # say so: the runs go to another workspace than config's
         echo(f"tierform ci [{tier.name}] {CHECK}: workspace {host} (from DATABRICKS_HOST)")

@@ -6,8 +6,7 @@ tier's deploy job itself, and drops the PR's schema when the PR closes."""
 
 from __future__ import annotations
 
-import os
-
+from tierform.ci.pr_head import HEAD_SHA_ENV, pr_head_commit
 from tierform.ci.result import Annotation, CheckOutcome
 from tierform.config.dbt_cloud_step import CI_JOB_ENV
 from tierform.config.release import DbtStep
@@ -19,12 +18,8 @@ from tierform.dbt_cloud.release_step import cloud_settings
 from tierform.dbt_cloud.watch import wait_for_run
 from tierform.gitops.markdown import cell, code
 from tierform.release.context import ReleaseContext
-from tierform.release.records import git_sha
 
 CHECK = "dbt"
-# The workflow sets it to the pull request's head commit (actions/checkout checks out the
-# merge commit, which dbt Cloud cannot fetch).
-HEAD_SHA_ENV = "TIERFORM_STATUS_SHA"
 
 
 def schema_override(job_id: int, pr: int) -> str:
@@ -33,7 +28,7 @@ def schema_override(job_id: int, pr: int) -> str:
 
 
 def head_commit(ctx: ReleaseContext) -> str:
-    sha = os.environ.get(HEAD_SHA_ENV) or git_sha(ctx.root)
+    sha = pr_head_commit(ctx.root)
     if not sha:
         raise DbtCloudInputError(
             f"no pull request commit for the dbt Cloud CI job: set ${HEAD_SHA_ENV} to the PR's "
