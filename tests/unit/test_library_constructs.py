@@ -224,3 +224,36 @@ def test_a_hand_made_tier_is_checked_too() -> None:
     stack = cdktf.TerraformStack(cdktf.App(), "s")
     with pytest.raises(ConfigError, match=r"snowflake\.roles\.LOADER\.databases\.NOPE: 'NOPE'"):
         SnowflakeEnvironment(stack, "x", tier=tier)
+
+
+def test_a_stack_that_builds_its_own_constructs_claims_without_asking_cdktf(monkeypatch) -> None:
+    from tierform.constructs import addresses
+
+    class Pair(cdktf.TerraformStack):
+        @addresses.stack_constructor
+        def __init__(self, scope, name: str, copies: int) -> None:
+            super().__init__(scope, name)
+            for index in range(copies):
+                props = SnowflakeEnvironmentProps(tier=f"t{index}", snowflake=_snowflake())
+                SnowflakeEnvironment(self, f"env{index}", props)
+
+    class NoLookup:
+        @staticmethod
+        def of(scope):
+            raise AssertionError("TerraformStack.of asked inside a stack constructor")
+
+    monkeypatch.setattr(addresses, "TerraformStack", NoLookup)
+    app = cdktf.App()
+    Pair(app, "left", 1)
+    Pair(app, "right", 1)  # the same addresses in another stack: its own claims
+    with pytest.raises(AddressConflict) as caught:
+        Pair(app, "both", 2)
+    assert "stack 'both'" in str(caught.value)
+    assert "both/env0/" in str(caught.value) and "both/env1/" in str(caught.value)
+    # Outside such a constructor (a library user's stack) a claim asks cdktf again.
+    with pytest.raises(AssertionError, match="TerraformStack.of asked"):
+        SnowflakeEnvironment(
+            cdktf.TerraformStack(app, "plain"),
+            "env",
+            SnowflakeEnvironmentProps(tier="p", snowflake=_snowflake()),
+        )

@@ -121,3 +121,16 @@ def test_the_bypass_is_on_unless_turned_off(monkeypatch) -> None:
     for off in ("0", "false", "off", "No"):
         monkeypatch.setenv(BYPASS_VARIABLE, off)
         assert not map_bypass.enabled()
+
+
+def test_iterators_write_each_value_strings_without_jsii_only_inside_the_bypass() -> None:
+    from tierform.constructs import foreach
+
+    with map_bypass.collecting(MapBypass()):
+        fast = foreach.iterator({"a": {"name": "x", "odd-key": "y"}})
+    plain = foreach.iterator({"a": {"name": "x"}})
+    assert fast.get_string("name") == "${each.value.name}"
+    # Not an identifier: cdktf writes it as an index, so it keeps cdktf's token.
+    assert fast.get_string("odd-key").startswith("${TfToken[")
+    assert "get_string" not in plain.__dict__
+    assert plain.get_string("name").startswith("${TfToken[")

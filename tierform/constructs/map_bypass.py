@@ -9,7 +9,8 @@ literal, and `each.key` / `each.value` references do not depend on it.
 Only active while Tierform's own app builds its stacks (`collecting`, used by
 tierform/stacks/app.py, which also splices): a library user's App, `Testing.synth` and
 anything else built outside it get the real maps through cdktf as before, because nothing
-would splice them in. `TIERFORM_MAP_BYPASS=0` turns it off (the equivalence test compares).
+would splice them in. `TIERFORM_MAP_BYPASS=0` turns it off, and with it the iterators' jsii-free
+`get_string` (constructs/foreach.py): the equivalence test compares the JSON.
 """
 
 from __future__ import annotations

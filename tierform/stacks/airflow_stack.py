@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from tierform.config.dag_target import AirflowInstallFiles
 from tierform.config.tier import TierSpec
+from tierform.constructs.addresses import stack_constructor
 from tierform.constructs.airflow import AirflowEnvironment
 from tierform.constructs.framework import Construct, TerraformStack
 from tierform.constructs.props import AirflowEnvironmentProps
@@ -18,6 +19,7 @@ from tierform.constructs.props import AirflowEnvironmentProps
 class AirflowOnlyStack(TerraformStack):
     """Stack `<tier>-airflow` (no backend: local state). Attributes: `tier`, `airflow`."""
 
+    @stack_constructor
     def __init__(
         self,
         scope: Construct,

@@ -4,6 +4,7 @@ developers come and go without touching shared dev state."""
 from __future__ import annotations
 
 from tierform.config.platform import SandboxRef
+from tierform.constructs.addresses import stack_constructor
 from tierform.constructs.framework import Construct, TerraformStack
 from tierform.stacks.backends import add_backend
 from tierform.stacks.guardrails import GuardRails, attach
@@ -13,6 +14,7 @@ class SandboxStack(TerraformStack):
     """Attributes: `sandbox` (SandboxRef), `snowflake` (SnowflakeSandbox or None),
     `databricks` (DatabricksSandbox or None: only for a developer with a `databricks_user`)."""
 
+    @stack_constructor
     def __init__(self, scope: Construct, sandbox: SandboxRef):
         super().__init__(scope, sandbox.stack)
         self.sandbox = sandbox

@@ -6,6 +6,7 @@ from tierform.config.databricks_naming import GIT_FOLDER_ID_ENV, JOBS_COMMIT_ENV
 from tierform.config.dbt_cloud_resolve import DbtCloudEnvironmentSpec
 from tierform.config.protection import guards
 from tierform.config.tier import TierSpec
+from tierform.constructs.addresses import stack_constructor
 from tierform.constructs.framework import Construct, TerraformStack
 from tierform.constructs.literal import literal_spec
 from tierform.constructs.props import (
@@ -41,6 +42,7 @@ class TierStack(TerraformStack):
     environment and jobs, and gets their ids in its environment.
     """
 
+    @stack_constructor
     def __init__(
         self,
         scope: Construct,
