@@ -251,7 +251,7 @@ def test_a_stack_that_builds_its_own_constructs_claims_without_asking_cdktf(monk
     assert "stack 'both'" in str(caught.value)
     assert "both/env0/" in str(caught.value) and "both/env1/" in str(caught.value)
     # Outside such a constructor (a library user's stack) a claim asks cdktf again.
-    with pytest.raises(AssertionError, match="TerraformStack.of asked"):
+    with pytest.raises(AssertionError, match=r"TerraformStack\.of asked"):
         SnowflakeEnvironment(
             cdktf.TerraformStack(app, "plain"),
             "env",
