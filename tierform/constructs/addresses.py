@@ -95,7 +95,9 @@ def stack_constructor(init: Init) -> Init:
 
 def claim(scope: IConstruct, kind: str, name: str) -> None:
     """Record that `scope` owns `kind`.`name` in its stack; refuse a second owner."""
-    stack = _BUILDING.get() or TerraformStack.of(scope)
+    stack = _BUILDING.get()
+    if stack is None:
+        stack = TerraformStack.of(scope)
     # The claimant itself, not its path: jsii hands back one Python object per construct,
     # and the paths (two round trips each) are only needed for the error.
     claims: dict[tuple[str, str], IConstruct] = stack.__dict__.setdefault(_CLAIMS, {})
