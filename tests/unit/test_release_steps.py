@@ -209,3 +209,29 @@ def test_astronomer_dag_step_gets_the_deployment_id_from_the_stack(tmp_path):
             "local-exec"
         ]
     )
+
+
+def test_synth_runs_no_terraform_and_needs_none_on_path(tmp_path):
+    """cdktf's own `DataResource` ran `terraform version` once per release step on every
+    synth and failed without Terraform on PATH; the steps' `terraform_data` is our typed
+    block (constructs/release/terraform_data.py), so a synth starts no Terraform at all."""
+    import shutil
+
+    from support import run_synth
+
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    for tool in ("node", "git"):
+        (bin_dir / tool).symlink_to(shutil.which(tool))
+    calls = tmp_path / "terraform-calls"
+    shim = bin_dir / "terraform"
+    shim.write_text(f'#!/bin/sh\necho "$*" >> {calls}\nexit 1\n')
+    shim.chmod(0o755)
+    done = run_synth(
+        EXAMPLE_CONFIG, tmp_path / "out", PATH=f"{bin_dir}:/bin", TIERFORM_TIERS="local"
+    )
+    assert done.returncode == 0, done.stderr
+    assert not calls.exists(), calls.read_text()
+    steps = stack_json(tmp_path / "out", "local")["resource"]["terraform_data"]
+    assert set(steps) == {"release_dbt", "release_dags"}
+    assert all(step["provisioner"][0]["local-exec"]["command"] for step in steps.values())

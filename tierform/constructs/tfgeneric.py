@@ -21,6 +21,7 @@ from tierform.constructs.framework import (
     Construct,
     ITerraformDependable,
     ITerraformIterator,
+    LocalExecProvisioner,
     TerraformDataSource,
     TerraformProvider,
     TerraformProviderGeneratorMetadata,
@@ -96,6 +97,7 @@ class TypedResource(TerraformResource):
         depends_on: Sequence[ITerraformDependable] | None = None,
         lifecycle: TerraformResourceLifecycle | None = None,
         for_each: ITerraformIterator | None = None,
+        provisioners: Sequence[LocalExecProvisioner] | None = None,
         address: str | None = None,
     ):
         super().__init__(
@@ -107,6 +109,7 @@ class TypedResource(TerraformResource):
             depends_on=list(depends_on) if depends_on else None,
             lifecycle=lifecycle,
             for_each=for_each,
+            provisioners=list(provisioners) if provisioners else None,
         )
         self.model = model
         if address is not None:

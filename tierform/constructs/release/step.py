@@ -9,15 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from tierform.constructs.foreach import stable_address
+from tierform.constructs.addresses import ADDRESS
 from tierform.constructs.framework import (
     Construct,
-    DataResource,
     ITerraformDependable,
     LocalExecProvisioner,
 )
 from tierform.constructs.literal import literal
 from tierform.constructs.props import ReleaseStepProps
+from tierform.constructs.release.terraform_data import TerraformData
+from tierform.constructs.tfgeneric import TypedResource
 
 # local-exec runs in cdktf.out/stacks/<stack>: the repository root is three levels up.
 # TIERFORM_ROOT / TIERFORM_PYTHON override both (e.g. a CI image with Python elsewhere).
@@ -40,7 +41,8 @@ class ReleaseStep(Construct):
     `environment`: variables the command gets from the stack at apply time (e.g. the
     Astronomer deployment id, a resource attribute). Names and references only: credentials
     come from the deploying environment, never from the stack.
-    Attributes: `resource` (the DataResource, to depend on), `address`.
+    Attributes: `resource` (the `terraform_data` block, constructs/release/terraform_data.py:
+    to depend on), `address`.
     """
 
     def __init__(
@@ -72,16 +74,21 @@ class ReleaseStep(Construct):
             props.triggers,
             props.environment,
         )
-        self.resource = DataResource(
+        self.resource = TypedResource(
             self,
             "step",
-            # A flat map of names to hashes, in sorted order for a stable JSON.
-            # (a dbt target name is config text: a literal, like every config string)
-            triggers_replace={
-                **{literal(key): literal(triggers[key]) for key in sorted(triggers)},
-                # our own references (a variable, a resource id): evaluated, not escaped
-                **{key: props.trigger_references[key] for key in sorted(props.trigger_references)},
-            },
+            TerraformData(
+                # A flat map of names to hashes, in sorted order for a stable JSON.
+                # (a dbt target name is config text: a literal, like every config string)
+                triggers_replace={
+                    **{literal(key): literal(triggers[key]) for key in sorted(triggers)},
+                    # our own references (a variable, a resource id): evaluated, not escaped
+                    **{
+                        key: props.trigger_references[key]
+                        for key in sorted(props.trigger_references)
+                    },
+                }
+            ),
             depends_on=list(depends_on) or None,
             provisioners=[
                 LocalExecProvisioner(
@@ -90,6 +97,7 @@ class ReleaseStep(Construct):
                     environment=dict(sorted(environment.items())) if environment else None,
                 )
             ],
+            address=f"release_{step.replace('-', '_')}",
         )
-        stable_address(self.resource, f"release_{step.replace('-', '_')}")
-        self.address = f"terraform_data.{self.resource.friendly_unique_id}"
+        kind, name = self.resource.__dict__[ADDRESS]
+        self.address = f"{kind}.{name}"
