@@ -3,6 +3,7 @@ from the example to ~50,000 resource instances. Prints figures; asserts nothing.
 
     .venv/bin/python scripts/bench.py [--sizes example,1k,5k,15k,50k] [--keep DIR]
     BENCH_SIZES=example,1k make bench
+    .venv/bin/python scripts/bench.py --repeat 5      # floor/synth pairs per size ($BENCH_REPEAT)
 
 Per size, each a fresh process measured by scripts/bench_measure.py (wall, CPU of the
 process and everything it waited for, peak RSS summed over its process tree):
@@ -13,7 +14,10 @@ process and everything it waited for, peak RSS summed over its process tree):
 - validate: `python -m tierform validate`, and the config load alone inside it;
 - plan-summary: `python -m tierform plan-summary` on a generated plan JSON with as many
   changes as the platform has instances (1% destroys/replaces, 10% updates).
-Ratios: synth / floor, and the gate's wall and CPU per 1,000 instances.
+Ratios: synth / floor, and the gate's wall and CPU per 1,000 instances. The floor and the
+synth run as --repeat pairs (default 3), one right after the other: single runs vary by a
+second or more on a shared 2-core machine, so the row shows the median run of each and the
+median of the pairs' CPU ratios, with their range.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ import argparse
 import json
 import os
 import shutil
+import statistics
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -60,6 +65,7 @@ class Row:
     load_cpu: float
     summary: Measured
     summary_chars: int
+    ratios: list[float]  # synth / floor CPU of each pair
 
 
 def environment(**extra: str) -> dict[str, str]:
@@ -89,7 +95,11 @@ def instances(outdir: Path) -> int:
     )
 
 
-def bench_size(label: str, work: Path) -> Row:
+def _median_run(runs: list[Measured]) -> Measured:
+    return sorted(runs, key=lambda m: m.cpu)[len(runs) // 2]
+
+
+def bench_size(label: str, work: Path, repeat: int = 3) -> Row:
     if label == "example":
         config = REPO / "config"
     else:
@@ -97,8 +107,12 @@ def bench_size(label: str, work: Path) -> Row:
         generate_config(config, SIZES[label])
     outdir = work / "cdktf.out"
     env = environment(TIERFORM_CONFIG=str(config), CDKTF_OUTDIR=str(outdir))
-    floor = _checked("import floor", run([PY, "-c", FLOOR], env=env, cwd=str(REPO)))
-    synth = _checked("synth", run([PY, str(REPO / "main.py")], env=env, cwd=str(REPO)))
+    floors, synths = [], []
+    for _ in range(repeat):
+        floors.append(_checked("import floor", run([PY, "-c", FLOOR], env=env, cwd=str(REPO))))
+        synths.append(_checked("synth", run([PY, str(REPO / "main.py")], env=env, cwd=str(REPO))))
+    ratios = [s.cpu / f.cpu for f, s in zip(floors, synths, strict=True)]
+    floor, synth = _median_run(floors), _median_run(synths)
     count = instances(outdir)
     gate = _checked(
         "gate",
@@ -124,7 +138,9 @@ def bench_size(label: str, work: Path) -> Row:
         ),
     )  # fmt: skip
     chars = len((work / "summary.md").read_text(encoding="utf-8"))
-    return Row(label, count, floor, synth, gate, validate, float(load.stdout), summary, chars)
+    return Row(
+        label, count, floor, synth, gate, validate, float(load.stdout), summary, chars, ratios
+    )
 
 
 def print_row(r: Row) -> None:
@@ -133,7 +149,8 @@ def print_row(r: Row) -> None:
         f"{r.label:<8} {r.instances:>7,}  "
         f"floor {r.floor.wall:5.1f}s/{r.floor.cpu:5.1f}s  "
         f"synth {r.synth.wall:5.1f}s/{r.synth.cpu:5.1f}s {r.synth.peak_mb:5.0f}MB "
-        f"({r.synth.wall / r.floor.wall:4.2f}x/{r.synth.cpu / r.floor.cpu:4.2f}x floor)  "
+        f"({statistics.median(r.ratios):4.2f}x floor CPU, {len(r.ratios)} pairs "
+        f"{min(r.ratios):4.2f}-{max(r.ratios):4.2f}x)  "
         f"gate {r.gate.wall:6.1f}s/{r.gate.cpu:6.1f}s {r.gate.peak_mb:5.0f}MB "
         f"({r.gate.wall / per_k:5.2f}s/{r.gate.cpu / per_k:5.2f}s per 1k)  "
         f"validate {r.validate.wall:4.1f}s/{r.validate.cpu:4.1f}s (load {r.load_cpu:4.2f}s)  "
@@ -150,7 +167,15 @@ def main() -> None:
         help="comma list of example and/or " + ", ".join(SIZES) + " ($BENCH_SIZES)",
     )
     parser.add_argument("--keep", type=Path, help="keep each size's files under this folder")
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=int(os.environ.get("BENCH_REPEAT") or 3),
+        help="floor/synth pairs per size; medians are shown ($BENCH_REPEAT, default 3)",
+    )
     args = parser.parse_args()
+    if args.repeat < 1:
+        sys.exit("bench: --repeat must be at least 1")
     sizes = [s.strip() for s in args.sizes.split(",") if s.strip()]
     unknown = [s for s in sizes if s != "example" and s not in SIZES]
     if unknown:
@@ -163,7 +188,7 @@ def main() -> None:
     for label in sizes:
         root = Path(tempfile.mkdtemp(prefix=f"tierform-bench-{label}-"))
         try:
-            rows.append(bench_size(label, root))
+            rows.append(bench_size(label, root, args.repeat))
             print_row(rows[-1])
         finally:
             if args.keep:
