@@ -18,6 +18,7 @@ from pathlib import Path
 from tierform.config import EXIT_BAD_INPUT, ConfigError, ConfigIssue, PlatformConfig, load_platform
 from tierform.config.errors import CONFIG_VARIABLE
 from tierform.config.platform import SandboxRef
+from tierform.config.secrets import mask_secrets
 from tierform.config.tier import TierSpec
 
 SELECT_VARIABLE = "TIERFORM_TIERS"
@@ -38,6 +39,29 @@ def annotation_errors(message: str) -> list[str]:
         if match:
             found.append(f"{match['path']}: {match['message']}")
     return found
+
+
+# cdktf's construct validations (e.g. its HCP Terraform `cloud` backend runs `terraform
+# version`) fail `app.synth()` with one RuntimeError listing `[<construct path>] <error>`.
+_VALIDATION = "Validation failed with the following errors:"
+_VALIDATION_ITEM = re.compile(r"\[(?P<path>[^\]\s]+)\]\s+")
+_VALIDATION_HINT = "If you wish to ignore these validations"
+
+
+def validation_errors(message: str) -> list[str]:
+    """`<construct path>: <error>` for each error of cdktf's failed construct validation."""
+    if _VALIDATION not in message:
+        return []
+    body = message.split(_VALIDATION, 1)[1].split(_VALIDATION_HINT, 1)[0]
+    parts = _VALIDATION_ITEM.split(body)
+    return [
+        shorten_line(mask_secrets(f"{path}: {' '.join(text.split())}"))
+        for path, text in zip(parts[1::2], parts[2::2], strict=True)
+    ]
+
+
+def shorten_line(text: str, limit: int = 400) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def select(
@@ -149,6 +173,18 @@ def _main() -> int:
             platform, outdir, tiers, sandboxes, leave_dropped_stacks=launched_by_cdktf_cli()
         )
     except (GuardrailViolation, RuntimeError) as exc:
+        refused = validation_errors(str(exc))
+        if refused:
+            # Not a bug of the app: what a construct needs is missing here (Terraform on
+            # PATH for cdktf's `cloud` backend, say). Bad input to this run: exit 2.
+            print(
+                f"tierform synth: cdktf refused {len(refused)} construct(s); {outdir} left "
+                "as it was:",
+                file=sys.stderr,
+            )
+            for line in refused:
+                print(f"  {line}", file=sys.stderr)
+            return EXIT_BAD_INPUT
         violations = (
             exc.violations if isinstance(exc, GuardrailViolation) else annotation_errors(str(exc))
         )
