@@ -170,7 +170,7 @@ def main() -> None:
     parser.add_argument(
         "--repeat",
         type=int,
-        default=int(os.environ.get("BENCH_REPEAT") or 3),
+        default=os.environ.get("BENCH_REPEAT") or "3",  # argparse converts (and refuses)
         help="floor/synth pairs per size; medians are shown ($BENCH_REPEAT, default 3)",
     )
     args = parser.parse_args()

@@ -55,10 +55,12 @@ def skip_exit_collection() -> None:
     As it exits, CPython clears every module and runs full collections over all objects
     still alive. With cdktf and both provider bindings imported (millions of typing and jsii
     objects) that alone is ~1.5 s of CPU, on every synth, whatever the platform's size, and
-    as much again with checkov loaded: work on garbage the process is about to drop. Frozen
-    objects are outside the collector's reach; they are still released by reference count at
-    shutdown and their finalizers still run. Registered once, first, so it runs after every
-    other exit handler (LIFO), the jsii kernel's stop included."""
+    more with checkov loaded: work on garbage the process is about to drop. Frozen objects
+    are outside the collector's reach; those freed by reference count at shutdown still run
+    their finalizers, garbage in reference cycles is simply not collected (Tierform defines no
+    `__del__` and closes its files and temp folders with `with`). Registered once, before
+    cdktf is imported, so it runs after every other exit handler (LIFO), the jsii kernel's
+    stop included."""
     global _EXIT_COLLECTION_SKIPPED
     if not _EXIT_COLLECTION_SKIPPED:
         _EXIT_COLLECTION_SKIPPED = True

@@ -41,22 +41,28 @@ def annotation_errors(message: str) -> list[str]:
     return found
 
 
-# cdktf's construct validations (e.g. its HCP Terraform `cloud` backend runs `terraform
-# version`) fail `app.synth()` with one RuntimeError listing `[<construct path>] <error>`.
+# cdktf's construct validations fail `app.synth()` with one RuntimeError listing
+# `\n  [<construct path>] <error>` per error. Those that check for a binary (its HCP Terraform
+# `cloud` backend runs `terraform version`) are about this machine, not the app: said as such.
+# Any other validation error (a resource without its provider...) is a bug, left to the guard.
 _VALIDATION = "Validation failed with the following errors:"
-_VALIDATION_ITEM = re.compile(r"\[(?P<path>[^\]\s]+)\]\s+")
+_VALIDATION_ITEM = re.compile(r"\n  \[(?P<path>[^\]\s]+)\] ")  # cdktf's own join
 _VALIDATION_HINT = "If you wish to ignore these validations"
+_BINARY_CHECKS = ("Could not determine version of ", "is lower than the required version")
 
 
 def validation_errors(message: str) -> list[str]:
-    """`<construct path>: <error>` for each error of cdktf's failed construct validation."""
+    """`<construct path>: <error>` for each error of cdktf's failed construct validation when
+    every one is a missing or too old binary; otherwise (or for another error) empty."""
     if _VALIDATION not in message:
         return []
     body = message.split(_VALIDATION, 1)[1].split(_VALIDATION_HINT, 1)[0]
     parts = _VALIDATION_ITEM.split(body)
+    errors = list(zip(parts[1::2], parts[2::2], strict=True))
+    if not errors or not all(any(c in text for c in _BINARY_CHECKS) for _, text in errors):
+        return []
     return [
-        shorten_line(mask_secrets(f"{path}: {' '.join(text.split())}"))
-        for path, text in zip(parts[1::2], parts[2::2], strict=True)
+        shorten_line(mask_secrets(f"{path}: {' '.join(text.split())}")) for path, text in errors
     ]
 
 
@@ -175,11 +181,11 @@ def _main() -> int:
     except (GuardrailViolation, RuntimeError) as exc:
         refused = validation_errors(str(exc))
         if refused:
-            # Not a bug of the app: what a construct needs is missing here (Terraform on
-            # PATH for cdktf's `cloud` backend, say). Bad input to this run: exit 2.
+            # Not a bug of the app: a binary a construct checks for is missing or too old
+            # here (Terraform on PATH for cdktf's `cloud` backend). This run cannot: exit 2.
             print(
-                f"tierform synth: cdktf refused {len(refused)} construct(s); {outdir} left "
-                "as it was:",
+                f"tierform synth: cdktf's validation failed ({len(refused)} error(s): a tool "
+                f"it checks for is missing or too old); {outdir} left as it was:",
                 file=sys.stderr,
             )
             for line in refused:

@@ -134,3 +134,32 @@ def test_iterators_write_each_value_strings_without_jsii_only_inside_the_bypass(
     assert fast.get_string("odd-key").startswith("${TfToken[")
     assert "get_string" not in plain.__dict__
     assert plain.get_string("name").startswith("${TfToken[")
+
+
+def test_constructs_build_no_cdktf_expression_around_iterator_values() -> None:
+    """A for_each iterator's `get_string` is a plain `${each.value.x}` string inside the
+    bypass (constructs/foreach.py): right as an attribute value, a quoted literal inside a
+    cdktf expression. So the framework seam offers none, and no construct's code names one
+    (imports, names and attributes, read with `ast`: comments and docstrings aside)."""
+    import ast
+
+    from tierform.constructs import framework
+
+    expressions = {"Fn", "Op", "conditional", "property_access", "Expression", "FnGenerated"}
+    assert not expressions & set(framework.__all__)
+    found = []
+    for path in (REPO / "tierform" / "constructs").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.ImportFrom)
+                else [node.id]
+                if isinstance(node, ast.Name)
+                else [node.attr]
+                if isinstance(node, ast.Attribute)
+                else []
+            )
+            found += [
+                f"{path.relative_to(REPO)}:{node.lineno} {n}" for n in names if n in expressions
+            ]
+    assert not found

@@ -45,11 +45,14 @@ def iterator(items: Mapping[str, Mapping[str, Any]]) -> TerraformIterator:
 def _each_string(through_cdktf: Any) -> Any:
     """`get_string` of a resource's for_each iterator without a jsii round trip (165 at 50k).
 
-    cdktf's token for `getString("name")` resolves, at a resource's root and in its dynamic
-    blocks, to `${each.value.name}`; the same text given as a plain string is written as is
-    (cdktf only rewrites `${TfToken[...]}`), inside a longer string too. Not the same inside a
-    cdktf for-expression (`val.name` there), which Tierform's iterators are never used in;
-    `tests/unit/test_map_bypass.py` compares the JSON with cdktf's own tokens."""
+    cdktf's token for `getString("name")` resolves, as an attribute value at a resource's
+    root and in its dynamic blocks, to `${each.value.name}`; the same text given as a plain
+    string is written as is (cdktf only rewrites `${TfToken[...]}`), inside a longer string
+    too. Not the same inside any cdktf expression built around it (`Fn.*`, `Op.*`, a
+    conditional, a for-expression): there a plain string is a quoted literal, and cdktf
+    escapes its `${`. Tierform's constructs build no such expressions (the framework seam
+    exports none; `tests/unit/test_map_bypass.py` checks both that and the JSON against
+    cdktf's own tokens)."""
 
     def get_string(attribute: str) -> str:
         if _IDENTIFIER.fullmatch(attribute):
