@@ -183,27 +183,29 @@ def _main() -> int:
         if refused:
             # Not a bug of the app: a binary a construct checks for is missing or too old
             # here (Terraform on PATH for cdktf's `cloud` backend). This run cannot: exit 2.
-            print(
+            _report(
                 f"tierform synth: cdktf's validation failed ({len(refused)} error(s): a tool "
                 f"it checks for is missing or too old); {outdir} left as it was:",
-                file=sys.stderr,
+                refused,
             )
-            for line in refused:
-                print(f"  {line}", file=sys.stderr)
             return EXIT_BAD_INPUT
         violations = (
             exc.violations if isinstance(exc, GuardrailViolation) else annotation_errors(str(exc))
         )
         if not violations:
             raise
-        print(
+        _report(
             f"tierform: synth refused by {len(violations)} guardrail violation(s); "
             f"{outdir} left as it was:",
-            file=sys.stderr,
+            violations,
         )
-        for line in violations:
-            print(f"  {line}", file=sys.stderr)
         return EXIT_GUARDRAIL
     names = [t.name for t in tiers] + [s.stack for s in sandboxes]
     print(summarize(outdir, names, time.monotonic() - started, parsed), file=sys.stderr)
     return 0
+
+
+def _report(heading: str, lines: list[str]) -> None:
+    print(heading, file=sys.stderr)
+    for line in lines:
+        print(f"  {line}", file=sys.stderr)
