@@ -28,7 +28,8 @@ from tierform.config.secrets import mask_secrets
 DEBUG_VARIABLE = "TIERFORM_DEBUG"
 
 
-def _line(text: str, limit: int = 300) -> str:
+def one_line(text: str, limit: int = 300) -> str:
+    """`text` as one line of a message: whitespace collapsed, secrets masked, shortened."""
     text = mask_secrets(" ".join(str(text).split()))
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -38,11 +39,11 @@ def describe_bad_input(exc: BaseException) -> str | None:
     if isinstance(exc, ConfigError):
         return mask_secrets(str(exc))
     if isinstance(exc, json.JSONDecodeError):
-        return _line(f"not valid JSON (line {exc.lineno}, column {exc.colno}): {exc.msg}")
+        return one_line(f"not valid JSON (line {exc.lineno}, column {exc.colno}): {exc.msg}")
     if isinstance(exc, UnicodeDecodeError):
-        return _line(f"a file is not UTF-8 text (byte {exc.start})")
+        return one_line(f"a file is not UTF-8 text (byte {exc.start})")
     if isinstance(exc, OSError) and exc.filename:
-        return _line(f"{exc.filename}: {exc.strerror or exc}")
+        return one_line(f"{exc.filename}: {exc.strerror or exc}")
     return None
 
 
@@ -82,14 +83,14 @@ def run_guarded(entry: Callable[[], object], prog: str) -> None:
             raise
         code = getattr(exc, "exit_code", None)
         if code in (1, 2, 3):  # our own typed errors say which exit code they mean
-            print(f"{prog}: {_line(exc, 2000)}", file=sys.stderr)
+            print(f"{prog}: {one_line(exc, 2000)}", file=sys.stderr)
             sys.exit(code)
         message = describe_bad_input(exc)
         if message is not None:
             print(f"{prog}: {message}", file=sys.stderr)
         else:
             print(
-                f"{prog}: internal error: {type(exc).__name__}: {_line(exc)} — this is a bug "
+                f"{prog}: internal error: {type(exc).__name__}: {one_line(exc)} — this is a bug "
                 f"in Tierform, please report it ({DEBUG_VARIABLE}=1 shows the traceback)",
                 file=sys.stderr,
             )

@@ -18,8 +18,8 @@ from pathlib import Path
 from tierform.config import EXIT_BAD_INPUT, ConfigError, ConfigIssue, PlatformConfig, load_platform
 from tierform.config.errors import CONFIG_VARIABLE
 from tierform.config.platform import SandboxRef
-from tierform.config.secrets import mask_secrets
 from tierform.config.tier import TierSpec
+from tierform.guard import one_line
 
 SELECT_VARIABLE = "TIERFORM_TIERS"
 # Set by the cdktf CLI (cli-core synth-stack.js) only when it runs the app itself, the
@@ -61,13 +61,7 @@ def validation_errors(message: str) -> list[str]:
     errors = list(zip(parts[1::2], parts[2::2], strict=True))
     if not errors or not all(any(c in text for c in _BINARY_CHECKS) for _, text in errors):
         return []
-    return [
-        shorten_line(mask_secrets(f"{path}: {' '.join(text.split())}")) for path, text in errors
-    ]
-
-
-def shorten_line(text: str, limit: int = 400) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return [one_line(f"{path}: {text}", 400) for path, text in errors]
 
 
 def select(

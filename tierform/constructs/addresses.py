@@ -142,6 +142,12 @@ def _kind(element: IConstruct) -> str:
     return type(element).__name__.removeprefix("Terraform").lower()  # variable, output
 
 
+def chosen_address(element: IConstruct) -> str | None:
+    """`<kind>.<name>` as `stable_address` gave it to `element` (no round trip), or None."""
+    given = element.__dict__.get(ADDRESS)
+    return None if given is None else f"{given[0]}.{given[1]}"
+
+
 def stable_address(element: E, name: str) -> E:
     """Give a resource, data source, variable or output the address `<type>.<name>`
     (prefixed below a construct with an address prefix), claimed in its stack."""

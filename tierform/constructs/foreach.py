@@ -83,8 +83,7 @@ def instance_attribute(resource: TerraformResource, key: str, attribute: str) ->
     """`${<type>.<name>["<key>"].<attribute>}`: one instance's attribute of a for_each
     resource, for a field of another resource (cdktf has no typed accessor for this)."""
     # The address stable_address gave it (a resource's kind is its type), else from cdktf.
-    kind, name = resource.__dict__.get(addresses.ADDRESS) or (None, None)
-    if kind is None or kind.startswith("data."):
-        kind, name = resource.terraform_resource_type, resource.friendly_unique_id
-    address = f"{kind}.{name}"
+    address = addresses.chosen_address(resource)
+    if address is None or address.startswith("data."):
+        address = f"{resource.terraform_resource_type}.{resource.friendly_unique_id}"
     return f'${{{address}["{key}"].{attribute}}}'

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from tierform.constructs.addresses import ADDRESS
+from tierform.constructs.addresses import chosen_address
 from tierform.constructs.framework import (
     Construct,
     ITerraformDependable,
@@ -99,5 +99,4 @@ class ReleaseStep(Construct):
             ],
             address=f"release_{step.replace('-', '_')}",
         )
-        kind, name = self.resource.__dict__[ADDRESS]
-        self.address = f"{kind}.{name}"
+        self.address = chosen_address(self.resource)
