@@ -55,3 +55,33 @@ def test_the_handler_is_registered_once_per_process(monkeypatch):
     guard.skip_exit_collection()
     guard.skip_exit_collection()
     assert registered == [guard.gc.freeze]
+
+
+# main() gives the GC back to a caller that goes on running; main.py exits, and turning the
+# GC back on there would run one collection over everything the synth made (tierform/
+# synth.py, main.py). What the interpreter's shutdown sees is the process's final state.
+_GC_PROBE = textwrap.dedent(
+    """
+    import atexit, gc, runpy, sys
+    atexit.register(lambda: print(f"gc enabled at exit: {gc.isenabled()}"))
+    sys.argv = ["main.py"]
+    runpy.run_path("main.py", run_name="__main__")
+    """
+)
+
+
+def test_the_synth_process_never_turns_the_gc_back_on(tmp_path):
+    done = _run(_GC_PROBE, tmp_path)
+    assert done.returncode == 2, done.stderr
+    assert "gc enabled at exit: False" in done.stdout
+
+
+def test_main_in_a_caller_process_gives_the_gc_back(tmp_path):
+    # The control: the same main(), called as a library caller would, not as main.py.
+    code = _GC_PROBE.replace(
+        'runpy.run_path("main.py", run_name="__main__")',
+        "from tierform.synth import main\nmain()",
+    )
+    done = _run(code, tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "gc enabled at exit: True" in done.stdout
