@@ -115,3 +115,17 @@ def test_check_knows_nested_dynamic_iterators_and_keys_and_hands_back_what_it_pa
     parsed: dict = {}
     assert check_synthesized(tmp_path, parsed) == []
     assert parsed == {"dev": _stack("plain")}
+
+
+def test_the_first_pass_skips_only_the_objects_named_template_free():
+    stack = _stack('${file("/etc/passwd")}')
+    for_each = stack["resource"]["snowflake_database"]["d"]["for_each"]
+    unrelated: dict = {}  # kept alive: an id of a freed object can be reused
+    assert list(foreign_templates(stack, template_free={id(unrelated)})) != []
+    # Named template-free (the bypass vouches for its written text), the map is not walked;
+    # the same content anywhere else still is.
+    assert list(foreign_templates(stack, template_free={id(for_each)})) == []
+    stack["output"] = {"o": {"value": dict(for_each["RAW"])}}
+    # Once something is wrong, the path walk reports every place, skipped maps included.
+    found = [path for path, _ in foreign_templates(stack, template_free={id(for_each)})]
+    assert found == ["resource.snowflake_database.d.for_each.RAW.comment", "output.o.value.comment"]

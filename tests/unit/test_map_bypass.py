@@ -163,3 +163,64 @@ def test_constructs_build_no_cdktf_expression_around_iterator_values() -> None:
                 f"{path.relative_to(REPO)}:{node.lineno} {n}" for n in names if n in expressions
             ]
     assert not found
+
+
+@pytest.mark.parametrize("platform", ["example", "generated"])
+def test_the_json_the_synth_hands_on_is_what_it_wrote(platform: str, tmp_path: Path) -> None:
+    # The splice hands back cdktf's JSON with its maps put back, not the spliced file parsed
+    # again; the guardrails, the template check and the summary read that.
+    from tierform.stacks.app import synthesize_atomically
+    from tierform.synth import select
+
+    config = EXAMPLE_CONFIG if platform == "example" else _generated(tmp_path)
+    loaded = load_platform(config)
+    tiers, sandboxes = select(loaded, None)
+    outdir = tmp_path / "out"
+    handed_on = synthesize_atomically(loaded, outdir, tiers, sandboxes)
+    assert handed_on == _stacks(outdir)
+    assert any(
+        len(block.get("for_each", {})) > 1
+        for stack in handed_on.values()
+        for blocks in stack.get("resource", {}).values()
+        for block in blocks.values()
+    )
+
+
+def test_only_a_map_whose_text_holds_no_template_sequence_is_template_free() -> None:
+    bypass = MapBypass()
+    plain = bypass.placeholder({"A": {"name": "a {b} $c %d", "n": 1}})
+    marked = [
+        bypass.placeholder({"A": {"comment": 'x ${file("/etc/passwd")}'}}),
+        bypass.placeholder({"A": {"tags": ["%{ if true }x%{ endif }"]}}),
+        bypass.placeholder({"${var.k}": {"name": "a"}}),
+        bypass.placeholder({"A": {"nested": {"deep": "$${escaped}"}}}),
+    ]
+    assert bypass.template_free == {plain[bypass.marker]}
+    assert all(ref[bypass.marker] not in bypass.template_free for ref in marked)
+    assert bypass.template_free_ids() == {id(bypass.maps[plain[bypass.marker]])}
+
+
+def test_config_text_that_escaped_the_literal_rule_in_a_bypassed_map_is_refused(
+    monkeypatch, tmp_path: Path
+) -> None:
+    # The literal rule switched off: a schema comment reaches a for_each map as a template.
+    # The template check must still find it there, although it skips template-free maps.
+    from support import copy_config
+
+    from tierform.constructs import literal
+
+    config = copy_config(tmp_path)
+    prod = config / "tiers" / "prod.yaml"
+    text = prod.read_text()
+    assert "{comment: Payment provider exports}" in text
+    prod.write_text(
+        text.replace(
+            "{comment: Payment provider exports}", '{comment: "${file(\\"/etc/passwd\\")}"}'
+        )
+    )
+    monkeypatch.setattr(literal, "literal", lambda text: text)
+    done = run_synth_in_process(config, tmp_path / "out", TIERFORM_TIERS="prod")
+    assert done.returncode != 0, done.stderr
+    assert "TIERFORM_GUARD_003" in done.stderr
+    assert "snowflake_schema.schemas.for_each.RAW.PAYMENTS.comment" in done.stderr
+    assert not (tmp_path / "out").exists()

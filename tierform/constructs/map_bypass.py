@@ -43,11 +43,19 @@ class MapBypass:
     The placeholder cdktf sees is `{<marker>: "<id>"}`: a one-key map (so cdktf's types and
     its JSON are unchanged in shape) whose key is a random per-synth marker, which config text
     cannot produce by accident and which no real for_each map carries.
+
+    `maps` keeps each map itself (the object its entries were encoded from), so the splice
+    can hand the written JSON back without parsing it again; `template_free` names the maps
+    whose written text holds no `${` or `%{`: in JSON text those two can only appear inside a
+    string (the encoder never escapes `$`, `%` or `{`), so no key or value of such a map
+    holds a template, and the template check (stacks/template_check.py) need not walk it.
     """
 
     def __init__(self) -> None:
         self.marker = f"tierform-map-bypass-{secrets.token_hex(8)}"
         self.entries: dict[str, list[str]] = {}
+        self.maps: dict[str, dict[str, Any]] = {}
+        self.template_free: set[str] = set()
 
     def placeholder(self, literal: dict[str, Any]) -> dict[str, str] | None:
         """The placeholder for `literal`, or None when it must go through cdktf (it holds a
@@ -63,7 +71,14 @@ class MapBypass:
             return None
         ref = str(len(self.entries))
         self.entries[ref] = entries
+        self.maps[ref] = literal
+        if "${" not in text and "%{" not in text:
+            self.template_free.add(ref)
         return {self.marker: ref}
+
+    def template_free_ids(self) -> frozenset[int]:
+        """`id()` of each map in `template_free` (alive in `maps` as long as this object)."""
+        return frozenset(id(self.maps[ref]) for ref in self.template_free)
 
 
 def _entries(literal: dict[str, Any]) -> list[str]:

@@ -87,12 +87,14 @@ def synthesize_atomically(
         bypass = MapBypass() if map_bypass.enabled() else None
         app = build_app(platform, tmp, tiers, sandboxes, bypass=bypass)
         app.synth()
+        parsed: dict[str, dict[str, Any]] = {}
         if bypass is not None:
             # Before any reader: the checks below, then everything that reads the swapped-in
             # folder (CLI, gate, triggers, tfcheck) sees the real maps.
-            splice_outdir(tmp, bypass)
-        parsed: dict[str, dict[str, Any]] = {}
-        foreign = check_synthesized(tmp, parsed)
+            parsed = splice_outdir(tmp, bypass)
+        foreign = check_synthesized(
+            tmp, parsed, template_free=bypass.template_free_ids() if bypass else ()
+        )
         violations = guardrail_violations(app, parsed)
         if violations:
             raise GuardrailViolation(violations)

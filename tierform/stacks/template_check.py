@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -55,17 +55,26 @@ _TOKEN = re.compile(
 )
 
 
-def check_synthesized(outdir: Path, parsed: dict[str, dict[str, Any]] | None = None) -> list[str]:
+def check_synthesized(
+    outdir: Path,
+    parsed: dict[str, dict[str, Any]] | None = None,
+    *,
+    template_free: Collection[int] = (),
+) -> list[str]:
     """`TIERFORM_GUARD_003` violations (`stacks/<s>/cdk.tf.json: json.path: problem`) of a
     synthesized output folder; empty when every template is tierform's own. Each stack's
-    JSON, as read, goes into `parsed` (by stack folder name) for callers that need it next."""
+    JSON, as read, goes into `parsed` (by stack folder name) for callers that need it next;
+    a stack already in `parsed` (the map splice hands back what it wrote) is not read again.
+    `template_free`: see `foreign_templates`."""
     found = []
     for stack_file in sorted(outdir.glob("stacks/*/cdk.tf.json")):
         shown = stack_file.relative_to(outdir)
-        stack_json = json.loads(stack_file.read_text())
-        if parsed is not None:
-            parsed[stack_file.parent.name] = stack_json
-        for path, problem in foreign_templates(stack_json):
+        stack_json = (parsed or {}).get(stack_file.parent.name)
+        if stack_json is None:
+            stack_json = json.loads(stack_file.read_text())
+            if parsed is not None:
+                parsed[stack_file.parent.name] = stack_json
+        for path, problem in foreign_templates(stack_json, template_free):
             found.append(
                 f"{shown}: {path}: TIERFORM_GUARD_003 config text reached Terraform as an "
                 f"expression ({problem}); config strings must be emitted through "
@@ -74,11 +83,19 @@ def check_synthesized(outdir: Path, parsed: dict[str, dict[str, Any]] | None = N
     return found
 
 
-def foreign_templates(stack_json: dict[str, Any]) -> Iterator[tuple[str, str]]:
-    """(json path, problem) for each template in the stack that tierform does not write."""
+def foreign_templates(
+    stack_json: dict[str, Any], template_free: Collection[int] = ()
+) -> Iterator[tuple[str, str]]:
+    """(json path, problem) for each template in the stack that tierform does not write.
+
+    `template_free`: `id()`s of objects in `stack_json` already known to hold no `${` or
+    `%{` at any depth (bypassed for_each maps, constructs/map_bypass.py): the first pass
+    skips them (~50,000 instances at 50k). Nothing in them can be a problem; a dynamic
+    block's iterator name is not looked for there (map data is not a block), which can only
+    refuse more. The path walk, run only when something is wrong, still walks everything."""
     roots = set(_REFERENCE_ROOTS) | set(stack_json.get("resource", {}))
     checked = {key: value for key, value in stack_json.items() if key != "terraform"}
-    braced, iterators = _scan(checked)
+    braced, iterators = _scan(checked, template_free)
     roots |= set(_dynamic_iterators(stack_json.get("terraform"))) | iterators
     # The walk below builds a JSON path for each of the ~10^5 strings of a big stack; most
     # stacks have no problem at all, which the distinct strings with a `{` already show.
@@ -88,7 +105,7 @@ def foreign_templates(stack_json: dict[str, Any]) -> Iterator[tuple[str, str]]:
         yield from _walk(value, key, roots)
 
 
-def _scan(value: Any) -> tuple[set[str], set[str]]:
+def _scan(value: Any, template_free: Collection[int] = ()) -> tuple[set[str], set[str]]:
     """The distinct strings (values and keys) holding a `{`, and the dynamic blocks'
     iterator names (as `_dynamic_iterators` finds them), in one pass without paths."""
     braced: set[str] = set()
@@ -100,6 +117,8 @@ def _scan(value: Any) -> tuple[set[str], set[str]]:
             if "{" in item:
                 braced.add(item)
         elif isinstance(item, dict):
+            if id(item) in template_free:
+                continue
             for key, child in item.items():
                 if "{" in key:
                     braced.add(key)
