@@ -72,7 +72,9 @@ class MapBypass:
         ref = str(len(self.entries))
         self.entries[ref] = entries
         self.maps[ref] = literal
-        if "${" not in text and "%{" not in text:
+        # One-character searches first (memchr): most maps hold no `$` or `%` at all, and
+        # a two-character search over 2.7 MB of text costs ~5x more.
+        if not ("$" in text and "${" in text) and not ("%" in text and "%{" in text):
             self.template_free.add(ref)
         return {self.marker: ref}
 
