@@ -55,15 +55,21 @@ class CatalogGrants(Construct):
 
         schema_items = {}
         schema_only: set[str] = set()
+        # Schemas with the same access map get the same grant list, computed once (one
+        # object, only ever read and written out): thousands of schemas share a few maps.
+        grant_lists: dict[tuple, list[dict]] = {}
         for logical, sspec in spec.schemas.items():
             if not sspec.access:
                 continue
-            grants = {
-                principal_ids[p]: set(SCHEMA_PRIVILEGES[lvl]) for p, lvl in sspec.access.items()
-            }
-            schema_only |= {p for p in sspec.access if p not in spec.access}
+            shared = tuple(sspec.access.items())
+            grant_list = grant_lists.get(shared)
+            if grant_list is None:
+                grant_list = grant_lists[shared] = _grant_list(
+                    {principal_ids[p]: set(SCHEMA_PRIVILEGES[lvl]) for p, lvl in shared}
+                )
+                schema_only |= {p for p in sspec.access if p not in spec.access}
             full = f"{catalog_name}.{schema_names[logical]}"
-            schema_items[logical] = {"schema": full, "grants": _grant_list(grants)}
+            schema_items[logical] = {"schema": full, "grants": grant_list}
             self.securables.append(full)
 
         if spec.layout == "per_tier":
