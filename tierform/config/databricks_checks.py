@@ -7,7 +7,8 @@ at plan time. Jobs read them from the git root, with `repository.subfolder` in f
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import functools
+from collections.abc import Callable, Iterator
 from pathlib import Path, PurePosixPath
 
 from tierform.config.attribution import unknown_name
@@ -50,8 +51,11 @@ def check_databricks(tier: TierSpec, repo_root: Path | None) -> Iterator[Problem
     yield from _check_compute(dbx)
     yield from _check_git(tier, dbx)
     yield from _check_git_folders(tier, dbx)
+    # One answer per distinct path and kind: jobs share notebooks and dbt projects, and each
+    # answer resolves symlinks on disk; nothing on disk changes while one tier is checked.
+    path_problem = functools.cache(functools.partial(_repo_path_problem, repo_root=repo_root))
     for name, job in dbx.jobs.items():
-        yield from _check_job(dbx, name, job, repo_root)
+        yield from _check_job(dbx, name, job, path_problem)
         yield from _check_job_notifications(name, job)
 
 
@@ -177,8 +181,9 @@ def _check_git_folders(tier: TierSpec, dbx: DatabricksSpec) -> Iterator[Problem]
 
 
 def _check_job(
-    dbx: DatabricksSpec, name: str, job: JobSpec, repo_root: Path | None
+    dbx: DatabricksSpec, name: str, job: JobSpec, path_problem: Callable[..., str | None]
 ) -> Iterator[Problem]:
+    """`path_problem`: `_repo_path_problem` with the repository given (and memoised)."""
     path = [*BASE, "jobs", name]
     cluster = job.cluster
     policy = dbx.cluster_policies.get(cluster.policy)
@@ -205,18 +210,16 @@ def _check_job(
     for task_name, task in job.tasks.items():
         tpath = [*path, "tasks", task_name]
         if task.notebook is not None:
-            problem = _repo_path_problem(task.notebook, repo_root, notebook=True)
+            problem = path_problem(task.notebook, notebook=True)
             if problem:
                 yield [*tpath, "notebook"], problem
         if task.spark_python is not None:
-            problem = _repo_path_problem(
-                task.spark_python.file, repo_root, notebook=False, file=True
-            )
+            problem = path_problem(task.spark_python.file, notebook=False, file=True)
             if problem:
                 yield [*tpath, "spark_python", "file"], problem
         if task.dbt is not None:
             dbt = task.dbt
-            problem = _repo_path_problem(dbt.project, repo_root, notebook=False)
+            problem = path_problem(dbt.project, notebook=False)
             if problem:
                 yield [*tpath, "dbt", "project"], problem
             if dbt.warehouse not in dbx.sql_warehouses:
