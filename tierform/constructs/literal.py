@@ -68,10 +68,13 @@ def _escape(value: Any) -> Any:
         # elsewhere): read there, not by getattr over `model_fields` (a deprecated-access
         # descriptor), and plain strings are checked inline: ~3x faster over a big tier.
         for name, current in value.__dict__.items():
-            if type(current) is str:
+            kind = type(current)
+            if kind is str:
                 if "{" in current:
                     updates[name] = literal(current)
                 continue
+            if kind is bool or kind is int or kind is float or current is None:
+                continue  # kept as is (see above), without a call per field
             escaped = _escape(current)
             if escaped is not current:
                 updates[name] = escaped

@@ -7,6 +7,9 @@ from tierform.constructs.foreach import iterator, stable_address
 from tierform.constructs.framework import Construct, TerraformProvider, TerraformResourceLifecycle
 from tierform.constructs.snowflake.bindings import Database, Schema
 
+# Config booleans (strict: True/False only) as the provider's string values.
+_PROVIDER_BOOL = {True: "true", False: "false"}
+
 
 class SnowflakeDatabases(Construct):
     """`snowflake_database.databases[<DB>]` and `snowflake_schema.schemas[<DB>.<SCHEMA>]`.
@@ -63,8 +66,8 @@ class SnowflakeDatabases(Construct):
                 "name": schema,
                 "comment": sspec.comment or f"{db}.{schema} ({tier}), managed by Tierform",
                 # The provider models these two as strings ("true"/"false"/"default").
-                "managed_access": str(sspec.managed_access).lower(),
-                "transient": str(sspec.transient).lower(),
+                "managed_access": _PROVIDER_BOOL[sspec.managed_access],
+                "transient": _PROVIDER_BOOL[sspec.transient],
             }
             for db, spec in databases.items()
             for schema, sspec in spec.schemas.items()
