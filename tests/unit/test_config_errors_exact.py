@@ -202,8 +202,22 @@ def test_two_tiers_making_one_global_bucket_name_is_an_error_naming_both(helix):
         "which tier 'qa' also makes (S3 bucket names are global); name the tier in "
         "naming.cloud_pattern (e.g. '{name}-{tier}') or set a name per tier"
     )
-    assert "MWAA environment name 'helix-flow'" in lines[1] and "tier 'qa'" in lines[1]
-    assert len(lines) == 2
+    # The environment name clashes too, made by the same field: one mistake, one line.
+    assert len(lines) == 1
+
+
+def test_an_own_bucket_leaves_the_environment_name_clash(helix):
+    edit_yaml(helix / "config/tiers/uat.yaml", _mwaa_on_uat)
+    edit_yaml(
+        helix / "config/tiers/uat.yaml", lambda d: d["airflow"].update(bucket="helix-uat-dags")
+    )
+    edit_yaml(helix / "config/platform.yaml", lambda d: d["naming"].update(cloud_pattern="{name}"))
+    lines = bad_input_lines(validate(helix))
+    assert len(lines) == 1
+    assert lines[0].startswith(
+        "config/tiers/uat.yaml: airflow.name: tier 'uat' makes the MWAA environment name "
+        "'helix-flow', which tier 'qa' also makes"
+    )
 
 
 def test_two_tiers_in_one_snowflake_account_may_not_share_names(helix):

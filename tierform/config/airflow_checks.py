@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
-from tierform.config.airflow import AstronomerAirflowSpec, MwaaAirflowSpec
+from tierform.config.airflow import AstronomerAirflowSpec, ComposerAirflowSpec, MwaaAirflowSpec
+from tierform.config.airflow_composer import COMPOSER_NAME, SERVICE_ACCOUNT_ID
+from tierform.config.airflow_mwaa import IAM_ROLE_NAME_LIMIT, MWAA_NAME
+from tierform.config.buckets import GCS_RULE, S3_RULE, valid_gcs_bucket, valid_s3_bucket
 from tierform.config.tier import TierSpec
 
 Problem = tuple[list[str | int], str]
-
-_BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 
 
 def check_airflow(tier: TierSpec) -> Iterator[Problem]:
@@ -27,6 +27,14 @@ def check_airflow(tier: TierSpec) -> Iterator[Problem]:
         yield from _check_mwaa(spec, tier, base)
     elif isinstance(spec, AstronomerAirflowSpec):
         yield from _check_astronomer(spec, base)
+    elif isinstance(spec, ComposerAirflowSpec):
+        yield from _check_composer(spec, tier, base)
+
+
+def _made(spec: MwaaAirflowSpec | ComposerAirflowSpec, tier: TierSpec) -> str:
+    """How a cloud name came about, for a message: the logical name and the naming rule."""
+    rule = tier.naming.effective_cloud_pattern
+    return f"(name {spec.name!r} with naming.cloud_pattern {rule!r} for tier {tier.name!r})"
 
 
 def _check_mwaa(spec: MwaaAirflowSpec, tier: TierSpec, base: list[str | int]) -> Iterator[Problem]:
@@ -43,18 +51,56 @@ def _check_mwaa(spec: MwaaAirflowSpec, tier: TierSpec, base: list[str | int]) ->
     elif spec.schedulers == 1:
         yield [*base, "schedulers"], f"{spec.environment_class} runs 2 to 5 schedulers"
     bucket = spec.bucket_name(tier.name)
-    if not _BUCKET.fullmatch(bucket) or ".." in bucket:
+    if not valid_s3_bucket(bucket):
         field = "bucket" if spec.bucket else "name"
         yield (
             [*base, field],
-            f"makes the S3 bucket name {bucket!r}, which is not valid (3-63 characters: "
-            "lower-case letters, digits, '-' and '.')",
+            f"makes the S3 bucket name {bucket!r}, which is not valid ({S3_RULE})",
         )
     name = spec.environment_name(tier.name)
-    if len(name) > 80:
+    if not MWAA_NAME.fullmatch(name):
         yield (
             [*base, "name"],
-            f"makes the MWAA environment name {name!r}, longer than 80 characters",
+            f"makes the MWAA environment name {name!r} {_made(spec, tier)}, which is not "
+            "valid (a letter first, then letters, digits, '-' and '_'; at most 80 characters)",
+        )
+    else:
+        role = spec.execution_role_name(tier.name)
+        if len(role) > IAM_ROLE_NAME_LIMIT:
+            yield (
+                [*base, "name"],
+                f"makes the MWAA execution role name {role!r} ({len(role)} characters), longer "
+                f"than IAM's {IAM_ROLE_NAME_LIMIT}; shorten airflow.name or "
+                "naming.cloud_pattern (the environment name may be at most "
+                f"{IAM_ROLE_NAME_LIMIT - len(role) + len(name)} characters)",
+            )
+
+
+def _check_composer(
+    spec: ComposerAirflowSpec, tier: TierSpec, base: list[str | int]
+) -> Iterator[Problem]:
+    name = spec.environment_name(tier.name)
+    if not COMPOSER_NAME.fullmatch(name):
+        yield (
+            [*base, "name"],
+            f"makes the Cloud Composer environment name {name!r} {_made(spec, tier)}, which "
+            "is not valid (a lower-case letter first, then lower-case letters, digits and "
+            "'-', not ending with '-'; at most 64 characters)",
+        )
+        return  # the service account and the bucket are made from it
+    account = spec.service_account_id(tier.name)
+    if not SERVICE_ACCOUNT_ID.fullmatch(account):
+        yield (
+            [*base, "name"],
+            f"makes the environment's service account id {account!r}, which is not valid "
+            "(6-30 characters); use a longer airflow.name",
+        )
+    bucket = spec.bucket_name(tier.name)
+    if bucket is not None and not valid_gcs_bucket(bucket):
+        field = "bucket" if spec.bucket else "name"
+        yield (
+            [*base, field],
+            f"makes the Cloud Storage bucket name {bucket!r}, which is not valid ({GCS_RULE})",
         )
 
 

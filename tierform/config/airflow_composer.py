@@ -18,6 +18,11 @@ from tierform.config.error_format import shorten
 _IMAGE = re.compile(
     r"^composer-(?P<major>[23])(\.\d+\.\d+)?-airflow-\d+\.\d+(\.\d+)?(-build\.\d+)?$"
 )
+# Environment ids: a lower-case letter, then up to 63 lower-case letters, digits and hyphens,
+# not ending with a hyphen (Environment.name, Cloud Composer API).
+COMPOSER_NAME = re.compile(r"^[a-z](?:[a-z0-9-]{0,62}[a-z0-9])?$")
+# Service account ids: 6-30 characters, a lower-case letter first, no trailing hyphen (IAM).
+SERVICE_ACCOUNT_ID = re.compile(r"^[a-z][a-z0-9-]{4,28}[a-z0-9]$")
 _PROJECT = re.compile(r"^[a-z][a-z0-9-]{4,28}[a-z0-9]$")
 _REGION = re.compile(r"^[a-z]+-[a-z]+\d+$")
 # Set by the release step from the stack when a Composer 2 bucket is not pinned in config:
@@ -103,7 +108,9 @@ class ComposerAirflowSpec(FlavorSpec):
     def bucket_name(self, tier: str) -> str | None:
         """The environment bucket, when known from config (always on Composer 3)."""
         if self.bucket or self.composer_major == 3:
-            return self.bucket or f"{self.environment_name(tier)}-{self.project}"[:63]
+            # cut to GCS's 63 characters, never ending on the hyphen the cut may leave
+            derived = f"{self.environment_name(tier)}-{self.project}"[:63].rstrip("-")
+            return self.bucket or derived
         return None
 
     def dag_target(self, tier: str) -> DagTarget:

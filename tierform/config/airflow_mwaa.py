@@ -34,8 +34,18 @@ AWS_CREDENTIAL_ENV = (
     "AWS_WEB_IDENTITY_TOKEN_FILE",
 )
 
+# CreateEnvironment: a letter, then letters, digits, '-' and '_'; 1-80 characters.
+MWAA_NAME = re.compile(r"^[A-Za-z][0-9A-Za-z_-]{0,79}$")
+# IAM: role names are at most 64 characters (IAM and AWS STS quotas).
+IAM_ROLE_NAME_LIMIT = 64
+
 _VERSION = re.compile(r"^\d+\.\d+\.\d+$")
 _REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d$")
+
+
+def execution_role_name(environment_name: str) -> str:
+    """The name of the environment's execution role (constructs/airflow/mwaa_role.py)."""
+    return f"{environment_name}-execution"
 
 
 def quoted_version(value: Any) -> Any:
@@ -244,6 +254,9 @@ class MwaaAirflowSpec(FlavorSpec):
 
     def bucket_name(self, tier: str) -> str:
         return self.bucket or self.environment_name(tier)
+
+    def execution_role_name(self, tier: str) -> str:
+        return execution_role_name(self.environment_name(tier))
 
     @property
     def scheduler_count(self) -> int:

@@ -1,8 +1,10 @@
 """Physical names that tiers must not share: each tier's stack would claim (or fail to
 create) the other's object.
 
-A namespace is where a name must be unique: S3 bucket names are global; MWAA environments
-(and their IAM roles) per AWS region; Astronomer deployments per workspace; Snowflake
+A namespace is where a name must be unique: S3 and Cloud Storage bucket names are global
+(each store its own); MWAA environments (and their IAM roles) per AWS region; Cloud Composer
+environments per project and region, their service accounts per project; Astronomer
+deployments per workspace; Snowflake
 account objects per account (`snowflake.connection`); Databricks cluster policies and SQL
 warehouses per workspace (`databricks.workspace.host`); per-tier Unity Catalog catalogs
 per metastore, which workspaces may share. Two tiers making one name in one namespace is
@@ -13,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from tierform.config.airflow import AstronomerAirflowSpec, MwaaAirflowSpec
+from tierform.config.airflow import AstronomerAirflowSpec, ComposerAirflowSpec, MwaaAirflowSpec
 from tierform.config.tier import TierSpec
 
 # (namespace, what the name is, the name, field path that makes it)
@@ -39,6 +41,23 @@ def claims(tier: TierSpec) -> Iterator[Claim]:
             spec.environment_name(tier.name),
             ["airflow", "name"],
         )
+    elif isinstance(spec, ComposerAirflowSpec):
+        yield (
+            (f"Cloud Composer environments in {spec.region} of project {spec.project}",),
+            "Composer environment",
+            spec.environment_name(tier.name),
+            ["airflow", "name"],
+        )
+        yield (
+            (f"service accounts of project {spec.project}",),
+            "service account",
+            spec.service_account_id(tier.name),
+            ["airflow", "name"],
+        )
+        bucket = spec.bucket_name(tier.name)
+        if bucket is not None:  # Composer 2 without a pinned bucket: Composer names it
+            field = ["airflow", "bucket" if spec.bucket else "name"]
+            yield ("Cloud Storage bucket names are global",), "GCS bucket", bucket, field
     elif isinstance(spec, AstronomerAirflowSpec) and spec.deployment_id is None:
         yield (
             (f"Astronomer workspace {spec.workspace_id}",),
@@ -85,10 +104,14 @@ def clashes(tiers: list[TierSpec]) -> Iterator[Clash]:
     """Each name a tier makes that an earlier tier (promotion order) made already."""
     owner: dict[tuple[tuple[str, ...], str, str], str] = {}
     for tier in tiers:
+        # One field makes several names (a Composer environment, its service account and
+        # bucket): one mistake, said once, at its first clash.
+        said: set[tuple[str | int, ...]] = set()
         for namespace, kind, name, path in claims(tier):
             key = (namespace, kind, name.lower())
             first = owner.setdefault(key, tier.name)
-            if first != tier.name:
+            if first != tier.name and tuple(path) not in said:
+                said.add(tuple(path))
                 yield (
                     tier.name,
                     path,
@@ -97,8 +120,23 @@ def clashes(tiers: list[TierSpec]) -> Iterator[Clash]:
                 )
 
 
+# Names made by naming.cloud_pattern (tierform/config/airflow_flavor.py, physical_name).
+_CLOUD_KINDS = (
+    "S3 bucket",
+    "MWAA environment",
+    "Astronomer deployment",
+    "Composer environment",
+    "GCS bucket",
+)
+
+
 def _fix(kind: str) -> str:
-    if kind in ("S3 bucket", "MWAA environment", "Astronomer deployment"):
+    if kind == "service account":
+        return (
+            "the id is the environment name cut to 27 characters plus '-sa': shorten "
+            "airflow.name so the tier's part of the name fits, or give the tiers their own projects"
+        )
+    if kind in _CLOUD_KINDS:
         return "name the tier in naming.cloud_pattern (e.g. '{name}-{tier}') or set a name per tier"
     if kind in ("cluster policy", "SQL warehouse", "catalog"):
         return "name the tier in naming.pattern or give the tiers their own workspaces"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from tierform.config.airflow_mwaa import execution_role_name
 from tierform.constructs.aws.iam import CallerIdentity, IamRole, IamRolePolicy, Partition
 from tierform.constructs.framework import Construct, TerraformProvider
 from tierform.constructs.tfgeneric import TypedDataSource, TypedResource
@@ -43,7 +44,7 @@ class MwaaExecutionRole(Construct):
             self,
             "role",
             IamRole(
-                name=f"{environment_name}-execution",
+                name=execution_role_name(environment_name),
                 description=f"MWAA execution role of {environment_name}, managed by Tierform",
                 assume_role_policy=_trust_policy(),
                 tags=tags,
