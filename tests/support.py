@@ -135,6 +135,21 @@ HELIX_CONFIG = HELIX_ROOT / "config"
 PLATFORMS = {"example": EXAMPLE_CONFIG, "helix": HELIX_CONFIG}
 
 
+def helix_with_databricks_dbt(dest: Path) -> Path:
+    """A writable copy of helix whose qa builds dbt on Databricks (target lake_qa), a shape
+    neither fixture platform has. Returns the copy's root."""
+    root = dest / "helix"
+    shutil.copytree(HELIX_ROOT, root)
+    profiles = root / "dbt/profiles/profiles.yml"
+    profiles.write_text(
+        profiles.read_text()
+        + "    lake_qa:\n      type: databricks\n      host: example.cloud.databricks.com\n"
+        + "      http_path: /sql/1.0/warehouses/x\n      schema: core\n"
+    )
+    edit_yaml(root / "config/tiers/qa.yaml", lambda d: d["release"]["dbt"].update(target="lake_qa"))
+    return root
+
+
 def synth_platform(config_dir: Path, outdir: Path, *, in_process: bool = False, **env: str):
     """Synthesize every stack of `config_dir` into `outdir` (the real main.py, or its main()
     in this process); fails the test with synth's own message when it does not succeed.

@@ -66,6 +66,24 @@ def test_an_adapter_without_blue_green_builds_in_place_and_says_so():
     assert describe_mode(step).startswith("in place — blue/green is not available")
 
 
+def test_blue_green_written_for_an_adapter_without_it_is_refused(tmp_path: Path):
+    # Written, it promises a shadow build the release would silently skip: refused at load.
+    from support import helix_with_databricks_dbt, run_tierform_in_process
+
+    root = helix_with_databricks_dbt(tmp_path)
+    assert run_tierform_in_process("validate", cwd=root).returncode == 0  # default: in place
+    _set_publish(root / "config" / "tiers" / "qa.yaml", "blue_green")
+    result = run_tierform_in_process("validate", cwd=root)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.splitlines() == [
+        "config/tiers/qa.yaml: release.dbt.publish: blue_green builds in a shadow on duckdb or "
+        "snowflake; dbt target 'lake_qa' is databricks, where dbt builds in place: write "
+        "publish: in_place (or remove it)"
+    ]
+    _set_publish(root / "config" / "tiers" / "qa.yaml", "in_place")
+    assert run_tierform_in_process("validate", cwd=root).returncode == 0
+
+
 def _plan_with_dbt_step() -> dict:
     return {
         "format_version": "1.2",

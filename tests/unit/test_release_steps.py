@@ -235,3 +235,44 @@ def test_synth_runs_no_terraform_and_needs_none_on_path(tmp_path):
     steps = stack_json(tmp_path / "out", "local")["resource"]["terraform_data"]
     assert set(steps) == {"release_dbt", "release_dags"}
     assert all(step["provisioner"][0]["local-exec"]["command"] for step in steps.values())
+
+
+def _addresses(resources) -> set[str]:
+    return {f"{r.terraform_resource_type}.{r.friendly_unique_id}" for r in resources}
+
+
+def test_dbt_step_on_databricks_waits_for_the_databricks_environment(tmp_path):
+    # helix's qa has Snowflake and Databricks; pointed at a Databricks target, its dbt build
+    # needs the catalog, schemas, grants and SQL warehouse on the first apply, not Snowflake.
+    from support import helix_with_databricks_dbt
+
+    root = helix_with_databricks_dbt(tmp_path)
+    platform = load_platform(root / "config")
+    qa = platform.tier("qa")
+    triggers = tier_triggers(platform, qa)
+    assert triggers.dbt_adapter == "databricks"
+    stack = TierStack(cdktf.App(stack_traces=False), qa, release=triggers)
+    after = set(steps(json.loads(cdktf.Testing.synth(stack)))["release_dbt"]["depends_on"])
+    assert after == _addresses(stack.databricks.release_dependencies)
+    types = {a.split(".")[0] for a in after}
+    # helix shares one catalog across tiers (layout: shared), so qa makes its schemas only.
+    needed = {"databricks_schema", "databricks_grants", "databricks_service_principal"}
+    if qa.databricks.sql_warehouses:
+        needed.add("databricks_sql_endpoint")
+    if qa.databricks.catalog.layout == "per_tier":
+        needed.add("databricks_catalog")
+    assert needed <= types, sorted(after)
+    assert not any(t.startswith("snowflake_") for t in types)
+
+
+def test_dbt_step_of_unknown_adapter_waits_for_every_environment(platform):
+    # A composed stack given its own triggers (no adapter): wait for all the tier has.
+    from tierform.release.triggers import StepTriggers
+
+    prod = platform.tier("prod")
+    stack = TierStack(cdktf.App(stack_traces=False), prod, release=StepTriggers(dbt={"sha": "x"}))
+    after = set(steps(json.loads(cdktf.Testing.synth(stack)))["release_dbt"]["depends_on"])
+    expected = _addresses(stack.snowflake.release_dependencies)
+    if stack.databricks is not None:
+        expected |= _addresses(stack.databricks.release_dependencies)
+    assert after == expected and stack.snowflake is not None

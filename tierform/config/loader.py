@@ -24,7 +24,11 @@ from tierform.config.path_checks import release_path_problems, tier_path_problem
 from tierform.config.platform import PlatformConfig, PlatformSpec
 from tierform.config.promotion import check_promotion
 from tierform.config.references import check_tier
-from tierform.config.release import check_release_paths, dbt_profile_targets
+from tierform.config.release import (
+    BLUE_GREEN_ADAPTERS,
+    check_release_paths,
+    dbt_profile_targets,
+)
 from tierform.config.release_store import check_shared_local_dags, check_store
 from tierform.config.repository import project_subfolder
 from tierform.config.secrets import secrets_in
@@ -175,7 +179,7 @@ def _check_dbt_target(
         return []
     target = tier.release.dbt.target or tier.name
     if target in targets:
-        return []
+        return _check_dbt_publish(tier, chain, target, targets[target])
     path: list[str | int] = ["release", "dbt", "target"]
     how = "" if tier.release.dbt.target else " (the tier's name, as release.dbt.target is unset)"
     return [
@@ -185,6 +189,29 @@ def _check_dbt_target(
             f"dbt target {target!r}{how} is not declared in {project.profiles_folder}/profiles.yml "
             f"(targets: {', '.join(targets) or 'none'}); set release.dbt.target, add the "
             "target, or set release.dbt.enabled: false",
+        )
+    ]
+
+
+def _check_dbt_publish(
+    tier: TierSpec, chain: list[Layer], target: str, adapter: str
+) -> list[ConfigIssue]:
+    """`publish: blue_green`, written, on an adapter without a shadow build would be
+    ignored at release time: a model whose test fails would go live although the config
+    says it cannot. The default (unwritten) builds in place there and says so."""
+    dbt = tier.release.dbt
+    if "publish" not in dbt.model_fields_set or dbt.publish != "blue_green":
+        return []
+    if adapter in BLUE_GREEN_ADAPTERS:
+        return []
+    path: list[str | int] = ["release", "dbt", "publish"]
+    return [
+        ConfigIssue(
+            file_for(chain, path),
+            join_path(path),
+            f"blue_green builds in a shadow on {' or '.join(BLUE_GREEN_ADAPTERS)}; dbt target "
+            f"{target!r} is {adapter}, where dbt builds in place: write publish: in_place "
+            "(or remove it)",
         )
     ]
 

@@ -86,7 +86,9 @@ class TierDbtRelease(Spec):
     # blue_green: build and test in a shadow of the warehouse, publish it only when everything
     # passed (tierform/release/dbt_publish/); in_place: dbt builds over the live data.
     # A dbt_cloud tier publishes in place (dbt Cloud builds into the environment's schema;
-    # Tierform's shadow swap is dbt_core's), so there `blue_green` may not be written.
+    # Tierform's shadow swap is dbt_core's), so there `blue_green` may not be written; nor on
+    # an adapter without a shadow build (BLUE_GREEN_ADAPTERS), where the default builds in
+    # place and says so.
     publish: Literal["blue_green", "in_place"] = "blue_green"
     # Who builds: dbt_core (the release step runs dbt) or dbt_cloud (the step triggers the
     # tier's dbt Cloud deploy job; tierform/config/dbt_cloud.py).
@@ -106,6 +108,10 @@ class TierReleaseSpec(Spec):
     dags: TierDagsRelease = Field(default_factory=TierDagsRelease)
     # This tier's release ledger (default: the platform's, else next to its Terraform state).
     store: StoreSpec | None = None
+
+
+# Adapters with a shadow build (tierform/release/dbt_publish/: one module per warehouse kind).
+BLUE_GREEN_ADAPTERS = ("duckdb", "snowflake")
 
 
 @dataclass(frozen=True)

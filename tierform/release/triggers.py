@@ -156,6 +156,9 @@ class StepTriggers:
     """The triggers of a tier's release steps; None where the tier has no such step."""
 
     dbt: dict[str, str] | None = None
+    # The dbt target's adapter (snowflake, databricks, duckdb): the dbt step waits for the
+    # environment it builds in. None (unknown): it waits for every one the tier has.
+    dbt_adapter: str | None = None
     dags: dict[str, str] | None = None
     # What the tier's Airflow environment installs from (MWAA's Terraform-managed objects).
     airflow_files: AirflowInstallFiles | None = None
@@ -167,6 +170,7 @@ def tier_triggers(platform: PlatformConfig, tier: TierSpec) -> StepTriggers:
     dags = platform.dags_step(tier)
     return StepTriggers(
         dbt=dbt_triggers(platform, tier, dbt) if dbt else None,
+        dbt_adapter=dbt.adapter if dbt else None,
         dags=(
             dags_triggers(platform, tier, dags, tier.airflow.dag_target(tier.name))
             if dags and tier.airflow

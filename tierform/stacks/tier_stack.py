@@ -30,8 +30,10 @@ class TierStack(TerraformStack):
     `release_git_folders` (ReleaseStep or None).
 
     `release` holds the release steps' triggers (content hashes computed from the
-    repository by the caller; a construct reads no files). The dbt step waits for the
-    tier's warehouse, databases, roles and service users; the DAG step waits for the dbt
+    repository by the caller; a construct reads no files). The dbt step waits for what the
+    dbt target builds in: on Snowflake the tier's warehouses, databases, roles and service
+    users, on Databricks its catalog, schemas, grants, SQL warehouses and service principal
+    (both when the adapter is not known); the DAG step waits for the dbt
     step and the Airflow environment, so one apply goes infra → dbt → DAGs. The Git folders
     step waits for the tier's Git folder and jobs only: it checks the folder out at the code
     the jobs run, which neither the dbt build nor the DAGs change, so it need not wait for
@@ -131,7 +133,7 @@ class TierStack(TerraformStack):
             )
 
         if release.dbt is not None:
-            before = self.snowflake.release_dependencies if self.snowflake else []
+            before = self._dbt_dependencies(release.dbt_adapter)
             if self.dbt_cloud is not None:
                 before = [*before, *self.dbt_cloud.release_dependencies]
             self.release_dbt = ReleaseStep(
@@ -161,3 +163,11 @@ class TierStack(TerraformStack):
                 ),
                 depends_on=after,
             )
+
+    def _dbt_dependencies(self, adapter: str | None) -> list:
+        """What must exist before dbt builds: the environment of the target's adapter."""
+        environments = {"snowflake": self.snowflake, "databricks": self.databricks}
+        chosen = [environments[adapter]] if adapter in environments else []
+        if adapter is None:
+            chosen = list(environments.values())
+        return [r for env in chosen if env is not None for r in env.release_dependencies]

@@ -14,14 +14,14 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from tierform.config.release import DbtStep
+from tierform.config.release import BLUE_GREEN_ADAPTERS, DbtStep
 from tierform.ledger import dbt_records
 from tierform.release.context import ReleaseContext, ReleaseError
 from tierform.release.records import now
 from tierform.release.report import Reporter
 
 BLUE_GREEN, IN_PLACE = "blue_green", "in_place"
-SUPPORTED_ADAPTERS = ("duckdb", "snowflake")
+SUPPORTED_ADAPTERS = BLUE_GREEN_ADAPTERS
 
 
 def publish_mode(step: DbtStep) -> tuple[str, str | None]:
