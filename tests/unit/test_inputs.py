@@ -211,3 +211,26 @@ def test_apply_on_a_tier_with_git_folders_needs_the_identity_of_its_refresh_step
     local = _inputs(example_out, "--tier", "local", "--job", "apply", "--json")
     assert local.returncode == 0, local.stderr
     assert "Git folders" not in local.stdout
+
+
+def test_a_dbt_profile_reading_databricks_token_beside_the_provider_oauth_is_refused(tmp_path):
+    # The apply job would hold DATABRICKS_TOKEN (dbt) and DATABRICKS_CLIENT_ID/SECRET (the
+    # provider, from `tierform inputs`); the Databricks provider refuses two auth methods.
+    from support import helix_with_databricks_dbt, run_tierform_in_process
+
+    root = helix_with_databricks_dbt(tmp_path)
+    profiles = root / "dbt/profiles/profiles.yml"
+    clean = profiles.read_text()
+    profiles.write_text(clean + "      token: \"{{ env_var('DATABRICKS_TOKEN') }}\"\n")
+    result = run_tierform_in_process("validate", cwd=root)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, lines
+    assert lines[0].startswith(
+        "dbt/profiles/profiles.yml: helix_wh.outputs.lake_qa: reads DATABRICKS_TOKEN, which the "
+        "Databricks provider of tier 'qa' reads too"
+    )
+    assert "DBT_DATABRICKS_TOKEN" in lines[0]
+    # A token of its own name is what the message suggests, and is accepted.
+    profiles.write_text(clean + "      token: \"{{ env_var('DBT_DATABRICKS_TOKEN') }}\"\n")
+    assert run_tierform_in_process("validate", cwd=root).returncode == 0

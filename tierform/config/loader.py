@@ -28,6 +28,7 @@ from tierform.config.release import (
     BLUE_GREEN_ADAPTERS,
     check_release_paths,
     dbt_profile_targets,
+    profile_env_vars,
 )
 from tierform.config.release_store import check_shared_local_dags, check_store
 from tierform.config.repository import project_subfolder
@@ -81,8 +82,9 @@ def load_platform(config_dir: str | Path = "config") -> PlatformConfig:
     for path, message in confined or check_release_paths(platform.release, repo_root):
         issues.append(ConfigIssue(platform_display, join_path(path), message))
         dbt_targets = None
+    dbt_profile = ""
     if dbt_targets is not None and platform.release.dbt is not None:
-        dbt_targets = dbt_profile_targets(repo_root, platform.release.dbt)[1]
+        dbt_profile, dbt_targets = dbt_profile_targets(repo_root, platform.release.dbt)
     raw_tiers = _read_tier_files(config_dir, platform, platform_display, issues)
     tiers: dict[str, TierSpec] = {}
     # A mistake in prod.yaml shows up in every tier that extends prod: say it once, where
@@ -110,6 +112,7 @@ def load_platform(config_dir: str | Path = "config") -> PlatformConfig:
         )
         if tier is not None and dbt_targets is not None:
             found.extend(_check_dbt_target(tier, chain, platform, dbt_targets))
+            found.extend(_check_dbt_credentials(tier, platform, repo_root, dbt_profile))
         if tier is not None:
             found.extend(_check_dbt_runner(tier, chain, platform))
         if tier is not None:
@@ -189,6 +192,44 @@ def _check_dbt_target(
             f"dbt target {target!r}{how} is not declared in {project.profiles_folder}/profiles.yml "
             f"(targets: {', '.join(targets) or 'none'}); set release.dbt.target, add the "
             "target, or set release.dbt.enabled: false",
+        )
+    ]
+
+
+# The Databricks SDK's personal access token variable. The Terraform provider reads it as
+# well as DATABRICKS_CLIENT_ID/SECRET, the OAuth pair `tierform inputs` gives it, and refuses
+# a job environment holding both ("more than one authorization method configured").
+_DATABRICKS_PAT_VARIABLE = "DATABRICKS_TOKEN"
+
+
+def _check_dbt_credentials(
+    tier: TierSpec, platform: PlatformSpec, repo_root: Path, profile: str
+) -> list[ConfigIssue]:
+    """A dbt target reading DATABRICKS_TOKEN on a tier whose stack has the Databricks
+    provider would put a PAT beside the provider's OAuth pair in the apply job: every plan of
+    the tier would then fail before it starts."""
+    project = platform.release.dbt
+    dbt = tier.release.dbt
+    if project is None or not dbt.enabled or dbt.runner == "dbt_cloud" or tier.databricks is None:
+        return []
+    profiles = repo_root / project.profiles_folder / "profiles.yml"
+    target = dbt.target or tier.name
+    try:
+        names = profile_env_vars(profiles, profile, target)
+    except ValueError:
+        return []  # a missing target is _check_dbt_target's to say
+    if _DATABRICKS_PAT_VARIABLE not in names:
+        return []
+    return [
+        ConfigIssue(
+            display_path(profiles),
+            f"{profile}.outputs.{target}",
+            f"reads {_DATABRICKS_PAT_VARIABLE}, which the Databricks provider of tier {tier.name!r} "
+            "reads too: beside its OAuth pair (DATABRICKS_CLIENT_ID, DATABRICKS_CLIENT_SECRET) "
+            "in the apply job, the provider refuses to plan (more than one authorization "
+            "method); give dbt the same service principal (auth_type: oauth, client_id and "
+            "client_secret from those variables) or a token variable of its own name (e.g. "
+            "DBT_DATABRICKS_TOKEN)",
         )
     ]
 

@@ -8,6 +8,7 @@ Paths are relative to the project folder, the config folder's parent (tierform/c
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -161,6 +162,31 @@ def dbt_profile_targets(repo_root: Path, spec: DbtProjectSpec) -> tuple[str, dic
         for name, out in outputs.items()
         if isinstance(out, dict)
     }
+
+
+_ENV_VAR = re.compile(r"""env_var\(\s*['"]([A-Za-z_][A-Za-z0-9_]*)['"]\s*\)""")
+
+
+def profile_env_vars(profiles_file: Path, profile: str, target: str) -> list[str]:
+    """`env_var('X')` without a default in the target's output of profiles.yml."""
+    data = _read_yaml(profiles_file)
+    output = ((data.get(profile) or {}).get("outputs") or {}).get(target)
+    if not isinstance(output, dict):
+        raise ValueError(f"{profiles_file}: profile {profile!r} has no target {target!r}")
+    names: list[str] = []
+
+    def walk(value: Any) -> None:
+        if isinstance(value, dict):
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+        elif isinstance(value, str):
+            names.extend(n for n in _ENV_VAR.findall(value) if n not in names)
+
+    walk(output)
+    return names
 
 
 def _read_yaml(path: Path) -> Any:

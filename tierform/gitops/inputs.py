@@ -32,6 +32,7 @@ from tierform.config import EXIT_BAD_INPUT, ConfigError, PlatformConfig, load_pl
 from tierform.config.backend import CloudBackendSpec, GcsBackendSpec, S3BackendSpec
 from tierform.config.dbt_cloud_step import DbtCloudStep
 from tierform.config.errors import CONFIG_VARIABLE
+from tierform.config.release import profile_env_vars
 from tierform.config.tier import TierSpec
 from tierform.gitops.terraform import DEFAULT_OUTDIR
 from tierform.release.dbt_identity import PROVIDED as RELEASE_SETS_FOR_DBT
@@ -49,7 +50,6 @@ DEPLOYED_COMMIT = "${{ github.sha }}"
 # Read by the tier-env action's AWS step (configure-aws-credentials through OIDC).
 AWS_ROLE_INPUT = "TIERFORM_AWS_ROLE_ARN"
 AWS_REGION_INPUT = "TIERFORM_AWS_REGION"
-_ENV_VAR = re.compile(r"""env_var\(\s*['"]([A-Za-z_][A-Za-z0-9_]*)['"]\s*\)""")
 _SECRET_NAME = re.compile(r"(PRIVATE_KEY|SECRET|PASSWORD|PASSPHRASE|TOKEN|CREDENTIALS)")
 # Set by the release CLI itself (dbt_build) whatever the job exports.
 _RELEASE_SETS = {"TIERFORM_DUCKDB_PATH"}
@@ -232,28 +232,6 @@ def provider_inputs(stack: dict, tier: TierSpec, *, aws_for_release: bool) -> li
 
 
 # --- what the release steps need (apply only) ----------------------------------------------
-
-
-def profile_env_vars(profiles_file: Path, profile: str, target: str) -> list[str]:
-    """`env_var('X')` without a default in the target's output of profiles.yml."""
-    data = yaml.safe_load(profiles_file.read_text(encoding="utf-8")) or {}
-    output = ((data.get(profile) or {}).get("outputs") or {}).get(target)
-    if not isinstance(output, dict):
-        raise ValueError(f"{profiles_file}: profile {profile!r} has no target {target!r}")
-    names: list[str] = []
-
-    def walk(value: Any) -> None:
-        if isinstance(value, dict):
-            for item in value.values():
-                walk(item)
-        elif isinstance(value, list):
-            for item in value:
-                walk(item)
-        elif isinstance(value, str):
-            names.extend(n for n in _ENV_VAR.findall(value) if n not in names)
-
-    walk(output)
-    return names
 
 
 def release_inputs(platform: PlatformConfig, tier: TierSpec, root: Path) -> list[Input]:
