@@ -31,6 +31,17 @@ def check_airflow(tier: TierSpec) -> Iterator[Problem]:
         yield from _check_composer(spec, tier, base)
 
 
+MWAA_NAME_RULE = "a letter first, then letters, digits, '-' and '_'; at most 80 characters"
+COMPOSER_NAME_RULE = (
+    "a lower-case letter first, then lower-case letters, digits and '-', not ending with '-'; "
+    "at most 64 characters"
+)
+
+
+def _invalid(path: list[str | int], made: str, rule: str, hint: str = "") -> Problem:
+    return path, f"makes {made}, which is not valid ({rule}){hint}"
+
+
 def _made(spec: MwaaAirflowSpec | ComposerAirflowSpec, tier: TierSpec) -> str:
     """How a cloud name came about, for a message: the logical name and the naming rule."""
     rule = tier.naming.effective_cloud_pattern
@@ -53,17 +64,11 @@ def _check_mwaa(spec: MwaaAirflowSpec, tier: TierSpec, base: list[str | int]) ->
     bucket = spec.bucket_name(tier.name)
     if not valid_s3_bucket(bucket):
         field = "bucket" if spec.bucket else "name"
-        yield (
-            [*base, field],
-            f"makes the S3 bucket name {bucket!r}, which is not valid ({S3_RULE})",
-        )
+        yield _invalid([*base, field], f"the S3 bucket name {bucket!r}", S3_RULE)
     name = spec.environment_name(tier.name)
     if not MWAA_NAME.fullmatch(name):
-        yield (
-            [*base, "name"],
-            f"makes the MWAA environment name {name!r} {_made(spec, tier)}, which is not "
-            "valid (a letter first, then letters, digits, '-' and '_'; at most 80 characters)",
-        )
+        made = f"the MWAA environment name {name!r} {_made(spec, tier)}"
+        yield _invalid([*base, "name"], made, MWAA_NAME_RULE)
     else:
         role = spec.execution_role_name(tier.name)
         if len(role) > IAM_ROLE_NAME_LIMIT:
@@ -81,27 +86,17 @@ def _check_composer(
 ) -> Iterator[Problem]:
     name = spec.environment_name(tier.name)
     if not COMPOSER_NAME.fullmatch(name):
-        yield (
-            [*base, "name"],
-            f"makes the Cloud Composer environment name {name!r} {_made(spec, tier)}, which "
-            "is not valid (a lower-case letter first, then lower-case letters, digits and "
-            "'-', not ending with '-'; at most 64 characters)",
-        )
+        made = f"the Cloud Composer environment name {name!r} {_made(spec, tier)}"
+        yield _invalid([*base, "name"], made, COMPOSER_NAME_RULE)
         return  # the service account and the bucket are made from it
     account = spec.service_account_id(tier.name)
     if not SERVICE_ACCOUNT_ID.fullmatch(account):
-        yield (
-            [*base, "name"],
-            f"makes the environment's service account id {account!r}, which is not valid "
-            "(6-30 characters); use a longer airflow.name",
-        )
+        made = f"the environment's service account id {account!r}"
+        yield _invalid([*base, "name"], made, "6-30 characters", "; use a longer airflow.name")
     bucket = spec.bucket_name(tier.name)
     if bucket is not None and not valid_gcs_bucket(bucket):
         field = "bucket" if spec.bucket else "name"
-        yield (
-            [*base, field],
-            f"makes the Cloud Storage bucket name {bucket!r}, which is not valid ({GCS_RULE})",
-        )
+        yield _invalid([*base, field], f"the Cloud Storage bucket name {bucket!r}", GCS_RULE)
 
 
 def _check_astronomer(spec: AstronomerAirflowSpec, base: list[str | int]) -> Iterator[Problem]:
