@@ -80,10 +80,16 @@ def test_environment_names_must_start_with_a_letter_on_mwaa_and_composer(helix):
     ]
 
 
-def test_the_stack_names_the_role_as_validation_does(helix):
+def test_the_stack_names_the_role_as_validation_does():
+    import json
+
+    from support import HELIX_CONFIG, stack_synth
+
     from tierform.config import load_platform
 
-    qa = load_platform(helix / "config").tiers["qa"]
+    qa = load_platform(HELIX_CONFIG).tiers["qa"]
+    role = json.loads(stack_synth(HELIX_CONFIG, "qa"))["resource"]["aws_iam_role"]
+    assert role["airflow_execution"]["name"] == qa.airflow.execution_role_name("qa")
     assert qa.airflow.execution_role_name("qa") == "helix-flow-qa-execution"
 
 
