@@ -34,7 +34,7 @@ CHECKS: tuple[CheckInfo, ...] = (
     CheckInfo("CKV_TF_SF_003", "security", ("snowflake_database",),
               "Protected databases keep Time Travel (data_retention_time_in_days >= 1): the only undo for a bad DELETE or DROP."),
     CheckInfo("CKV_TF_SF_004", "security", tuple(PROTECTED_DATA_STORES),
-              "Protected data stores (Snowflake databases and schemas, Databricks catalog and schemas, S3 buckets, the Airflow environment) carry lifecycle.prevent_destroy, so no plan can drop them."),
+              "Protected data stores (Snowflake databases and schemas, Databricks catalog and schemas, S3 and Cloud Storage DAG buckets, the Airflow environment) carry lifecycle.prevent_destroy, so no plan can drop them."),
     CheckInfo("CKV_TF_SF_005", "security", ("snowflake_user", "snowflake_legacy_service_user", "snowflake_service_user"),
               "No user gets a password from Terraform: passwords land in state; people use SSO, services key pairs."),
     CheckInfo("CKV_TF_SF_006", "security", ("snowflake_service_user", "snowflake_legacy_service_user"),

@@ -18,6 +18,8 @@ PROTECTED_DATA_STORES: dict[str, str] = {
     "databricks_schema": "Databricks schema",
     "aws_s3_bucket": "S3 DAG bucket",
     "aws_mwaa_environment": "MWAA environment",
+    "google_storage_bucket": "Cloud Storage DAG bucket",
+    "google_composer_environment": "Cloud Composer environment",
     "astro_deployment": "Astronomer deployment",
 }
 
@@ -28,6 +30,10 @@ RETIRABLE_BLOCK_TYPES: dict[str, tuple[str, ...]] = {
     "snowflake.schemas": ("snowflake_schema",),
     "databricks.catalog": ("databricks_catalog",),
     "databricks.schemas": ("databricks_schema",),
-    "airflow.dag_bucket": ("aws_s3_bucket",),
-    "airflow.environment": ("aws_mwaa_environment", "astro_deployment"),
+    "airflow.dag_bucket": ("aws_s3_bucket", "google_storage_bucket"),
+    "airflow.environment": (
+        "aws_mwaa_environment",
+        "google_composer_environment",
+        "astro_deployment",
+    ),
 }
