@@ -234,3 +234,47 @@ def test_a_dbt_profile_reading_databricks_token_beside_the_provider_oauth_is_ref
     # A token of its own name is what the message suggests, and is accepted.
     profiles.write_text(clean + "      token: \"{{ env_var('DBT_DATABRICKS_TOKEN') }}\"\n")
     assert run_tierform_in_process("validate", cwd=root).returncode == 0
+
+
+def _by_name(platform, stack: str, job: str) -> dict[str, object]:
+    from support import stack_synth
+
+    from tierform.gitops.inputs import derive, for_job
+
+    stack_json = json.loads(stack_synth(HELIX_CONFIG, stack))
+    found = for_job(derive(platform, stack, stack_json, HELIX_CONFIG.parent), job)
+    return {i.name: i for i in found}
+
+
+@pytest.mark.parametrize("job", ["plan", "apply", "ci"])
+def test_a_ledger_in_s3_needs_aws_where_neither_providers_nor_state_do(job):
+    # helix prod: HCP Terraform state, Composer and Snowflake, its release ledger in S3
+    # (us-east-2). Plan jobs read the ledger too (promotion check, last release).
+    platform = load_platform(HELIX_CONFIG)
+    prod = platform.tiers["prod"]
+    assert prod.backend.type == "cloud" and prod.release.store.type == "s3"
+    found = _by_name(platform, "prod", job)
+    role = found["TIERFORM_AWS_ROLE_ARN"]
+    assert "S3 release ledger" in role.needed_by
+    assert role.github_name == ("AWS_DEPLOY_ROLE_ARN" if job == "apply" else "AWS_PLAN_ROLE_ARN")
+    assert found["TIERFORM_AWS_REGION"].value == "us-east-2"
+
+
+def test_a_ledger_in_cloud_storage_needs_google_credentials(tmp_path):
+    from support import edit_yaml
+
+    root = tmp_path / "helix"
+    shutil.copytree(HELIX_CONFIG.parent, root)
+    store = {"type": "gcs", "bucket": "helix-release-ledger", "prefix": "qa"}
+    edit_yaml(root / "config/tiers/qa.yaml", lambda d: d["release"].update(store=store))
+    platform = load_platform(root / "config")
+    import cdktf
+
+    from tierform.gitops.inputs import derive, for_job
+    from tierform.stacks.tier_stack import TierStack
+
+    stack = json.loads(cdktf.Testing.synth(TierStack(cdktf.App(), platform.tier("qa"))))
+    assert "google" not in stack["terraform"]["required_providers"]  # qa runs MWAA
+    for job in ("plan", "apply"):
+        names = {i.name: i for i in for_job(derive(platform, "qa", stack, root), job)}
+        assert "Cloud Storage release ledger" in names["GOOGLE_CREDENTIALS"].needed_by

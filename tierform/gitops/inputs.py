@@ -33,6 +33,7 @@ from tierform.config.backend import CloudBackendSpec, GcsBackendSpec, S3BackendS
 from tierform.config.dbt_cloud_step import DbtCloudStep
 from tierform.config.errors import CONFIG_VARIABLE
 from tierform.config.release import profile_env_vars
+from tierform.config.release_store import GcsStoreSpec, S3StoreSpec, StoreSpec
 from tierform.config.tier import TierSpec
 from tierform.gitops.terraform import DEFAULT_OUTDIR
 from tierform.release.dbt_identity import PROVIDED as RELEASE_SETS_FOR_DBT
@@ -136,16 +137,24 @@ def _dbt_cloud_provider_inputs(stack: dict) -> list[Input]:
     return found
 
 
-def _aws_region(stack: dict, tier: TierSpec) -> str:
+def _aws_region(stack: dict, tier: TierSpec, ledger: StoreSpec | None = None) -> str:
     for block in (stack.get("provider") or {}).get("aws") or []:
         if block.get("region"):
             return str(block["region"])
     if isinstance(tier.backend, S3BackendSpec):
         return tier.backend.region
+    if isinstance(ledger, S3StoreSpec) and ledger.region:
+        return ledger.region
     return "us-east-1"
 
 
-def provider_inputs(stack: dict, tier: TierSpec, *, aws_for_release: bool) -> list[Input]:
+def provider_inputs(
+    stack: dict, tier: TierSpec, *, aws_for_release: bool, ledger: StoreSpec | None = None
+) -> list[Input]:
+    """`ledger`: the tier's release store (PlatformConfig.release_store), None for a sandbox
+    stack. Plan jobs read it too (the promotion check, drift, the PR comment's last
+    release), so a ledger in S3 or Cloud Storage needs that cloud's credentials in every job
+    even where neither the providers nor the state do."""
     providers = set((stack.get("terraform") or {}).get("required_providers") or {})
     found: list[Input] = []
     if "snowflake" in providers:
@@ -173,13 +182,15 @@ def provider_inputs(stack: dict, tier: TierSpec, *, aws_for_release: bool) -> li
     if "dbtcloud" in providers:
         found += _dbt_cloud_provider_inputs(stack)
     backend = tier.backend
-    needs_aws = "aws" in providers or isinstance(backend, S3BackendSpec)
+    s3_ledger = isinstance(ledger, S3StoreSpec) and not isinstance(backend, S3BackendSpec)
+    needs_aws = "aws" in providers or isinstance(backend, S3BackendSpec) or s3_ledger
     if needs_aws or aws_for_release:
         uses = [
             w
             for w, on in (
                 ("AWS provider", "aws" in providers),
                 ("S3 state", isinstance(backend, S3BackendSpec)),
+                ("S3 release ledger", s3_ledger),
             )
             if on
         ]
@@ -213,7 +224,7 @@ def provider_inputs(stack: dict, tier: TierSpec, *, aws_for_release: bool) -> li
                 "AWS OIDC session",
                 "variable",
                 "fixed",
-                value=_aws_region(stack, tier),
+                value=_aws_region(stack, tier, ledger),
                 jobs=jobs,
             )
         )
@@ -221,6 +232,8 @@ def provider_inputs(stack: dict, tier: TierSpec, *, aws_for_release: bool) -> li
         found.append(_github("GOOGLE_CREDENTIALS", "gcs state backend (service account key)"))
     if "google" in providers:  # Composer; merged with the gcs backend's entry when both
         found.append(_github("GOOGLE_CREDENTIALS", "Google provider (Composer)"))
+    if isinstance(ledger, GcsStoreSpec):
+        found.append(_github("GOOGLE_CREDENTIALS", "Cloud Storage release ledger"))
     if isinstance(backend, CloudBackendSpec):
         host = backend.hostname.replace(".", "_").replace("-", "__")
         found.append(
@@ -336,7 +349,10 @@ def derive(platform: PlatformConfig, stack_name: str, stack: dict, root: Path) -
     releases = [] if sandbox else release_inputs(platform, tier, root)
     found = [
         *provider_inputs(
-            stack, tier, aws_for_release=not sandbox and _publishes_to_s3(platform, tier)
+            stack,
+            tier,
+            aws_for_release=not sandbox and _publishes_to_s3(platform, tier),
+            ledger=None if sandbox else platform.release_store(tier),
         ),
         *terraform_variables(stack),
         *releases,
