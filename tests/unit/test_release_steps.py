@@ -276,3 +276,31 @@ def test_dbt_step_of_unknown_adapter_waits_for_every_environment(platform):
     if stack.databricks is not None:
         expected |= _addresses(stack.databricks.release_dependencies)
     assert after == expected and stack.snowflake is not None
+
+
+def test_stack_root_follows_a_nested_outdir_and_never_writes_a_machine_path(tmp_path):
+    from tierform.constructs.release.step import stack_root
+
+    assert stack_root("cdktf.out", tmp_path) == "../../.."
+    assert stack_root("build/tf/cdktf.out", tmp_path) == "../../../../.."
+    assert stack_root(tmp_path / "a" / "cdktf.out", tmp_path) == "../../../.."
+    assert stack_root("a/../cdktf.out", tmp_path) == "../../.."
+    # Outside the repository: the default (the step then needs $TIERFORM_ROOT).
+    assert stack_root("/elsewhere/cdktf.out", tmp_path) == "../../.."
+    assert stack_root("../cdktf.out", tmp_path) == "../../.."
+
+
+def test_a_nested_cdktf_outdir_gives_the_steps_the_root_from_there(tmp_path):
+    # CDKTF_OUTDIR=build/tf/cdktf.out: local-exec runs in build/tf/cdktf.out/stacks/local.
+    config = copy_config(tmp_path)
+    result = run_synth_in_process(
+        config, tmp_path / "build/tf/cdktf.out", cwd=tmp_path, TIERFORM_TIERS="local"
+    )
+    assert result.returncode == 0, result.stderr
+    local = steps(stack_json(tmp_path / "build/tf/cdktf.out", "local"))
+    for step in ("release_dbt", "release_dags"):
+        command = local[step]["provisioner"][0]["local-exec"]["command"]
+        assert command.startswith('cd "$${TIERFORM_ROOT:-../../../../..}" && '), command
+        assert (tmp_path / "build/tf/cdktf.out/stacks/local" / "../../../../..").resolve() == (
+            tmp_path.resolve()
+        )

@@ -200,6 +200,10 @@ class AirflowEnvironmentProps(EnvironmentProps):
     airflow: AirflowSpec
 
 
+# local-exec runs in cdktf.out/stacks/<stack>: the repository root is three levels up.
+ROOT_FALLBACK = "../../.."
+
+
 class ReleaseStepProps(Props):
     """Props of ReleaseStep: which step of which tier, and its triggers (content hashes the
     caller computed; `tierform.release.triggers.tier_triggers` for a platform). `environment`:
@@ -212,3 +216,6 @@ class ReleaseStepProps(Props):
     # Triggers that are Terraform references from our own code (e.g. the commit variable the
     # jobs run), added to `triggers_replace` unescaped; config text never goes here.
     trigger_references: dict[str, str] = Field(default_factory=dict)
+    # The repository root as seen from the stack's folder, where local-exec runs
+    # (cdktf.out/stacks/<stack> → ../../..); `$TIERFORM_ROOT` overrides it at apply.
+    root: str = Field(default=ROOT_FALLBACK, pattern=r"^\.\.(/\.\.)*$")

@@ -13,6 +13,7 @@ from tierform.config.tier import TierSpec
 from tierform.constructs import map_bypass
 from tierform.constructs.framework import App
 from tierform.constructs.map_bypass import MapBypass
+from tierform.constructs.release.step import stack_root
 from tierform.release.triggers import tier_triggers
 from tierform.stacks import guardrails
 from tierform.stacks.guardrails import GuardrailViolation
@@ -41,6 +42,7 @@ def build_app(
     Their guardrails are not Aspects: the caller runs them on the synthesized JSON
     (`guardrail_violations`), which spares node a callback per construct."""
     app = App(outdir=str(outdir), stack_traces=False)
+    root = stack_root(outdir)  # a nested CDKTF_OUTDIR puts the stacks deeper
     with map_bypass.collecting(bypass), guardrails.after_synth():
         for tier in tiers:
             # Release triggers hash files of the repository: computed here, not in a construct.
@@ -49,6 +51,7 @@ def build_app(
                 tier,
                 release=tier_triggers(platform, tier),
                 dbt_cloud=platform.dbt_cloud_environment(tier),
+                release_root=root,
             )
         for sandbox in sandboxes:
             SandboxStack(app, sandbox)

@@ -10,6 +10,7 @@ from tierform.constructs.addresses import stack_constructor
 from tierform.constructs.framework import Construct, TerraformStack
 from tierform.constructs.literal import literal_spec
 from tierform.constructs.props import (
+    ROOT_FALLBACK,
     AirflowEnvironmentProps,
     DatabricksEnvironmentProps,
     ReleaseStepProps,
@@ -39,6 +40,9 @@ class TierStack(TerraformStack):
     the jobs run, which neither the dbt build nor the DAGs change, so it need not wait for
     them (nor they for it), and a failed dbt build still leaves the folder current.
 
+    `release_root`: the repository root seen from the stack's output folder, where the steps'
+    local-exec runs (`constructs/release/step.py`, `stack_root`); the default fits cdktf.out.
+
     `dbt_cloud`: the tier's resolved dbt Cloud settings when dbt Cloud runs its dbt release
     (PlatformConfig.dbt_cloud_environment); the dbt step then also waits for the dbt Cloud
     environment and jobs, and gets their ids in its environment.
@@ -52,6 +56,7 @@ class TierStack(TerraformStack):
         *,
         release: StepTriggers | None = None,
         dbt_cloud: DbtCloudEnvironmentSpec | None = None,
+        release_root: str = ROOT_FALLBACK,
     ):
         super().__init__(scope, tier.name)
         # Backend settings are read by Terraform as plain strings: they get the raw spec.
@@ -104,6 +109,7 @@ class TierStack(TerraformStack):
                 spec=dbt_cloud,
                 warehouse_ids=self.databricks.warehouses.ids if self.databricks else None,
             )
+        self._release_root = release_root
         self._add_release_steps(release or StepTriggers())
 
     def _add_release_steps(self, release: StepTriggers) -> None:
@@ -128,6 +134,7 @@ class TierStack(TerraformStack):
                     triggers=dict(release.git_folders),
                     trigger_references=references,
                     environment=environment,
+                    root=self._release_root,
                 ),
                 depends_on=self.databricks.git_folder_release_dependencies,
             )
@@ -145,6 +152,7 @@ class TierStack(TerraformStack):
                     triggers=dict(release.dbt),
                     # the dbt Cloud environment, credential and job ids (dbt_cloud_step.py)
                     environment=self.dbt_cloud.release_environment if self.dbt_cloud else {},
+                    root=self._release_root,
                 ),
                 depends_on=before,
             )
@@ -160,6 +168,7 @@ class TierStack(TerraformStack):
                     triggers=dict(release.dags),
                     # e.g. ASTRO_DEPLOYMENT_ID from the deployment this stack creates
                     environment=self.airflow.release_environment if self.airflow else {},
+                    root=self._release_root,
                 ),
                 depends_on=after,
             )

@@ -7,7 +7,9 @@ provisioner runs only when the resource is created, i.e. on the first apply and 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 
 from tierform.constructs.addresses import chosen_address
 from tierform.constructs.framework import (
@@ -16,23 +18,36 @@ from tierform.constructs.framework import (
     LocalExecProvisioner,
 )
 from tierform.constructs.literal import literal
-from tierform.constructs.props import ReleaseStepProps
+from tierform.constructs.props import ROOT_FALLBACK, ReleaseStepProps
 from tierform.constructs.release.terraform_data import TerraformData
 from tierform.constructs.tfgeneric import TypedResource
 
 # local-exec runs in cdktf.out/stacks/<stack>: the repository root is three levels up.
 # TIERFORM_ROOT / TIERFORM_PYTHON override both (e.g. a CI image with Python elsewhere).
 # `$${` is Terraform's escape for a literal `${` (shell parameter expansion, not HCL).
-ROOT_FALLBACK = "../../.."
 PYTHON_FALLBACK = ".venv/bin/python"
 
 
-def release_command(step: str, tier: str) -> str:
-    """The shell command of a step; no machine path, so every checkout plans the same."""
+def release_command(step: str, tier: str, root: str = ROOT_FALLBACK) -> str:
+    """The shell command of a step; no machine path, so every checkout plans the same.
+    `root`: the repository root relative to the stack folder (`stack_root`)."""
     return (
-        f'cd "$${{TIERFORM_ROOT:-{ROOT_FALLBACK}}}" && '
+        f'cd "$${{TIERFORM_ROOT:-{root}}}" && '
         f'exec "$${{TIERFORM_PYTHON:-{PYTHON_FALLBACK}}}" -m tierform.release {step} --tier {tier}'
     )
+
+
+def stack_root(outdir: str | Path, cwd: str | Path | None = None) -> str:
+    """The repository root (`cwd`, where cdktf runs the app) seen from a stack folder of
+    `outdir`: `../../..` for cdktf.out, one `..` more per level of a nested CDKTF_OUTDIR
+    (build/tf/cdktf.out → ../../../../..). An outdir outside the repository gets the
+    default, never a machine path: there the step needs $TIERFORM_ROOT."""
+    base = Path(os.path.abspath(cwd or os.getcwd()))
+    try:
+        depth = len(Path(os.path.normpath(base / outdir)).relative_to(base).parts)
+    except ValueError:
+        return ROOT_FALLBACK
+    return "/".join([".."] * (depth + 2)) if depth else ROOT_FALLBACK
 
 
 class ReleaseStep(Construct):
@@ -93,7 +108,7 @@ class ReleaseStep(Construct):
             provisioners=[
                 LocalExecProvisioner(
                     type="local-exec",
-                    command=release_command(step, tier),
+                    command=release_command(step, tier, props.root),
                     environment=dict(sorted(environment.items())) if environment else None,
                 )
             ],
