@@ -453,3 +453,50 @@ def test_an_inherited_value_that_breaks_only_a_child_names_that_tier(helix):
         "config/tiers/prod.yaml: databricks.jobs.COMPACT.cluster.node_type: 'm5d.large' is not "
         "allowed by policy 'BATCH' (allowed: m5d.xlarge) (breaks tier qa, which inherits it)"
     ]
+
+
+# --- HCP Terraform backend and Google labels: refused at load, not by the service ----------
+
+
+def _prod_backend(**values):
+    return lambda d: d["backend"].update(values)
+
+
+def test_hcp_hostname_given_as_a_url_is_refused(helix):
+    # It also names the token variable (TF_TOKEN_<host>): a URL would make no valid name.
+    edit_yaml(helix / "config/tiers/prod.yaml", _prod_backend(hostname="https://app.terraform.io"))
+    assert bad_input_lines(validate(helix)) == [
+        "config/tiers/prod.yaml: backend.hostname: 'https://app.terraform.io' is not a host "
+        "name (e.g. app.terraform.io or tfe.example.com: no scheme, path or port, lower case)"
+    ]
+
+
+def test_hcp_organization_and_prefix_must_be_hcp_names(helix):
+    edit_yaml(
+        helix / "config/tiers/prod.yaml",
+        _prod_backend(organization="helix data", workspace_prefix="helix/"),
+    )
+    assert bad_input_lines(validate(helix)) == [
+        "config/tiers/prod.yaml: backend.organization: 'helix data': up to 60 letters, digits, "
+        "'-' and '_' (HCP Terraform names)",
+        "config/tiers/prod.yaml: backend.workspace_prefix: 'helix/': up to 60 letters, digits, "
+        "'-' and '_' (HCP Terraform names)",
+    ]
+
+
+def test_composer_labels_follow_google_label_rules(helix):
+    edit_yaml(
+        helix / "config/tiers/prod.yaml", lambda d: d["airflow"].update(labels={"Team": "data"})
+    )
+    assert bad_input_lines(validate(helix)) == [
+        "config/tiers/prod.yaml: airflow.labels: label key 'Team': 1-63 lower-case letters, "
+        "digits, '_' and '-', starting with a letter"
+    ]
+    edit_yaml(
+        helix / "config/tiers/prod.yaml",
+        lambda d: d["airflow"].update(labels={"team": "Data Platform"}),
+    )
+    assert bad_input_lines(validate(helix)) == [
+        "config/tiers/prod.yaml: airflow.labels: label team: value 'Data Platform': up to 63 "
+        "lower-case letters, digits, '_' and '-'"
+    ]

@@ -32,6 +32,14 @@ COMPOSER_DAGS_ENV = "COMPOSER_DAG_GCS_PREFIX"
 GCP_CREDENTIAL_ENV = ("GOOGLE_APPLICATION_CREDENTIALS", "CLOUDSDK_AUTH_ACCESS_TOKEN")
 
 
+def _label_text(text: str, limit: int, *, empty: bool = False) -> bool:
+    return (
+        (empty or bool(text))
+        and len(text) <= limit
+        and all(c.islower() or c.isdigit() or c in "_-" for c in text)
+    )
+
+
 class ComposerNetworkSpec(Spec):
     """The VPC network and subnetwork the environment runs in (self links or names)."""
 
@@ -67,6 +75,26 @@ class ComposerAirflowSpec(FlavorSpec):
     access_logs: GcsAccessLogsSpec | None = None
     airflow_config_overrides: dict[str, str] = Field(default_factory=dict)
     labels: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("labels")
+    @classmethod
+    def _labels(cls, labels: dict[str, str]) -> dict[str, str]:
+        # Google Cloud labels: keys 1-63 characters starting with a lower-case letter, values
+        # up to 63; lower-case letters, digits, '_' and '-'; at most 64 per resource.
+        if len(labels) > 63:  # Tierform adds tierform-tier
+            raise ValueError(f"{len(labels)} labels; Google Cloud allows 64, one is Tierform's")
+        for key, value in labels.items():
+            if not _label_text(key, 63) or not key[0].islower():
+                raise ValueError(
+                    f"label key {shorten(key)}: 1-63 lower-case letters, digits, '_' and '-', "
+                    "starting with a letter"
+                )
+            if not _label_text(value, 63, empty=True):
+                raise ValueError(
+                    f"label {key}: value {shorten(value)}: up to 63 lower-case letters, digits, "
+                    "'_' and '-'"
+                )
+        return labels
 
     @field_validator("image_version")
     @classmethod

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
 
 from tierform.config.base import Spec
 from tierform.config.buckets import GcsBucketName, S3BucketName
+from tierform.config.error_format import shorten
 from tierform.config.repo_paths import syntax_checked
+
+_HCP_NAME = re.compile(r"^[A-Za-z0-9_-]*$")
+_HOSTNAME = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$")
 
 
 class LocalBackendSpec(Spec):
@@ -47,7 +52,29 @@ class CloudBackendSpec(Spec):
     type: Literal["cloud"]
     organization: str = Field(min_length=1)
     workspace_prefix: str = ""
+    # A host name, not a URL: it also names the token variable (TF_TOKEN_app_terraform_io).
     hostname: str = "app.terraform.io"
+
+    @field_validator("organization", "workspace_prefix")
+    @classmethod
+    def _hcp_name(cls, value: str) -> str:
+        # HCP Terraform names: letters, digits, '-' and '_' (a workspace up to 90 characters;
+        # the prefix leaves room for the stack name).
+        if not _HCP_NAME.fullmatch(value) or len(value) > 60:
+            raise ValueError(
+                f"{shorten(value)}: up to 60 letters, digits, '-' and '_' (HCP Terraform names)"
+            )
+        return value
+
+    @field_validator("hostname")
+    @classmethod
+    def _hostname(cls, value: str) -> str:
+        if not _HOSTNAME.fullmatch(value):
+            raise ValueError(
+                f"{shorten(value)} is not a host name (e.g. app.terraform.io or "
+                "tfe.example.com: no scheme, path or port, lower case)"
+            )
+        return value
 
 
 BackendSpec = Annotated[
