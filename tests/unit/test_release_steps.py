@@ -304,3 +304,34 @@ def test_a_nested_cdktf_outdir_gives_the_steps_the_root_from_there(tmp_path):
         assert (tmp_path / "build/tf/cdktf.out/stacks/local" / "../../../../..").resolve() == (
             tmp_path.resolve()
         )
+    # The local backend starts from the same root: state stays in the repository's
+    # .tierform/state, where every other command looks, not in build/.tierform/state.
+    stack = stack_json(tmp_path / "build/tf/cdktf.out", "local")
+    state = stack["terraform"]["backend"]["local"]["path"]
+    assert state == "../../../../../.tierform/state/local.tfstate", state
+    assert (tmp_path / "build/tf/cdktf.out/stacks/local" / state).resolve() == (
+        tmp_path.resolve() / ".tierform/state/local.tfstate"
+    )
+
+
+def test_a_sandbox_stack_on_a_local_backend_keeps_its_state_in_the_repository(tmp_path):
+    # A sandbox stack has no release steps, but its local state path must start from the
+    # same root as its tier's (CDKTF_OUTDIR=build/tf/cdktf.out).
+    config = copy_config(tmp_path)
+    dev = config / "tiers" / "dev.yaml"
+    dev.write_text(
+        dev.read_text().replace(
+            "extends: staging\n", "extends: staging\nbackend:\n  type: local\n", 1
+        )
+    )
+    outdir = tmp_path / "build/tf/cdktf.out"
+    result = run_synth_in_process(config, outdir, cwd=tmp_path, TIERFORM_TIERS="dev")
+    assert result.returncode == 0, result.stderr
+    manifest = json.loads((outdir / "manifest.json").read_text())
+    sandboxes = [name for name in manifest["stacks"] if name.startswith("dev-")]
+    assert sandboxes, manifest["stacks"].keys()
+    for name in ["dev", *sandboxes]:
+        state = stack_json(outdir, name)["terraform"]["backend"]["local"]["path"]
+        assert (outdir / "stacks" / name / state).resolve() == (
+            tmp_path.resolve() / ".tierform/state" / f"{name}.tfstate"
+        ), (name, state)

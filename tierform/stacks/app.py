@@ -54,7 +54,7 @@ def build_app(
                 release_root=root,
             )
         for sandbox in sandboxes:
-            SandboxStack(app, sandbox)
+            SandboxStack(app, sandbox, root=root)
     return app
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import os
+import posixpath
 
 from tierform.config.backend import (
     BackendSpec,
@@ -19,21 +19,23 @@ from tierform.constructs.framework import (
     S3Backend,
     TerraformStack,
 )
+from tierform.constructs.props import ROOT_FALLBACK
 
 
 def add_backend(
-    stack: TerraformStack, stack_name: str, spec: BackendSpec, *, stack_dir_depth: int = 3
+    stack: TerraformStack, stack_name: str, spec: BackendSpec, *, root: str = ROOT_FALLBACK
 ) -> None:
     """Attach the backend for `stack_name`.
 
     Local state lives in the repository's git-ignored `.tierform/state/`. The path is written
-    relative to the stack's working directory (cdktf.out/stacks/<stack>, `stack_dir_depth`
-    levels below the repository root) so the synthesized JSON holds no machine path.
+    relative to the stack's working directory, where Terraform runs, so the synthesized JSON
+    holds no machine path: `root` is the repository root seen from there, the same one the
+    release steps use (`constructs/release/step.py`, `stack_root`: `../../..` for cdktf.out,
+    deeper for a nested CDKTF_OUTDIR, whose state would otherwise land in `build/.tierform`).
     """
     match spec:
         case LocalBackendSpec():
-            up = os.path.join(*([".."] * stack_dir_depth))
-            LocalBackend(stack, path=os.path.join(up, spec.directory, f"{stack_name}.tfstate"))
+            LocalBackend(stack, path=posixpath.join(root, spec.directory, f"{stack_name}.tfstate"))
         case S3BackendSpec():
             S3Backend(
                 stack,

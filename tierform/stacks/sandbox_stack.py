@@ -6,6 +6,7 @@ from __future__ import annotations
 from tierform.config.platform import SandboxRef
 from tierform.constructs.addresses import stack_constructor
 from tierform.constructs.framework import Construct, TerraformStack
+from tierform.constructs.props import ROOT_FALLBACK
 from tierform.stacks.backends import add_backend
 from tierform.stacks.guardrails import GuardRails, attach
 
@@ -15,11 +16,13 @@ class SandboxStack(TerraformStack):
     `databricks` (DatabricksSandbox or None: only for a developer with a `databricks_user`)."""
 
     @stack_constructor
-    def __init__(self, scope: Construct, sandbox: SandboxRef):
+    def __init__(self, scope: Construct, sandbox: SandboxRef, *, root: str = ROOT_FALLBACK):
         super().__init__(scope, sandbox.stack)
         self.sandbox = sandbox
         tier = sandbox.tier
-        add_backend(self, sandbox.stack, tier.backend)
+        # `root`: the repository root seen from the stack's output folder (TierStack's
+        # `release_root`), where a local backend's state path starts.
+        add_backend(self, sandbox.stack, tier.backend, root=root)
         # A sandbox is disposable (never protected) but still named by its tier's rule.
         self.guardrails = GuardRails(tier=tier.name, protected=False, naming=tier.naming)
         attach(self, self.guardrails)

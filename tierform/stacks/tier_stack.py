@@ -41,7 +41,8 @@ class TierStack(TerraformStack):
     them (nor they for it), and a failed dbt build still leaves the folder current.
 
     `release_root`: the repository root seen from the stack's output folder, where the steps'
-    local-exec runs (`constructs/release/step.py`, `stack_root`); the default fits cdktf.out.
+    local-exec runs (`constructs/release/step.py`, `stack_root`) and a local backend's state
+    path starts; the default fits cdktf.out.
 
     `dbt_cloud`: the tier's resolved dbt Cloud settings when dbt Cloud runs its dbt release
     (PlatformConfig.dbt_cloud_environment); the dbt step then also waits for the dbt Cloud
@@ -60,7 +61,7 @@ class TierStack(TerraformStack):
     ):
         super().__init__(scope, tier.name)
         # Backend settings are read by Terraform as plain strings: they get the raw spec.
-        add_backend(self, tier.name, tier.backend)
+        add_backend(self, tier.name, tier.backend, root=release_root)
         # Everything else sees config text as Terraform literals (tierform/constructs/literal.py).
         self.tier = tier = literal_spec(tier)
         self.guardrails = GuardRails(
