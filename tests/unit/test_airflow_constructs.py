@@ -51,6 +51,15 @@ def test_mwaa_environment_per_tier_with_tier_sizes(out):
     assert all(block["enabled"] for block in logs.values())
 
 
+def test_mwaa_environment_waits_for_its_execution_role_policy_and_bucket(out):
+    # The ARN reference orders only the role itself: without the inline policy MWAA would
+    # create the environment with a role that may not read the bucket or write logs.
+    for tier in ("staging", "prod"):
+        env = stack_json(out, tier)["resource"]["aws_mwaa_environment"]["airflow"]
+        assert "aws_iam_role_policy.airflow_execution" in env["depends_on"], env["depends_on"]
+        assert "aws_s3_bucket_versioning.airflow_dags" in env["depends_on"], env["depends_on"]
+
+
 def test_prod_bucket_and_environment_cannot_be_destroyed_staging_can(out):
     prod = stack_json(out, "prod")["resource"]
     staging = stack_json(out, "staging")["resource"]

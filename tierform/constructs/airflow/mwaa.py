@@ -114,8 +114,11 @@ class MwaaAirflow(Construct):
                 tags=tags,
             ),
             provider=self.provider,
-            # MWAA refuses a bucket that is not yet versioned and private.
-            depends_on=self.bucket.release_dependencies,
+            # MWAA refuses a bucket that is not yet versioned and private. The role's ARN
+            # alone orders only the role: its inline policy (the bucket, logs, queues) could
+            # still be missing while MWAA creates the environment with it, as Composer's
+            # environment waits for its worker role.
+            depends_on=[*self.bucket.release_dependencies, self.role.policy],
             lifecycle=TerraformResourceLifecycle(prevent_destroy=True) if protected else None,
             address="airflow",
         )

@@ -17,7 +17,8 @@ class MwaaExecutionRole(Construct):
     secrets (`<secrets_prefix>/*` in Secrets Manager, the workers' connections). No write to
     S3, no other bucket, no other log group, no other secret. With a customer-managed key, it may use that key only.
 
-    Attributes: `role`, `arn`.
+    Attributes: `role`, `arn`, `policy` (the inline policy: what the environment must wait
+    for, since a role without it cannot read the bucket or write logs).
     """
 
     def __init__(
@@ -54,7 +55,7 @@ class MwaaExecutionRole(Construct):
         )
         self.arn = self.role.ref("arn")
         arns = _Arns(partition, region, account, environment_name, secrets_prefix)
-        TypedResource(
+        self.policy = TypedResource(
             self,
             "policy",
             IamRolePolicy(
