@@ -418,6 +418,22 @@ def test_status_hints_name_no_table_of_the_example():
     assert "dim_customers" not in text and "marts" not in text
 
 
+def test_status_hints_point_at_make_airflow_for_the_ui():
+    from tierform.release.status import how_to_look
+
+    status = {
+        "tier": "sandbox",
+        "dbt": None,
+        "dags": {
+            "target": {"kind": "local", "location": ".tierform/dags/sandbox"},
+            "active": {"dag_ids": ["daily"]},
+        },
+    }
+    text = "\n".join(how_to_look(status))
+    assert "make airflow TIER=sandbox" in text
+    assert "airflow dags test daily" in text and "standalone" not in text
+
+
 def test_protected_data_stores_are_one_list_for_guardrail_plan_guard_and_gate():
     """checkov's check module cannot be imported here (another virtualenv): read the
     RESOURCES line it evaluates, and the catalog entry the gate reports."""

@@ -174,7 +174,10 @@ def how_to_look(status: dict) -> list[str]:
             f"  export AIRFLOW_HOME=$PWD/.tierform/airflow-home AIRFLOW__CORE__DAGS_FOLDER=$PWD/{location} "
             "AIRFLOW__CORE__LOAD_EXAMPLES=False",
             f"  .venv/bin/airflow db migrate && .venv/bin/airflow dags test {dags['active']['dag_ids'][0] if dags['active']['dag_ids'] else '<dag id>'}",
-            "  .venv/bin/airflow standalone   # or the UI on http://localhost:8080",
+            # Not `airflow standalone`: `make airflow` is the supported local runtime (its own
+            # home per tier, a port check, the login it prints), what the README describes.
+            f"Or the Airflow UI on them: make airflow TIER={status.get('tier') or '<tier>'}"
+            "   # prints its URL and login; make airflow-stop to stop it",
         ]
     return lines
 
