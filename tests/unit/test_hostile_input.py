@@ -193,8 +193,30 @@ def test_alias_bomb_fails_fast(repo: Path, file: str, edit):
     _bomb_in(repo / "config", file, edit)
     with hang_guard():  # the guard turns TimeoutError into "internal error": the test fails
         result = run("tierform", "validate", "--config", "config", cwd=repo)
-    assert_refused(result, file, "expands to more than 100000 values through YAML aliases")
+    assert_refused(result, file, "expands by more than 100000 values through YAML aliases")
     assert len(result.stderr.splitlines()) == 1
+
+
+def test_a_large_file_written_out_is_read_but_aliases_may_not_add_as_much(tmp_path: Path):
+    # The alias limit is about what aliases add: a big platform writing 150,000 values
+    # itself (no alias) is read; the same values added through aliases are refused.
+    from tierform.config.yaml_io import MAX_ALIAS_VALUES, read_yaml_mapping
+
+    written = "schemas:\n" + "".join(f"  S{n:06d}: {{comment: c{n}}}\n" for n in range(40_000))
+    big = tmp_path / "big.yaml"
+    big.write_text(written)
+    assert len(read_yaml_mapping(big, "big.yaml")["schemas"]) == 40_000
+    anchor = "base: &b [" + ", ".join(f"v{n}" for n in range(1_000)) + "]\n"
+    aliases = "copies:\n" + "".join("  - *b\n" for _ in range(MAX_ALIAS_VALUES // 1_000 + 1))
+    bomb = tmp_path / "aliases.yaml"
+    bomb.write_text(anchor + aliases)
+    with pytest.raises(
+        ConfigError, match="expands by more than 100000 values through YAML aliases"
+    ):
+        read_yaml_mapping(bomb, "aliases.yaml")
+    # One copy fewer than the limit adds: read.
+    bomb.write_text(anchor + "copies:\n" + "  - *b\n" * (MAX_ALIAS_VALUES // 1_000 - 1))
+    assert len(read_yaml_mapping(bomb, "aliases.yaml")["copies"]) == MAX_ALIAS_VALUES // 1_000 - 1
 
 
 def test_merge_keys_may_override_but_keys_may_not_repeat(tmp_path: Path):
@@ -213,7 +235,7 @@ def test_merge_keys_may_override_but_keys_may_not_repeat(tmp_path: Path):
         (lambda p: p.symlink_to("/dev/zero"), "is not a regular file"),
         (lambda p: os.mkfifo(p), "is not a regular file"),
         (lambda p: p.mkdir(), "is a folder, expected a file"),
-        (lambda p: p.write_text("# padding\n" * 120_000), "over the limit of 1048576 bytes"),
+        (lambda p: p.write_text("# padding\n" * 420_000), "over the limit of 4194304 bytes"),
         (lambda p: p.write_bytes("kind: d\xe9v\n".encode("latin-1")), "not UTF-8 text"),
         (lambda p: p.write_bytes(b"\x00\x01binary\xff"), "not UTF-8 text"),
         (lambda p: p.write_bytes(b"kind: dev\x00\n"), "control character #x0000"),

@@ -10,8 +10,11 @@ from pathlib import Path
 
 from tierform.config.errors import ConfigError, ConfigIssue
 
-# A config file is a few KiB; 1 MiB leaves room for a very large platform.
-MAX_FILE_BYTES = 1024 * 1024
+# A config file is a few KiB, but one tier of a 50,000-instance platform that gives each
+# schema a comment and a retention is ~1.3 MB (1 MiB refused it). 4 MiB leaves room for
+# three times that and still bounds what a hostile file costs: the worst 4 MiB of YAML (a
+# flat list of 2 million one-letter values) parses in ~5 s and ~640 MB, then fails.
+MAX_FILE_BYTES = 4 * 1024 * 1024
 
 
 def read_text_file(path: Path, display: str, limit: int = MAX_FILE_BYTES) -> str:

@@ -1,6 +1,6 @@
 """YAML reading that refuses what PyYAML would silently accept (duplicate keys) and what
 would hang or exhaust the machine: files input_files.py refuses (a FIFO, /dev/zero, over
-1 MiB, not UTF-8) and alias trees that expand past MAX_NODES."""
+4 MiB, not UTF-8) and aliases that add more than MAX_ALIAS_VALUES values once expanded."""
 
 from __future__ import annotations
 
@@ -13,11 +13,19 @@ from tierform.config.error_format import shorten
 from tierform.config.errors import ConfigError, ConfigIssue
 from tierform.config.input_files import MAX_FILE_BYTES, read_text_file
 
-__all__ = ["MAX_FILE_BYTES", "MAX_NODES", "load_yaml_text", "read_text_file", "read_yaml_mapping"]
+__all__ = [
+    "MAX_ALIAS_VALUES",
+    "MAX_FILE_BYTES",
+    "load_yaml_text",
+    "read_text_file",
+    "read_yaml_mapping",
+]
 
-# Nodes of the document once every alias is expanded. The example tiers have a few hundred;
-# a 417-byte "billion laughs" has 10^9 and pins a CPU in whatever walks it afterwards.
-MAX_NODES = 100_000
+# Values YAML aliases may add to a document once expanded, beyond the values it writes out.
+# The example tiers add none; a 417-byte "billion laughs" adds 10^9 and pins a CPU in
+# whatever walks it afterwards. What a document writes out itself is bounded by the file
+# size (input_files.MAX_FILE_BYTES), not here: a 50,000-instance platform writes ~100,000.
+MAX_ALIAS_VALUES = 100_000
 
 
 class _StrictLoader(yaml.SafeLoader):
@@ -77,40 +85,51 @@ if _FastStrictLoader is not None:
     )
 
 
-def _expanded_size(root: yaml.Node) -> int:
-    """Nodes of the document with every alias expanded, computed without expanding (each
-    node's size once, memoised); stops counting once past MAX_NODES."""
+def _alias_growth(root: yaml.Node) -> int:
+    """Values the document's aliases add once expanded: its nodes with every alias expanded,
+    minus those it writes out. Computed without expanding (each collection's size once,
+    memoised), so a billion laughs costs as little as its text."""
     sizes: dict[int, int] = {}
     open_nodes: set[int] = set()
     scalar = yaml.ScalarNode
+    written = 0
 
     def size(node: yaml.Node) -> int:
+        nonlocal written
         known = sizes.get(id(node))
-        if known is not None:
+        if known is not None:  # an alias of a collection already counted
             return known
         if id(node) in open_nodes:  # `a: &a [*a]`: an alias inside its own anchor
             raise _RecursiveAlias(node.start_mark.line + 1)
         open_nodes.add(id(node))
-        total = 1
+        total = own = 1
         # A scalar (most nodes: ~20,000 of 26,000 at 50k instances) is one node, aliased or
         # not, and holds nothing that could refer back: counted inline, not recursed into.
+        # (An alias of a scalar then counts as written: it adds one value per `*name`
+        # written, so it cannot multiply anything.)
         if isinstance(node, yaml.SequenceNode):
             for item in node.value:
-                total += 1 if type(item) is scalar else size(item)
-                if total > MAX_NODES:
-                    break
+                if type(item) is scalar:
+                    total += 1
+                    own += 1
+                else:
+                    total += size(item)
         elif isinstance(node, yaml.MappingNode):
             for key, value in node.value:
-                total += (1 if type(key) is scalar else size(key)) + (
-                    1 if type(value) is scalar else size(value)
-                )
-                if total > MAX_NODES:
-                    break
+                for part in (key, value):
+                    if type(part) is scalar:
+                        total += 1
+                        own += 1
+                    else:
+                        total += size(part)
         open_nodes.discard(id(node))
         sizes[id(node)] = total
+        written += own
         return total
 
-    return size(root)
+    if type(root) is scalar:
+        return 0
+    return size(root) - written
 
 
 def load_yaml_text(text: str, display: str) -> Any:
@@ -127,13 +146,13 @@ def _load_with(loader_class: type, text: str, display: str) -> Any:
     loader = loader_class(text)
     try:
         node = loader.get_single_node()
-        if node is not None and _expanded_size(node) > MAX_NODES:
+        if node is not None and _alias_growth(node) > MAX_ALIAS_VALUES:
             raise ConfigError(
                 [
                     ConfigIssue(
                         display,
                         "",
-                        f"expands to more than {MAX_NODES} values through YAML aliases "
+                        f"expands by more than {MAX_ALIAS_VALUES} values through YAML aliases "
                         "(&anchor / *alias); write the values out or use fewer aliases",
                     )
                 ]
