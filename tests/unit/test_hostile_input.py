@@ -462,3 +462,29 @@ def test_the_work_folder_itself_may_be_a_link(repo: Path, tmp_path_factory):
     (repo / ".tierform").symlink_to(disk, target_is_directory=True)
     assert confinement_problem(".tierform/airflow/local/dags", repo, generated=True) is None
     assert "inside .tierform/" in (confinement_problem("dags", repo, generated=True) or "")
+
+
+def test_a_mistake_repeated_over_a_big_platform_prints_a_bounded_message(tmp_path: Path):
+    # One unknown key in each of 1,000 schemas: the first 100 lines name file, field and
+    # what was expected; one more line counts the rest. Exit 2, no traceback.
+    from tierform.config.errors import MAX_SHOWN_ISSUES
+
+    config = tmp_path / "config"
+    (config / "tiers").mkdir(parents=True)
+    (config / "platform.yaml").write_text("name: big\ntiers: [local]\n")
+    schemas = "".join(f"        S{n:04d}: {{colour: red}}\n" for n in range(1_000))
+    (config / "tiers" / "local.yaml").write_text(
+        "kind: local\nsnowflake:\n  connection: {organization_name: ORG, account_name: ACCT}\n"
+        "  databases:\n    RAW:\n      schemas:\n" + schemas
+    )
+    result = run("tierform", "validate", "--config", "config", cwd=tmp_path)
+    lines = result.stderr.splitlines()
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert len(lines) == MAX_SHOWN_ISSUES + 1, lines[-3:]
+    assert lines[0].startswith(
+        "config/tiers/local.yaml: snowflake.databases.RAW.schemas.S0000.colour"
+    )
+    assert "unknown key" in lines[0]
+    assert lines[-1] == (
+        "... and 900 more issue(s) not shown (1,000 in all); fix those above and validate again"
+    )

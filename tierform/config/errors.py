@@ -31,6 +31,9 @@ class ConfigIssue:
         return f"{file}: {message}"
 
 
+MAX_SHOWN_ISSUES = 100
+
+
 class ConfigError(Exception):
     """Raised for any invalid configuration; carries every issue found, in file order."""
 
@@ -41,7 +44,16 @@ class ConfigError(Exception):
         super().__init__(str(self))
 
     def __str__(self) -> str:
-        return "\n".join(str(issue) for issue in self.issues)
+        # A mistake repeated over a big platform (one unknown key in 11,000 schemas) would
+        # print 11,000 lines: the first MAX_SHOWN_ISSUES say what is wrong, a count the rest.
+        shown = [str(issue) for issue in self.issues[:MAX_SHOWN_ISSUES]]
+        hidden = len(self.issues) - len(shown)
+        if hidden > 0:
+            shown.append(
+                f"... and {hidden:,} more issue(s) not shown ({len(self.issues):,} in all); "
+                "fix those above and validate again"
+            )
+        return "\n".join(shown)
 
 
 # Exit code for bad input, shared by every command that reads configuration.
