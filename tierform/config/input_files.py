@@ -11,7 +11,7 @@ from pathlib import Path
 from tierform.config.errors import ConfigError, ConfigIssue
 
 # A config file is a few KiB, but one tier of a 50,000-instance platform that gives each
-# schema a comment and a retention is ~1.3 MB (1 MiB refused it). 4 MiB leaves room for
+# schema a comment and `managed_access` is ~1.2 MB (1 MiB refused it). 4 MiB leaves room for
 # three times that and still bounds what a hostile file costs: the worst 4 MiB of YAML (a
 # flat list of 2 million one-letter values) parses in ~5 s and ~640 MB, then fails.
 MAX_FILE_BYTES = 4 * 1024 * 1024

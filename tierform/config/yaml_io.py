@@ -24,7 +24,7 @@ __all__ = [
 # Values YAML aliases may add to a document once expanded, beyond the values it writes out.
 # The example tiers add none; a 417-byte "billion laughs" adds 10^9 and pins a CPU in
 # whatever walks it afterwards. What a document writes out itself is bounded by the file
-# size (input_files.MAX_FILE_BYTES), not here: a 50,000-instance platform writes ~100,000.
+# size (input_files.MAX_FILE_BYTES), not here: a 50,000-instance tier file writes ~81,000.
 MAX_ALIAS_VALUES = 100_000
 
 
