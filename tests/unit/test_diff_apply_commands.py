@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import pytest
 from support import EXAMPLE_CONFIG, REPO, run_tierform_in_process
 
 from tierform.config import load_platform
@@ -40,3 +41,25 @@ def test_sandbox_stacks_take_their_tiers_mode():
     assert tier_apply_mode(platform, "dev") == "deploy"
     assert tier_apply_mode(platform, "local") == "deploy"  # no rule: by protection
     assert tier_apply_mode(platform, "dev-alice") == "deploy"
+
+
+def test_a_saved_cloud_plan_is_a_bookmark_of_the_hcp_run(tmp_path):
+    from tierform.gitops.apply_plan import BadPlanFile, saved_plan_kind
+
+    bookmark = tmp_path / "prod.tfplan"
+    bookmark.write_text('{"remote_plan_format":1,"run_id":"run-a1","hostname":"tfe.example.com"}')
+    assert saved_plan_kind(bookmark) == "cloud"
+    local = tmp_path / "local.tfplan"
+    local.write_bytes(b"PK\x03\x04rest of a zip")
+    assert saved_plan_kind(local) == "local"
+    bookmark.write_text('{"remote_plan_format":1,"run_id":7,"hostname":"tfe.example.com"}')
+    with pytest.raises(BadPlanFile, match="not a saved Terraform plan"):
+        saved_plan_kind(bookmark)
+
+
+def test_stack_tier_is_the_tier_or_the_sandboxs_tier():
+    platform = load_platform(EXAMPLE_CONFIG)
+    assert platform.stack_tier("prod").name == "prod"
+    assert platform.stack_tier("dev-alice").name == "dev"
+    with pytest.raises(KeyError):
+        platform.stack_tier("qa")

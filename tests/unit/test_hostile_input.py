@@ -396,8 +396,13 @@ def test_plan_readers_report_bad_plans(tmp_path: Path, content: str, command: st
     assert "local.json" in out[-1] or "checkov" in out[-1], out
 
 
+_NOT_A_BOOKMARK = '{"remote_plan_format": 2, "run_id": "run-x", "hostname": "app.terraform.io"}'
+
+
 @pytest.mark.parametrize(
-    "content", ["[1]", "{", "DIR", "FIFO"], ids=["json", "text", "folder", "fifo"]
+    "content",
+    ["[1]", "{", "DIR", "FIFO", _NOT_A_BOOKMARK, "{" + " " * 5000 + "}"],
+    ids=["json", "text", "folder", "fifo", "bookmark-format-2", "big-json"],
 )
 def test_apply_plan_refuses_what_is_not_a_saved_plan(tmp_path: Path, content: str):
     stack = tmp_path / "cdktf.out" / "stacks" / "local" / "cdk.tf.json"

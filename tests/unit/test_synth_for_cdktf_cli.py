@@ -67,3 +67,12 @@ def test_plans_without_the_state_lock_go_through_terraform_cli_args(monkeypatch)
     assert cli_env("dev", lock=False)["TF_CLI_ARGS_plan"] == "-lock=false"
     assert "TF_CLI_ARGS_plan" not in cli_env("dev")
     assert cli_env("dev")["TIERFORM_TIERS"] == "dev"
+
+
+def test_a_cloud_stack_saves_its_plan_through_terraform_cli_args(monkeypatch):
+    # cdktf passes `-out plan` to every stack but one with a `cloud` backend; we add it there.
+    monkeypatch.setenv("TF_CLI_ARGS_plan", "-parallelism=4")
+    env = cli_env("prod", lock=False, save_cloud_plan=True)
+    assert env["TF_CLI_ARGS_plan"] == "-parallelism=4 -lock=false -out=plan"
+    assert cli_env("prod", save_cloud_plan=True)["TF_CLI_ARGS_plan"] == "-parallelism=4 -out=plan"
+    assert cli_env("prod")["TF_CLI_ARGS_plan"] == "-parallelism=4"  # the user's, unchanged

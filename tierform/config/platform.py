@@ -175,3 +175,9 @@ class PlatformConfig:
     @property
     def stack_names(self) -> list[str]:
         return [*self.tiers, *(s.stack for s in self.sandboxes)]
+
+    def stack_tier(self, stack: str) -> TierSpec:
+        """The tier of a stack: the tier itself, or the tier a sandbox stack belongs to (its
+        backend, accounts and protection). KeyError for a name that is neither."""
+        sandbox = next((s for s in self.sandboxes if s.stack == stack), None)
+        return sandbox.tier if sandbox is not None else self.tiers[stack]

@@ -3,10 +3,16 @@
 `cdktf deploy` re-plans, so what it applies may differ from what the PR showed. Applying
 the saved plan file instead guarantees it does not; Terraform refuses a plan whose state
 changed since it was made ("stale"), and we say what that means and what to do.
+
+A tier with an HCP Terraform `cloud` backend saves a cloud plan instead: a small JSON
+bookmark of the run (Terraform ≥ 1.6). HCP Terraform keeps the plan and discards it when
+another run applies first, its form of "stale"; a run without changes cannot be applied
+there, which here means there is nothing to apply.
 """
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -29,23 +35,64 @@ class BadPlanFile(TerraformError):
     exit_code = 2
 
 
-def apply_plan(stack: str, plan_file: Path, *, outdir: Path = DEFAULT_OUTDIR) -> None:
-    folder = terraform.stack_dir(stack, outdir)
+# Terraform's messages for a saved cloud plan that cannot be applied (internal/cloud/
+# backend_apply.go, unusableSavedPlanError).
+_CLOUD_STALE = "Saved plan is discarded"  # another run applied first (or someone discarded it)
+_CLOUD_NO_CHANGES = "Saved plan has no changes"
+
+# A saved cloud plan bookmark: {"remote_plan_format": 1, "run_id": ..., "hostname": ...}.
+_BOOKMARK_MAX_BYTES = 4096
+
+
+def saved_plan_kind(plan_file: Path) -> str:
+    """ "local" (Terraform's zip archive) or "cloud" (an HCP Terraform run's bookmark);
+    BadPlanFile for anything else, before Terraform is asked to read it."""
     if not plan_file.is_file():
         raise BadPlanFile(f"{plan_file}: plan file not found")
-    with plan_file.open("rb") as handle:  # a saved plan is a zip archive
-        if handle.read(4) != b"PK\x03\x04":
-            raise BadPlanFile(
-                f"{plan_file}: not a saved Terraform plan (`tierform plan` or "
-                "`terraform plan -out=FILE` writes one; the .json is for reading)"
-            )
+    with plan_file.open("rb") as handle:
+        head = handle.read(_BOOKMARK_MAX_BYTES + 1)
+    if head.startswith(b"PK\x03\x04"):
+        return "local"
+    if len(head) <= _BOOKMARK_MAX_BYTES and _is_cloud_bookmark(head):
+        return "cloud"
+    raise BadPlanFile(
+        f"{plan_file}: not a saved Terraform plan (`tierform plan` or "
+        "`terraform plan -out=FILE` writes one; the .json is for reading)"
+    )
+
+
+def _is_cloud_bookmark(data: bytes) -> bool:
+    try:
+        bookmark = json.loads(data)
+    except ValueError:
+        return False
+    return (
+        isinstance(bookmark, dict)
+        and bookmark.get("remote_plan_format") == 1
+        and isinstance(bookmark.get("run_id"), str)
+        and isinstance(bookmark.get("hostname"), str)
+    )
+
+
+def apply_plan(stack: str, plan_file: Path, *, outdir: Path = DEFAULT_OUTDIR) -> None:
+    folder = terraform.stack_dir(stack, outdir)
+    kind = saved_plan_kind(plan_file)
     terraform.init(folder)
     result = terraform.run_tee(
         folder, "apply", "-input=false", "-no-color", str(plan_file.resolve())
     )
     if result.returncode == 0:
         return
-    if "Saved plan is stale" in result.output:
+    if kind == "cloud" and _CLOUD_NO_CHANGES in result.output:
+        print(
+            f"tierform apply-plan: {plan_file}: the reviewed HCP Terraform run has no "
+            "changes; nothing to apply",
+            file=sys.stderr,
+        )
+        return
+    if "Saved plan is stale" in result.output or (
+        kind == "cloud" and _CLOUD_STALE in result.output
+    ):
         raise StalePlanError(
             f"{plan_file} is stale: the state of {stack!r} changed after this plan was made "
             "(another apply ran), so it no longer shows what would happen. Nothing was "

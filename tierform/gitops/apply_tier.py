@@ -36,8 +36,7 @@ class MissingPlan(ValueError):
 
 def tier_apply_mode(platform: PlatformConfig, stack: str) -> ApplyMode:
     """The mode of a tier, or of the tier a sandbox stack belongs to."""
-    sandbox = next((s for s in platform.sandboxes if s.stack == stack), None)
-    tier = sandbox.tier if sandbox is not None else platform.tiers[stack]
+    tier = platform.stack_tier(stack)
     rule = platform.platform.promotion.tiers.get(stack)
     return apply_mode(rule, tier.is_protected)
 

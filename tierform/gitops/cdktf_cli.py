@@ -51,12 +51,35 @@ def cdktf_binary(root: Path) -> str:
     return found
 
 
-def cli_env(stack: str, *, config: Path | None = None, lock: bool = True) -> dict[str, str]:
+# The file `cdktf diff` has Terraform save its plan in, in the stack folder (cli-core
+# terraform-cli.js: `-out plan`).
+PLAN_FILE = "plan"
+
+
+def cli_env(
+    stack: str,
+    *,
+    config: Path | None = None,
+    lock: bool = True,
+    save_cloud_plan: bool = False,
+) -> dict[str, str]:
     env = dict(os.environ)
+    # `cdktf diff` has no -lock or -out flag; Terraform reads extra plan flags from here.
+    plan_flags = [env.get("TF_CLI_ARGS_plan", "")]
     if not lock:
-        # `cdktf diff` has no -lock flag; Terraform reads extra plan flags from here. Plans
-        # with read-only credentials cannot take the state lock (and must not block an apply).
-        env["TF_CLI_ARGS_plan"] = f"{env.get('TF_CLI_ARGS_plan', '')} -lock=false".strip()
+        # Plans with read-only credentials cannot take the state lock (and must not block
+        # an apply).
+        plan_flags.append("-lock=false")
+    if save_cloud_plan:
+        # cdktf passes `-out plan` only to stacks without a `cloud` backend (cli-core's
+        # isCloudStack), from before Terraform 1.6 could save a cloud plan. It can now: the
+        # file is a bookmark of the HCP Terraform run, which `terraform show -json` reads
+        # and `terraform apply FILE` applies, so such a tier is reviewed and applied like
+        # the others.
+        plan_flags.append(f"-out={PLAN_FILE}")
+    flags = " ".join(flag for flag in plan_flags if flag)
+    if flags:
+        env["TF_CLI_ARGS_plan"] = flags
     # The CLI launches the app (main.py) for its synth: only this stack, so a tier's job
     # neither waits for nor imports the providers of the other tiers.
     env["TIERFORM_TIERS"] = stack
@@ -77,6 +100,7 @@ def run(
     root: Path = Path("."),
     config: Path | None = None,
     lock: bool = True,
+    save_cloud_plan: bool = False,
 ) -> CliResult:
     """`cdktf ARGS` in `root` (the project folder, where cdktf.json is), output teed."""
     cmd = [cdktf_binary(root), *args]
@@ -84,7 +108,7 @@ def run(
     with subprocess.Popen(
         cmd,
         cwd=root,
-        env=cli_env(stack, config=config, lock=lock),
+        env=cli_env(stack, config=config, lock=lock, save_cloud_plan=save_cloud_plan),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,

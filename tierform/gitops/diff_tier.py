@@ -1,7 +1,9 @@
 """`tierform diff --tier T`: the real `cdktf diff T`, and what PR CI keeps of it.
 
 cdktf diff synthesizes T (TIERFORM_TIERS=T), runs `terraform plan -out plan` in
-cdktf.out/stacks/T and prints the plan. The plan file stays in the stack folder (our synth
+cdktf.out/stacks/T and prints the plan. For a stack with an HCP Terraform `cloud` backend,
+which cdktf plans without `-out`, we add it (cdktf_cli.cli_env): the plan is then a saved
+cloud plan, a bookmark of the HCP run that is shown and applied the same way. The plan file stays in the stack folder (our synth
 carries it, see tierform/stacks/app.py) for `cdktf deploy`-free applies, and is exported:
 
   <out>/T.tfplan       a copy of that plan (the reviewed plan a merge applies)
@@ -20,6 +22,7 @@ from typing import Annotated
 
 import typer
 
+from tierform.config.backend import CloudBackendSpec
 from tierform.config.errors import CONFIG_VARIABLE
 from tierform.gitops import cdktf_cli, terraform
 from tierform.gitops.plan_model import PlanFormatError, load_plan
@@ -33,8 +36,7 @@ from tierform.gitops.plan_status import (
 )
 from tierform.gitops.terraform import DEFAULT_OUTDIR, TerraformError
 
-# The file `cdktf diff` saves in the stack folder (cli-core terraform-cli.js: `-out plan`).
-CDKTF_PLAN_FILE = "plan"
+CDKTF_PLAN_FILE = cdktf_cli.PLAN_FILE
 
 
 def exported_files(out: Path, tier: str) -> tuple[Path, Path, Path]:
@@ -50,6 +52,7 @@ def diff_tier(
     skip_synth: bool = False,
     lock: bool = True,
     root: Path = Path("."),
+    cloud_backend: bool = False,
 ) -> TierStatus:
     """Run `cdktf diff tier`, export its plan; the status is also written to out/."""
     stack_plan = outdir / "stacks" / tier / CDKTF_PLAN_FILE
@@ -63,7 +66,9 @@ def diff_tier(
     try:
         if skip_synth:
             terraform.stack_dir(tier, outdir)  # a clear line instead of the CLI's
-        result = cdktf_cli.run(args, stack=tier, root=root, config=config, lock=lock)
+        result = cdktf_cli.run(
+            args, stack=tier, root=root, config=config, lock=lock, save_cloud_plan=cloud_backend
+        )
         status = _export(tier, out, result, stack_plan)
     except (TerraformError, cdktf_cli.CdktfCliError) as exc:
         status = TierStatus(tier, FAILED, str(exc).strip().splitlines()[0])
@@ -78,12 +83,13 @@ def _export(tier: str, out: Path, result: cdktf_cli.CliResult, stack_plan: Path)
             tier, FAILED, error or f"cdktf diff {tier} failed (exit code {result.returncode})"
         )
     if not stack_plan.is_file():
-        # cdktf plans remote/cloud-backend stacks remotely and saves no plan file.
+        # Terraform saves the plan whenever it succeeds (a cloud stack's too, with the -out
+        # we add); a missing file means the plan cannot be reviewed, so it must not pass.
         return TierStatus(
             tier,
             FAILED,
-            f"cdktf diff {tier} saved no plan file ({stack_plan}); a `remote`/`cloud` "
-            "backend plans remotely, so there is no plan to review and apply here",
+            f"cdktf diff {tier} succeeded but saved no plan file ({stack_plan}), so there "
+            "is no plan to review and apply",
         )
     tfplan, plan_json, _ = exported_files(out, tier)
     out.mkdir(parents=True, exist_ok=True)
@@ -123,7 +129,15 @@ def diff_command(
             file=sys.stderr,
         )
         raise typer.Exit(2)
-    status = diff_tier(tier, out, outdir=outdir, config=config, skip_synth=skip_synth, lock=lock)
+    status = diff_tier(
+        tier,
+        out,
+        outdir=outdir,
+        config=config,
+        skip_synth=skip_synth,
+        lock=lock,
+        cloud_backend=isinstance(platform.stack_tier(tier).backend, CloudBackendSpec),
+    )
     if status.failed:
         print(f"tierform diff: {tier}: failed: {status.error}", file=sys.stderr)
         print(f"tierform diff: wrote {status_path(out, tier)}", file=sys.stderr)
