@@ -6,6 +6,7 @@ Through `tierform.synth.main()` (what `python main.py` / `cdktf synth` run)."""
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 from support import copy_config, edit_yaml, run_synth_in_process, stack_json
@@ -28,7 +29,8 @@ def _record(config, tier="prod"):
 
 
 def _synth(config, tmp_path, tiers="prod"):
-    result = run_synth_in_process(config, tmp_path / "out", TIERFORM_TIERS=tiers)
+    # Run from the copy's root (config's parent), the working root that holds .tierform/.
+    result = run_synth_in_process(config, tmp_path / "out", cwd=config.parent, TIERFORM_TIERS=tiers)
     result.outdir = tmp_path / "out"
     return result
 
@@ -194,3 +196,53 @@ def test_unreadable_record_is_bad_input_naming_the_file(config, tmp_path):
     _refused(_synth(config, tmp_path), "deployed/prod.json: unreadable deployment record")
     path.write_text(json.dumps({"tier": "dev", "protected": True, "kind": "prod"}))
     _refused(_synth(config, tmp_path), "it describes tier 'dev', expected 'prod'")
+
+
+def test_a_config_in_a_subfolder_keeps_deployed_records_and_ledgers_in_the_working_root(
+    tmp_path,
+):
+    """`platforms/zeta/config`: make deploy (`release record-deployment`), make apply-plan
+    (`record-deployed`), the loader and the ledger readers (promotion-check, plan-summary,
+    drift) must all use one `.tierform/`, the working root's. Before, the loader and
+    record-deployed used the project folder, so the guard missed what deploys recorded."""
+    from support import run_tierform_in_process
+
+    from tierform.ledger import deployments, tier_ledger
+
+    root = tmp_path / "repo"
+    config = copy_config(root / "platforms" / "zeta")
+    (root / ".git").mkdir()  # the repository root, as a checkout has it
+    env = {"TIERFORM_CONFIG": str(config.relative_to(root)), "GITHUB_SHA": "a" * 40}
+    recorded = run_tierform_in_process(
+        "record-deployment",
+        "--tier",
+        "local",
+        "--outcome",
+        "success",
+        cwd=root,
+        module="tierform.release",
+        **env,
+    )
+    assert recorded.returncode == 0, recorded.stderr
+    assert (root / ".tierform" / "deployed" / "local.json").is_file()
+    assert (root / ".tierform" / "ledger" / "local").is_dir()
+    assert not (config.parent / ".tierform").exists()
+
+    saved = os.getcwd()
+    os.chdir(root)  # what promotion-check, plan-summary and drift read from there
+    try:
+        platform = load_platform(config)
+        last = deployments.last_success(tier_ledger(platform, platform.tier("local")))
+    finally:
+        os.chdir(saved)
+    assert last is not None and last["commit"] == "a" * 40
+
+    deploy = run_tierform_in_process("record-deployed", "--tier", "prod", cwd=root, **env)
+    assert deploy.returncode == 0, deploy.stderr
+    assert f"in {root / '.tierform' / 'deployed' / 'prod.json'}" in deploy.stdout
+    edit_yaml(config / "tiers" / "prod.yaml", lambda d: _drop_schemas(d))
+    refused = run_tierform_in_process("validate", cwd=root, **env)
+    assert refused.returncode == 2, refused.stdout + refused.stderr
+    assert "was deployed protected (recorded in .tierform/deployed/prod.json)" in (
+        refused.stdout + refused.stderr
+    )

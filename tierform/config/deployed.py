@@ -6,7 +6,7 @@ protected is refused (exit 2) unless the tier's `retire:` names it with a reason
 `cdktf deploy`, `make deploy` and a laptop apply are as safe as CI's plan guard.
 
 Storage: one JSON file per tier, `<dir>/<tier>.json`, by default `.tierform/deployed/` in
-the repository (`TIERFORM_DEPLOYED_DIR` overrides it). The release ledger (issue 11) is
+the working root (`TIERFORM_DEPLOYED_DIR` overrides it). The release ledger (issue 11) is
 meant to hold these records next to the tier's state, so that a fresh CI runner sees them:
 that wiring replaces `default_dir`/`load`/`save`, not the checks.
 """
@@ -21,6 +21,7 @@ from pathlib import Path
 
 from tierform.config.errors import ConfigIssue
 from tierform.config.protection import PROTECTION, data_stores, retired
+from tierform.config.repository import work_root
 
 DIR_VARIABLE = "TIERFORM_DEPLOYED_DIR"
 _MAX_BYTES = 1_000_000
@@ -46,8 +47,11 @@ class DeployedProtection:
         )
 
 
-def default_dir(repo_root: Path) -> Path:
-    return Path(os.environ.get(DIR_VARIABLE) or repo_root / ".tierform" / "deployed")
+def default_dir(root: Path | None = None) -> Path:
+    """$TIERFORM_DEPLOYED_DIR, else `.tierform/deployed` in `root`, default the working root
+    (tierform/config/repository.py): what `make deploy`, `record-deployed` and the loader
+    all use, so a record written by one is the record the others read."""
+    return Path(os.environ.get(DIR_VARIABLE) or (root or work_root()) / ".tierform" / "deployed")
 
 
 def record_path(directory: Path, tier: str) -> Path:

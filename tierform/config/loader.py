@@ -117,7 +117,7 @@ def load_platform(config_dir: str | Path = "config") -> PlatformConfig:
             found.extend(_check_dbt_runner(tier, chain, platform))
         if tier is not None:
             found.extend(_check_release_ledger(tier, chain, platform))
-            found.extend(_check_deployed(tier, chain[0].file, platform_display, repo_root))
+            found.extend(_check_deployed(tier, chain[0].file, platform_display))
         attribution.add(name, chain[0].file, found)
         if tier is not None:
             tiers[name] = tier
@@ -154,11 +154,11 @@ def _entries_as_tiers(issues: list[ConfigIssue]) -> list[ConfigIssue]:
     ]
 
 
-def _check_deployed(
-    tier: TierSpec, tier_file: str, platform_file: str, repo_root: Path
-) -> list[ConfigIssue]:
-    """Refuse what weakens the tier's last deployment (tierform/config/deployed.py)."""
-    directory = deployed.default_dir(repo_root)
+def _check_deployed(tier: TierSpec, tier_file: str, platform_file: str) -> list[ConfigIssue]:
+    """Refuse what weakens the tier's last deployment (tierform/config/deployed.py). The
+    records are in the working root, where the deploys that write them run, not next to
+    the config folder."""
+    directory = deployed.default_dir()
     record = deployed.load(directory, tier.name)
     issues = deployed.check_retire_names(tier, record, tier_file)
     if record is not None:

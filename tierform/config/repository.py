@@ -9,15 +9,30 @@ the git root (`git_source`), so job paths are written with the subfolder in fron
 The subfolder is found from `.git` when the checkout has one; `repository.subfolder` in
 platform.yaml says it where there is none (a source archive, a container build context)
 and is checked against the checkout where there is.
+
+The *working root* is where the commands run (the Makefile, cdktf.json and cdktf.out are
+there) and where Tierform keeps what it generates, `.tierform/`: local state, release
+ledgers, deployment records. In a checkout that is the repository root; TIERFORM_ROOT says
+otherwise (the release steps `cd` there). Every reader and writer of `.tierform/` takes it
+from work_root(), so a config folder elsewhere (`platforms/zeta/config`) does not split
+them between two folders.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path, PurePosixPath
 
 from tierform.config.base import Spec
 from tierform.config.error_format import shorten
 from tierform.config.repo_paths import git_root, syntax_problem
+
+ROOT_VARIABLE = "TIERFORM_ROOT"
+
+
+def work_root() -> Path:
+    """The working root, absolute: $TIERFORM_ROOT, else the working directory."""
+    return Path(os.environ.get(ROOT_VARIABLE) or ".").absolute()
 
 
 class RepositorySpec(Spec):

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from tierform.config.repository import work_root
 from tierform.ledger.errors import CorruptRecord
 from tierform.ledger.store import Store, open_store
 
@@ -73,8 +74,10 @@ def encode(value: Any) -> bytes:
     return (json.dumps(value, indent=2, sort_keys=True) + "\n").encode("utf-8")
 
 
-def tier_ledger(platform, tier, repo_root: Path | None = None) -> TierLedger:
-    """The ledger of `tier` (a TierSpec) as configured in `platform` (a PlatformConfig)."""
+def tier_ledger(platform, tier, root: Path | None = None) -> TierLedger:
+    """The ledger of `tier` (a TierSpec) as configured in `platform` (a PlatformConfig). A
+    relative `local` store is under `root`, default the working root: the one the release
+    writes to, whatever folder the config is in."""
     spec = platform.release_store(tier)
-    store = open_store(spec, repo_root or platform.repo_root)
+    store = open_store(spec, root or work_root())
     return TierLedger(store, tier.name, spec.lease_seconds)

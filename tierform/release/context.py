@@ -15,6 +15,7 @@ from pathlib import Path
 
 from tierform.config import ConfigError, ConfigIssue, PlatformConfig, TierSpec, load_platform
 from tierform.config.errors import CONFIG_VARIABLE
+from tierform.config.repository import work_root
 
 RELEASES_DIR = Path(".tierform") / "releases"
 
@@ -49,7 +50,7 @@ def load_root_platform(
     root: Path | None = None, config: Path | None = None
 ) -> tuple[Path, PlatformConfig]:
     """(repository root, validated configuration); raises ConfigError for bad input."""
-    root = (root or Path(os.environ.get("TIERFORM_ROOT") or ".")).absolute()
+    root = (root or work_root()).absolute()
     config_dir = config or Path(os.environ.get(CONFIG_VARIABLE) or root / "config")
     if not config_dir.is_absolute():
         config_dir = root / config_dir

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from tierform.config.airflow import AstronomerAirflowSpec
 from tierform.config.dag_target import DagTarget
+from tierform.config.repository import work_root
 from tierform.release.context import ReleaseContext, ReleaseError, load_context
 from tierform.release.publishers.astro_project import ImageInputs, build_project, image_sha256
 from tierform.release.publishers.astro_variables import set_variables
@@ -37,7 +38,7 @@ IMAGE_RECORDS = "astronomer/images"
 class AstronomerPublisher:
     def __init__(self, target: DagTarget, root: Path | None = None):
         self.target = target
-        self.root = (root or Path(os.environ.get("TIERFORM_ROOT") or ".")).absolute()
+        self.root = (root or work_root()).absolute()
         self.last_mode: str | None = None
 
     def publish(self, version_dir: Path) -> str:
