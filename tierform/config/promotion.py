@@ -90,6 +90,26 @@ class PromotionSpec(Spec):
     tiers: dict[Slug, PromotionRule] = Field(default_factory=dict)
 
 
+# The one definition of a tier's GitHub environments. Every job that loads a tier's
+# credentials runs in one of these two: `tierform promotion` (deploy, PR plans, drift),
+# `tierform ci targets` (data CI, PR teardown, the sweep), `tierform environment` (rollback),
+# `tierform sandbox-stack`, `tierform inputs` and `tierform approval-check` all ask here.
+
+
+def apply_environment(promotion: PromotionSpec, tier: str) -> str:
+    """The GitHub environment of the tier's applies (write credentials; the required
+    reviewers when `approval` is set): the rule's `environment`, default the tier name."""
+    rule = promotion.tiers.get(tier)
+    return (rule.environment if rule else None) or tier
+
+
+def plan_environment(promotion: PromotionSpec, tier: str) -> str:
+    """The GitHub environment of the tier's plans and PR data CI (read-only credentials, no
+    reviewers): the rule's `plan_environment`, default "<apply environment>-plan"."""
+    rule = promotion.tiers.get(tier)
+    return (rule.plan_environment if rule else None) or f"{apply_environment(promotion, tier)}-plan"
+
+
 def check_promotion(
     promotion: PromotionSpec, tiers: list[str], protected: set[str]
 ) -> Iterator[Problem]:

@@ -21,6 +21,7 @@ import typer
 
 from tierform.config import EXIT_BAD_INPUT, ConfigError, load_platform
 from tierform.config.errors import CONFIG_VARIABLE
+from tierform.config.promotion import apply_environment
 
 
 class NotEnforced(Exception):
@@ -87,7 +88,7 @@ def approval_check_command(
             file=sys.stderr,
         )
         raise typer.Exit(EXIT_BAD_INPUT)
-    environment = rule.environment or tier
+    environment = apply_environment(platform.platform.promotion, tier)
     api = os.environ.get("GITHUB_API_URL", "https://api.github.com")
     token = os.environ.get("GITHUB_TOKEN") or os.environ.get("GH_TOKEN")
     try:

@@ -32,6 +32,7 @@ from tierform.config import EXIT_BAD_INPUT, ConfigError, PlatformConfig, load_pl
 from tierform.config.backend import CloudBackendSpec, GcsBackendSpec, S3BackendSpec
 from tierform.config.dbt_cloud_step import DbtCloudStep
 from tierform.config.errors import CONFIG_VARIABLE
+from tierform.config.promotion import apply_environment, plan_environment
 from tierform.config.release import profile_env_vars
 from tierform.config.release_store import GcsStoreSpec, S3StoreSpec, StoreSpec
 from tierform.config.tier import TierSpec
@@ -439,11 +440,9 @@ def _json_env(name: str) -> dict[str, Any]:
 def _environment_of(platform: PlatformConfig, stack: str, job: str) -> str:
     sandbox = next((s for s in platform.sandboxes if s.stack == stack), None)
     tier = sandbox.tier.name if sandbox else stack
-    rule = platform.platform.promotion.tiers.get(tier)
-    environment = (rule.environment if rule else None) or tier
     if job in ("plan", CI_JOB) and not sandbox:
-        return (rule.plan_environment if rule else None) or f"{environment}-plan"
-    return environment
+        return plan_environment(platform.platform.promotion, tier)
+    return apply_environment(platform.platform.promotion, tier)
 
 
 def _fail(message: str) -> typer.Exit:

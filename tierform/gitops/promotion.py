@@ -17,7 +17,12 @@ import typer
 from tierform.command_io import append_github_file
 from tierform.config import EXIT_BAD_INPUT, ConfigError, PlatformConfig, load_platform
 from tierform.config.errors import CONFIG_VARIABLE
-from tierform.config.promotion import apply_mode, ref_matches
+from tierform.config.promotion import (
+    apply_environment,
+    apply_mode,
+    plan_environment,
+    ref_matches,
+)
 
 EVENTS = ("push", "pull_request", "schedule", "workflow_dispatch")
 
@@ -35,12 +40,12 @@ def split_ref(ref: str) -> tuple[str, str]:
 
 
 def _entry(platform: PlatformConfig, tier: str) -> dict[str, Any]:
-    rule = platform.platform.promotion.tiers[tier]
-    environment = rule.environment or tier
+    promotion = platform.platform.promotion
+    rule = promotion.tiers[tier]
     return {
         "tier": tier,
-        "environment": environment,
-        "plan_environment": rule.plan_environment or f"{environment}-plan",
+        "environment": apply_environment(promotion, tier),
+        "plan_environment": plan_environment(promotion, tier),
         "approval": rule.approval,
         "protected": platform.tiers[tier].is_protected,
         "apply": apply_mode(rule, platform.tiers[tier].is_protected),

@@ -17,6 +17,7 @@ import typer
 from tierform.command_io import append_github_file
 from tierform.config import EXIT_BAD_INPUT, ConfigError, load_platform
 from tierform.config.errors import CONFIG_VARIABLE
+from tierform.config.promotion import apply_environment
 
 
 def sandbox_stack_command(
@@ -42,8 +43,7 @@ def sandbox_stack_command(
             file=sys.stderr,
         )
         raise typer.Exit(EXIT_BAD_INPUT)
-    rule = platform.platform.promotion.tiers.get(found.tier.name)
-    environment = (rule.environment if rule else None) or found.tier.name
+    environment = apply_environment(platform.platform.promotion, found.tier.name)
     print(
         f"{stack}: sandbox of {found.developer.name} on tier {found.tier.name} "
         f"(GitHub environment {environment!r})"
