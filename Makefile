@@ -118,7 +118,7 @@ promotion: $(LIGHT_VENV)/.installed ## tiers EVENT (push|pull_request|schedule) 
 
 # Data CI of pull requests (README "Data CI on pull requests"): the target tiers, then per
 # target a run into a PR environment, its teardown, and the scheduled sweep.
-ci-targets: $(LIGHT_VENV)/.installed ## data CI target tiers (config ci.targets) as JSON (light install)
+ci-targets: $(LIGHT_VENV)/.installed ## data CI target tiers (config ci.targets) and their plan environments as JSON (light install)
 	$(LIGHT_VENV)/bin/python -m tierform ci targets $(if $(GITHUB_OUTPUT),--github-output)
 
 PR ?=

@@ -8,13 +8,21 @@ tests/integration/test_ci_local.py."""
 from __future__ import annotations
 
 import json
+import shutil
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from support import EXAMPLE_CONFIG, HELIX_CONFIG, copy_config, edit_yaml, run_tierform_in_process
+from support import (
+    EXAMPLE_CONFIG,
+    HELIX_CONFIG,
+    HELIX_ROOT,
+    copy_config,
+    edit_yaml,
+    run_tierform_in_process,
+)
 
 from tierform.ci import dbt_check, dbt_invoke, github_checks, report, sweep
 from tierform.ci.errors import CiInputError
@@ -24,6 +32,7 @@ from tierform.ci.pr_env.record import EnvironmentRecord, read_record, write_reco
 from tierform.ci.result import Annotation, CheckOutcome
 from tierform.ci.teardown import teardown
 from tierform.config import ConfigError, load_platform
+from tierform.gitops.promotion import decide
 from tierform.ledger.local_store import LocalStore
 from tierform.ledger.tier_ledger import TierLedger
 from tierform.release.context import ReleaseContext
@@ -60,6 +69,56 @@ def test_a_target_needs_a_dbt_release(tmp_path):
     )
     with pytest.raises(ConfigError, match=r"ci.targets.0: tier 'dev' has no dbt release"):
         load_platform(config)
+
+
+def _targets(root: Path, tmp_path: Path) -> tuple[list, str]:
+    output = tmp_path / "github_output"
+    result = run_tierform_in_process(
+        "ci", "targets", "--root", str(root), "--github-output", GITHUB_OUTPUT=str(output)
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout), output.read_text()
+
+
+def test_targets_carry_each_tier_plan_environment(tmp_path):
+    """The data CI, teardown and sweep jobs run in the environment `tierform promotion`
+    gives the tier's plans, not in one built from the tier's name."""
+    targets, output = _targets(HELIX_ROOT, tmp_path)
+    # local has no promotion rule and qa no environment: the defaults.
+    assert targets == [
+        {"tier": "local", "plan_environment": "local-plan"},
+        {"tier": "qa", "plan_environment": "qa-plan"},
+    ]
+    # For `strategy.matrix: ${{ fromJSON(...) }}`, as deploy.yml reads `tierform promotion`.
+    matrix = json.dumps({"include": targets}, separators=(",", ":"))
+    assert output == f"targets={matrix}\nhas_targets=true\n"
+
+
+@pytest.mark.parametrize(
+    ("rule", "expected"),
+    [
+        ({"environment": "quality"}, "quality-plan"),
+        ({"environment": "quality", "plan_environment": "quality-readonly"}, "quality-readonly"),
+    ],
+)
+def test_targets_follow_the_configured_environments(tmp_path, rule, expected):
+    root = tmp_path / "helix"
+    shutil.copytree(HELIX_ROOT, root)
+    edit_yaml(root / "config/platform.yaml", lambda d: d["promotion"]["tiers"]["qa"].update(rule))
+    targets, output = _targets(root, tmp_path)
+    assert targets[1] == {"tier": "qa", "plan_environment": expected}
+    # The same environment `tierform promotion` gives qa's PR plans and drift checks.
+    plans = decide(load_platform(root / "config"), "pull_request", None)["plan"]
+    assert next(p for p in plans if p["tier"] == "qa")["plan_environment"] == expected
+    assert f'{{"tier":"qa","plan_environment":"{expected}"}}' in output
+
+
+def test_no_targets_means_no_data_ci_job(tmp_path):
+    config = copy_config(tmp_path)
+    edit_yaml(config / "platform.yaml", lambda d: d.update(ci={"targets": []}))
+    targets, output = _targets(tmp_path, tmp_path)
+    assert targets == []
+    assert output == 'targets={"include":[]}\nhas_targets=false\n'
 
 
 def test_ci_command_bad_tier_is_one_line_exit_2():
@@ -289,9 +348,10 @@ def _workflow(name: str) -> dict:
 
 def test_pr_runs_data_ci_per_target_tier_and_closed_prs_are_torn_down():
     pr = _workflow("pr.yml")["jobs"]
-    assert pr["data-ci"]["strategy"]["matrix"]["tier"] == (
+    assert pr["data-ci"]["strategy"]["matrix"] == (
         "${{ fromJSON(needs.data-ci-targets.outputs.targets) }}"
     )
+    assert pr["data-ci"]["environment"] == "${{ matrix.plan_environment }}"
     runs = [s.get("run", "") for s in pr["data-ci"]["steps"]]
     assert any(
         r.startswith(".venv/bin/python -m tierform ci run") and "--statuses" in r for r in runs
@@ -300,11 +360,16 @@ def test_pr_runs_data_ci_per_target_tier_and_closed_prs_are_torn_down():
     assert pr["data-ci-comment"]["if"].startswith("always()")
     closed = _workflow("pr-closed.yml")
     assert closed[True]["pull_request"]["types"] == ["closed"]  # YAML reads `on:` as True
+    assert closed["jobs"]["teardown"]["strategy"]["matrix"] == (
+        "${{ fromJSON(needs.targets.outputs.targets) }}"
+    )
+    assert closed["jobs"]["teardown"]["environment"] == "${{ matrix.plan_environment }}"
     steps = closed["jobs"]["teardown"]["steps"]
     assert any("make ci-teardown" in s.get("run", "") for s in steps)
     sweep_wf = _workflow("data-ci-sweep.yml")
     assert "schedule" in sweep_wf[True]
     assert any("make ci-sweep" in s.get("run", "") for s in sweep_wf["jobs"]["sweep"]["steps"])
+    assert sweep_wf["jobs"]["sweep"]["environment"] == "${{ matrix.plan_environment }}"
 
 
 def test_a_damaged_pr_record_is_one_line_exit_2(tmp_path):

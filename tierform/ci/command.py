@@ -162,21 +162,30 @@ def targets_command(
         typer.Option("--github-output", help="append targets=, has_targets= to $GITHUB_OUTPUT"),
     ] = False,
 ) -> None:
-    """The target tiers (config `ci.targets`) as a JSON list, for the workflow's matrix."""
+    """The target tiers (config `ci.targets`) with each one's plan environment, as JSON, for
+    the workflows' matrix (`targets=` is `{"include": [...]}`, for `fromJSON`)."""
     import json
 
     from tierform.command_io import append_github_file
+    from tierform.config.promotion import plan_environment
     from tierform.release.context import load_root_platform
 
     try:
         _, platform = load_root_platform(root)
     except ConfigError as exc:
         raise CiInputError(str(exc)) from None
-    targets = json.dumps(platform.platform.ci.targets)
-    print(targets)
+    promotion = platform.platform.promotion
+    # Data CI, PR teardown and the sweep read the tier's ledger and build as its dbt
+    # identity: the tier's plan environment, the same one its PR plans and drift use.
+    targets = [
+        {"tier": tier, "plan_environment": plan_environment(promotion, tier)}
+        for tier in platform.platform.ci.targets
+    ]
+    print(json.dumps(targets, indent=2))
     if github_output:
-        has = "true" if platform.platform.ci.targets else "false"
-        append_github_file("GITHUB_OUTPUT", f"targets={targets}\nhas_targets={has}\n", "ci targets")
+        matrix = json.dumps({"include": targets}, separators=(",", ":"))
+        has = "true" if targets else "false"
+        append_github_file("GITHUB_OUTPUT", f"targets={matrix}\nhas_targets={has}\n", "ci targets")
 
 
 def _expected_targets(root: Path | None) -> list[str]:
