@@ -31,7 +31,7 @@ PLANS ?= plans
 PLAN_FLAGS ?=
 BASE ?= origin/main
 
-.PHONY: help setup lock synth deploy status rollback check tfcheck inputs promotion sandbox-stack policy test fuzz test-unit test-integration test-policy lint fmt bench clean \
+.PHONY: help setup lock synth deploy status rollback check tfcheck inputs promotion sandbox-stack environment policy test fuzz test-unit test-integration test-policy lint fmt bench clean \
 	actionlint plan apply-plan plan-summary drift diff ci-apply ci-targets ci-run ci-teardown ci-sweep ci-comment airflow airflow-stop
 
 help: ## list the targets
@@ -139,6 +139,9 @@ sandbox-stack: $(LIGHT_VENV)/.installed ## accept only a declared sandbox STACK 
 	$(LIGHT_VENV)/bin/python -m tierform sandbox-stack --stack "$(STACK)" $(if $(GITHUB_OUTPUT),--github-output)
 
 JOB ?= plan
+environment: $(LIGHT_VENV)/.installed ## the GitHub environment of TIER's JOB (plan|apply|ci), from config promotion (light install)
+	$(LIGHT_VENV)/bin/python -m tierform environment --tier "$(TIER)" --job $(JOB) $(if $(GITHUB_OUTPUT),--github-output)
+
 inputs: $(VENV)/.installed ## the secrets and variables TIER's JOB (plan|apply) needs, derived (after make synth)
 	$(TIERFORM) inputs --tier $(TIER) --job $(JOB)
 

@@ -25,6 +25,7 @@ from tierform.gitops.promotion_check import promotion_check_command
 from tierform.gitops.record_deployed import record_deployed_command
 from tierform.gitops.sandbox_check import sandbox_stack_command
 from tierform.gitops.tfcheck import tfcheck_command
+from tierform.gitops.tier_environment import environment_command
 from tierform.local_airflow.command import app as airflow_app
 from tierform.policy.command import policy
 from tierform.release.cli import app as release_app
@@ -74,6 +75,7 @@ app.command("tfcheck")(tfcheck_command)
 app.command("dag-check")(dag_check_command)  # issue 12: the DAG checks alone
 app.command("inputs")(inputs_command)
 app.command("sandbox-stack")(sandbox_stack_command)
+app.command("environment")(environment_command)
 app.command("record-deployed")(record_deployed_command)
 app.command()(policy)
 app.add_typer(release_app, name="release", help="Release steps: dbt build, DAG publish, status.")

@@ -1,5 +1,6 @@
 """The manual rollback workflow: a tier and an optional release id in, the release CLI's
-rollback run in the tier's environment, serialized with that tier's applies."""
+rollback run in the tier's apply environment (from config), serialized with that tier's
+applies."""
 
 from __future__ import annotations
 
@@ -15,7 +16,18 @@ def test_dispatch_inputs_and_environment():
     assert inputs["tier"]["required"] is True
     assert inputs["release"]["required"] is False
     job = wf["jobs"]["rollback"]
-    assert job["environment"] == "${{ inputs.tier }}"
+    # The tier's apply environment from config (`tierform environment`), not its typed name:
+    # helix's prod deploys in `production`; an environment named `prod` would be one GitHub
+    # creates on the fly, with no required reviewers.
+    assert job["needs"] == "environment"
+    assert job["environment"] == "${{ needs.environment.outputs.environment }}"
+    lookup = wf["jobs"]["environment"]
+    uses = [s.get("uses") for s in lookup["steps"]]
+    assert "./.github/actions/light" in uses and "./.github/actions/setup" not in uses
+    step = next(s for s in lookup["steps"] if s.get("id") == "tier")
+    assert step["run"] == 'make environment TIER="$TIER" JOB=apply'
+    assert step["env"] == {"TIER": "${{ inputs.tier }}"}
+    assert lookup["outputs"]["environment"] == "${{ steps.tier.outputs.environment }}"
     # The same group as deploy.yml's apply job: never while the tier is being applied.
     assert job["concurrency"] == {
         "group": "tierform-apply-${{ inputs.tier }}",
