@@ -118,6 +118,76 @@ def test_one_action_carries_the_credentials():
             assert name not in text, f"{wf.name} names {name}; use ./.github/actions/tier-env"
 
 
+# The only shapes a job's `environment:` may take: a matrix entry or a job output that a
+# tierform command computed from the promotion rules (`promotion`, `ci targets`,
+# `environment`, `sandbox-stack`), never a tier's name with or without a suffix.
+_COMPUTED_ENVIRONMENT = re.compile(
+    r"\$\{\{\s*(matrix\.(plan_)?environment|needs\.[\w-]+\.outputs\.environment)\s*\}\}"
+)
+
+
+def _environment_problem(job: dict) -> str | None:
+    environment = job.get("environment")
+    if isinstance(environment, dict):  # {name: ..., url: ...}
+        environment = environment.get("name")
+    if environment is None:
+        uses = [s.get("uses") for s in job.get("steps", [])]
+        if "./.github/actions/tier-env" in uses:
+            return "loads a tier's credentials without an environment"
+        return None
+    if not _COMPUTED_ENVIRONMENT.fullmatch(str(environment)):
+        return f"environment {environment!r} is not one tierform computed from config"
+    if "matrix." in str(environment):
+        matrix = job.get("strategy", {}).get("matrix")
+        if not (
+            isinstance(matrix, str)
+            and re.fullmatch(r"\$\{\{ fromJSON\(needs\.[\w.-]+\) \}\}", matrix)
+        ):
+            return f"matrix {matrix!r} is not a tierform output (fromJSON(needs.<job>.outputs…))"
+    return None
+
+
+def test_no_job_environment_is_built_from_a_tier_name():
+    """promotion.tiers.<tier>.environment / plan_environment (config/platform.yaml) decide a
+    tier's GitHub environments; a job in `${{ inputs.tier }}` or `${{ matrix.tier }}-plan`
+    ignores them (and GitHub creates the missing environment, with no reviewers)."""
+    checked = 0
+    for wf in WORKFLOWS:
+        for name, job in yaml.safe_load(wf.read_text())["jobs"].items():
+            problem = _environment_problem(job)
+            assert problem is None, f"{wf.name}: job {name}: {problem}"
+            checked += "environment" in job
+    # pr (plan, data-ci), pr-closed, data-ci-sweep, deploy (plan, apply), drift, rollback, sandbox
+    assert checked >= 9
+
+
+@pytest.mark.parametrize(
+    "environment",
+    [
+        "${{ matrix.tier }}-plan",
+        "${{ matrix.tier }}",
+        "${{ inputs.tier }}",
+        "${{ inputs.stack }}",
+        "${{ env.TIER }}",
+        "prod",
+        "${{ matrix.environment }}-plan",
+        "${{ needs.environment.outputs.environment || inputs.tier }}",
+        {"name": "${{ inputs.tier }}"},
+    ],
+)
+def test_the_environment_check_catches_a_tier_name(environment):
+    job = {"strategy": {"matrix": "${{ fromJSON(needs.t.outputs.targets) }}"}}
+    assert _environment_problem(job | {"environment": environment}) is not None
+
+
+def test_the_environment_check_catches_a_hand_written_matrix_and_missing_environment():
+    job = {"environment": "${{ matrix.plan_environment }}"}
+    hand_written = {"matrix": {"plan_environment": ["prod-plan"], "tier": ["prod"]}}
+    assert "not a tierform output" in _environment_problem(job | {"strategy": hand_written})
+    steps = {"steps": [{"uses": "./.github/actions/tier-env"}]}
+    assert "without an environment" in _environment_problem(steps)
+
+
 def test_sandbox_accepts_only_declared_sandbox_stacks():
     workflow = load("sandbox.yml")
     check, sandbox = workflow["jobs"]["check"], workflow["jobs"]["sandbox"]
