@@ -45,3 +45,14 @@ def test_inputs_reach_the_command_through_the_environment_only():
         r.startswith('.venv/bin/python -m tierform release rollback --tier "$TIER"') for r in runs
     )
     assert any("release summary --github-summary" in r for r in runs)
+
+
+def test_approval_is_enforced_before_the_rollback():
+    """As deploy.yml's apply: with `approval: true`, the environment must have required
+    reviewers (approval-check fails closed) before the tier's release is switched."""
+    job = yaml.safe_load(WORKFLOW.read_text())["jobs"]["rollback"]
+    runs = [s.get("run", "") for s in job["steps"]]
+    check = runs.index('.venv/bin/python -m tierform approval-check --tier "$TIER"')
+    rollback = next(i for i, r in enumerate(runs) if "tierform release rollback" in r)
+    assert check < rollback
+    assert job["permissions"]["actions"] == "read"
