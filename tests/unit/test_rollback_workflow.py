@@ -25,7 +25,10 @@ def test_dispatch_inputs_and_environment():
     uses = [s.get("uses") for s in lookup["steps"]]
     assert "./.github/actions/light" in uses and "./.github/actions/setup" not in uses
     step = next(s for s in lookup["steps"] if s.get("id") == "tier")
-    assert step["run"] == 'make environment TIER="$TIER" JOB=apply'
+    # A typed-in tier never reaches make, which would expand `$(…)` in it.
+    assert step["run"] == (
+        '.venv-light/bin/python -m tierform environment --tier "$TIER" --job apply --github-output'
+    )
     assert step["env"] == {"TIER": "${{ inputs.tier }}"}
     assert lookup["outputs"]["environment"] == "${{ steps.tier.outputs.environment }}"
     # The same group as deploy.yml's apply job: never while the tier is being applied.

@@ -53,7 +53,11 @@ def test_actionlint_catches_a_broken_workflow(tmp_path):
 
 def test_run_steps_are_project_commands():
     """Thin YAML: every `run:` is make, the tierform CLI or a one-line variable export."""
-    allowed = re.compile(r"^(make |TIERFORM_TIERS=\"\$\w+\" make |\.venv/bin/python -m tierform )")
+    # (.venv-light: the light jobs' CLI, called directly where a typed-in value would go
+    # through make, which expands `$(…)` in command-line values.)
+    allowed = re.compile(
+        r"^(make |TIERFORM_TIERS=\"\$\w+\" make |\.venv(-light)?/bin/python -m tierform )"
+    )
     for wf in WORKFLOWS:
         for job in yaml.safe_load(wf.read_text())["jobs"].values():
             for step in job.get("steps", []):
@@ -191,7 +195,14 @@ def test_the_environment_check_catches_a_hand_written_matrix_and_missing_environ
 def test_sandbox_accepts_only_declared_sandbox_stacks():
     workflow = load("sandbox.yml")
     check, sandbox = workflow["jobs"]["check"], workflow["jobs"]["sandbox"]
-    assert any(s.get("run", "").startswith("make sandbox-stack ") for s in check["steps"])
+    # The typed-in stack goes to the light install's CLI, never through make, which would
+    # expand `$(…)` in a command-line value.
+    assert any(
+        s.get("run", "").startswith(
+            '.venv-light/bin/python -m tierform sandbox-stack --stack "$STACK"'
+        )
+        for s in check["steps"]
+    )
     assert sandbox["needs"] == "check"
     # The typed-in name reaches the deploying job only through the check's output.
     text = yaml.safe_dump(sandbox)
