@@ -516,3 +516,13 @@ def test_composer_labels_follow_google_label_rules(helix):
         "config/tiers/prod.yaml: airflow.labels: label team: value 'Data Platform': up to 63 "
         "lower-case letters, digits, '_' and '-'"
     ]
+
+
+def test_a_duplicate_key_in_profiles_yml_is_reported_against_profiles_yml(helix):
+    profiles = helix / "dbt" / "profiles" / "profiles.yml"
+    lines = profiles.read_text().splitlines()
+    target = next(i for i, line in enumerate(lines) if line.strip().startswith("type:"))
+    lines.insert(target + 1, lines[target])  # the same `type:` key twice in one target
+    profiles.write_text("\n".join(lines) + "\n")
+    [line] = bad_input_lines(validate(helix))
+    assert line == f"dbt/profiles/profiles.yml: line {target + 2}: duplicate key 'type'", line

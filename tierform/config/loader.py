@@ -26,6 +26,7 @@ from tierform.config.promotion import check_promotion
 from tierform.config.references import check_tier
 from tierform.config.release import (
     BLUE_GREEN_ADAPTERS,
+    DbtFileError,
     check_release_paths,
     dbt_profile_targets,
     profile_env_vars,
@@ -79,7 +80,12 @@ def load_platform(config_dir: str | Path = "config") -> PlatformConfig:
         issues.append(ConfigIssue(platform_display, "repository.subfolder", where_problem))
     dbt_targets: dict[str, str] | None = {}
     confined = list(release_path_problems(platform.release, repo_root, config_dir))
-    for path, message in confined or check_release_paths(platform.release, repo_root):
+    try:
+        release_problems = confined or list(check_release_paths(platform.release, repo_root))
+    except DbtFileError as exc:  # e.g. a duplicate key in profiles.yml: that file's issue
+        issues.append(ConfigIssue(display_path(exc.path), "", exc.message))
+        release_problems, dbt_targets = [], None
+    for path, message in release_problems:
         issues.append(ConfigIssue(platform_display, join_path(path), message))
         dbt_targets = None
     dbt_profile = ""

@@ -189,6 +189,15 @@ def profile_env_vars(profiles_file: Path, profile: str, target: str) -> list[str
     return names
 
 
+class DbtFileError(ValueError):
+    """A dbt project file that cannot be read as YAML (duplicate key, bad syntax, too big):
+    reported against that file, not the platform.yaml field that points to its folder."""
+
+    def __init__(self, path: Path, message: str):
+        self.path, self.message = path, message
+        super().__init__(f"{path.name}: {message}")
+
+
 def _read_yaml(path: Path) -> Any:
     # The same limits as config files (regular file, size cap, bounded aliases, UTF-8).
     try:
@@ -197,7 +206,7 @@ def _read_yaml(path: Path) -> Any:
         issue = exc.issues[0]
         if issue.message.startswith("expected a mapping"):
             return {}
-        raise ValueError(f"{path.name}: {issue.message}") from None
+        raise DbtFileError(path, issue.message) from None
 
 
 # (field path, message), as in references.py
@@ -222,6 +231,8 @@ def check_release_paths(release: ReleaseSpec | None, repo_root: Path) -> Iterato
         else:
             try:
                 dbt_profile_targets(repo_root, release.dbt)
+            except DbtFileError:
+                raise  # the loader names the file itself
             except ValueError as exc:
                 yield ["release", "dbt", "project_dir"], str(exc)
     if release.dags is not None:
