@@ -17,7 +17,8 @@ from support import (
     stack_json,
 )
 
-from tierform.config import load_platform
+from tierform.config import ConfigError, load_platform
+from tierform.constructs.props import ReleaseStepProps
 from tierform.constructs.release import release_command
 from tierform.release.artifact import artifact_files, artifact_sha256
 from tierform.release.content import content_sha256
@@ -335,3 +336,20 @@ def test_a_sandbox_stack_on_a_local_backend_keeps_its_state_in_the_repository(tm
         assert (outdir / "stacks" / name / state).resolve() == (
             tmp_path.resolve() / ".tierform/state" / f"{name}.tfstate"
         ), (name, state)
+
+
+def test_the_steps_name_the_config_folder_they_were_synthesized_from(tmp_path):
+    from tierform.constructs.release.step import release_config_folder
+
+    root = tmp_path / "repo"
+    assert release_config_folder(root / "platforms/zeta/config", cwd=root) == (
+        "platforms/zeta/config"
+    )
+    assert release_config_folder("config", cwd=root) == "config"
+    # Outside the repository, or not a plain path: no machine path in the stack; the steps
+    # read TIERFORM_CONFIG at apply instead.
+    assert release_config_folder(tmp_path / "elsewhere" / "config", cwd=root) is None
+    assert release_config_folder(root / "my config", cwd=root) is None
+    assert release_config_folder(root / "a$b", cwd=root) is None
+    with pytest.raises(ConfigError, match="config: '../config' does not match"):
+        ReleaseStepProps(step="dbt", tier="dev", triggers={}, config="../config")

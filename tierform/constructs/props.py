@@ -202,6 +202,9 @@ class AirflowEnvironmentProps(EnvironmentProps):
 
 # local-exec runs in cdktf.out/stacks/<stack>: the repository root is three levels up.
 ROOT_FALLBACK = "../../.."
+# A relative folder of plain names: no `..`, no leading `/` or `.`, nothing the shell or
+# Terraform would read as syntax.
+CONFIG_FOLDER_PATTERN = r"^[A-Za-z0-9_][A-Za-z0-9._-]*(/[A-Za-z0-9_][A-Za-z0-9._-]*)*$"
 
 
 class ReleaseStepProps(Props):
@@ -219,3 +222,7 @@ class ReleaseStepProps(Props):
     # The repository root as seen from the stack's folder, where local-exec runs
     # (cdktf.out/stacks/<stack> → ../../..); `$TIERFORM_ROOT` overrides it at apply.
     root: str = Field(default=ROOT_FALLBACK, pattern=r"^\.\.(/\.\.)*$")
+    # The configuration folder the stack was synthesized from, relative to that root: the
+    # step loads this one at apply (its TIERFORM_CONFIG), not whatever the applying shell
+    # has set, so the release is the one the plan showed. None: TIERFORM_CONFIG at apply.
+    config: str | None = Field(default=None, pattern=CONFIG_FOLDER_PATTERN)

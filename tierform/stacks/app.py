@@ -13,7 +13,7 @@ from tierform.config.tier import TierSpec
 from tierform.constructs import map_bypass
 from tierform.constructs.framework import App
 from tierform.constructs.map_bypass import MapBypass
-from tierform.constructs.release.step import stack_root
+from tierform.constructs.release.step import release_config_folder, stack_root
 from tierform.release.triggers import tier_triggers
 from tierform.stacks import guardrails
 from tierform.stacks.guardrails import GuardrailViolation
@@ -43,6 +43,7 @@ def build_app(
     (`guardrail_violations`), which spares node a callback per construct."""
     app = App(outdir=str(outdir), stack_traces=False)
     root = stack_root(outdir)  # a nested CDKTF_OUTDIR puts the stacks deeper
+    config_folder = release_config_folder(platform.config_dir)
     with map_bypass.collecting(bypass), guardrails.after_synth():
         for tier in tiers:
             # Release triggers hash files of the repository: computed here, not in a construct.
@@ -52,6 +53,7 @@ def build_app(
                 release=tier_triggers(platform, tier),
                 dbt_cloud=platform.dbt_cloud_environment(tier),
                 release_root=root,
+                release_config=config_folder,
             )
         for sandbox in sandboxes:
             SandboxStack(app, sandbox, root=root)

@@ -42,7 +42,9 @@ class TierStack(TerraformStack):
 
     `release_root`: the repository root seen from the stack's output folder, where the steps'
     local-exec runs (`constructs/release/step.py`, `stack_root`) and a local backend's state
-    path starts; the default fits cdktf.out.
+    path starts; the default fits cdktf.out. `release_config`: the configuration folder
+    relative to that root, which the steps then load at apply whatever TIERFORM_CONFIG the
+    applying shell has (None: they read TIERFORM_CONFIG, default `config`).
 
     `dbt_cloud`: the tier's resolved dbt Cloud settings when dbt Cloud runs its dbt release
     (PlatformConfig.dbt_cloud_environment); the dbt step then also waits for the dbt Cloud
@@ -58,6 +60,7 @@ class TierStack(TerraformStack):
         release: StepTriggers | None = None,
         dbt_cloud: DbtCloudEnvironmentSpec | None = None,
         release_root: str = ROOT_FALLBACK,
+        release_config: str | None = None,
     ):
         super().__init__(scope, tier.name)
         # Backend settings are read by Terraform as plain strings: they get the raw spec.
@@ -111,6 +114,7 @@ class TierStack(TerraformStack):
                 warehouse_ids=self.databricks.warehouses.ids if self.databricks else None,
             )
         self._release_root = release_root
+        self._release_config = release_config
         self._add_release_steps(release or StepTriggers())
 
     def _add_release_steps(self, release: StepTriggers) -> None:
@@ -136,6 +140,7 @@ class TierStack(TerraformStack):
                     trigger_references=references,
                     environment=environment,
                     root=self._release_root,
+                    config=self._release_config,
                 ),
                 depends_on=self.databricks.git_folder_release_dependencies,
             )
@@ -154,6 +159,7 @@ class TierStack(TerraformStack):
                     # the dbt Cloud environment, credential and job ids (dbt_cloud_step.py)
                     environment=self.dbt_cloud.release_environment if self.dbt_cloud else {},
                     root=self._release_root,
+                    config=self._release_config,
                 ),
                 depends_on=before,
             )
@@ -170,6 +176,7 @@ class TierStack(TerraformStack):
                     # e.g. ASTRO_DEPLOYMENT_ID from the deployment this stack creates
                     environment=self.airflow.release_environment if self.airflow else {},
                     root=self._release_root,
+                    config=self._release_config,
                 ),
                 depends_on=after,
             )

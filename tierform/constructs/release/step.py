@@ -8,9 +8,11 @@ provisioner runs only when the resource is created, i.e. on the first apply and 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from tierform.config.errors import CONFIG_VARIABLE
 from tierform.constructs.addresses import chosen_address
 from tierform.constructs.framework import (
     Construct,
@@ -18,7 +20,7 @@ from tierform.constructs.framework import (
     LocalExecProvisioner,
 )
 from tierform.constructs.literal import literal
-from tierform.constructs.props import ROOT_FALLBACK, ReleaseStepProps
+from tierform.constructs.props import CONFIG_FOLDER_PATTERN, ROOT_FALLBACK, ReleaseStepProps
 from tierform.constructs.release.terraform_data import TerraformData
 from tierform.constructs.tfgeneric import TypedResource
 
@@ -48,6 +50,19 @@ def stack_root(outdir: str | Path, cwd: str | Path | None = None) -> str:
     except ValueError:
         return ROOT_FALLBACK
     return "/".join([".."] * (depth + 2)) if depth else ROOT_FALLBACK
+
+
+def release_config_folder(config_dir: str | Path, cwd: str | Path | None = None) -> str | None:
+    """The config folder relative to the repository root (`cwd`, where cdktf runs the app),
+    for the steps to load at apply; None when it is outside the root or not a plain path
+    (CONFIG_FOLDER_PATTERN), where a machine path would make each checkout plan differently:
+    the steps then read TIERFORM_CONFIG at apply, as before."""
+    base = Path(os.path.abspath(cwd or os.getcwd()))
+    try:
+        relative = Path(os.path.normpath(base / config_dir)).relative_to(base).as_posix()
+    except ValueError:
+        return None
+    return relative if re.fullmatch(CONFIG_FOLDER_PATTERN, relative) else None
 
 
 class ReleaseStep(Construct):
@@ -89,6 +104,9 @@ class ReleaseStep(Construct):
             props.triggers,
             props.environment,
         )
+        if props.config is not None:
+            # (a plain relative folder, CONFIG_FOLDER_PATTERN: nothing to escape)
+            environment = {**environment, CONFIG_VARIABLE: props.config}
         self.resource = TypedResource(
             self,
             "step",
