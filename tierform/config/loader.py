@@ -15,6 +15,7 @@ from pydantic import ValidationError
 from tierform.config import deployed
 from tierform.config.attribution import Attribution, removals
 from tierform.config.ci import check_ci
+from tierform.config.dbt_adapters import adapter_problem
 from tierform.config.dbt_cloud_checks import check_dbt_cloud, deployment_type_clashes
 from tierform.config.error_format import issues_from_validation, join_path, shorten
 from tierform.config.errors import ConfigError, ConfigIssue
@@ -118,6 +119,7 @@ def load_platform(config_dir: str | Path = "config") -> PlatformConfig:
         )
         if tier is not None and dbt_targets is not None:
             found.extend(_check_dbt_target(tier, chain, platform, dbt_targets))
+            found.extend(_check_dbt_adapter(tier, platform, repo_root, dbt_profile, dbt_targets))
             found.extend(_check_dbt_credentials(tier, platform, repo_root, dbt_profile))
         if tier is not None:
             found.extend(_check_dbt_runner(tier, chain, platform))
@@ -200,6 +202,27 @@ def _check_dbt_target(
             "target, or set release.dbt.enabled: false",
         )
     ]
+
+
+def _check_dbt_adapter(
+    tier: TierSpec, platform: PlatformSpec, repo_root: Path, profile: str, targets: dict[str, str]
+) -> list[ConfigIssue]:
+    """A tier that runs dbt itself builds with an adapter installed beside dbt: otherwise
+    its release step fails at every apply (tierform/config/dbt_adapters.py). dbt Cloud
+    builds remotely, with its own adapters."""
+    project = platform.release.dbt
+    dbt = tier.release.dbt
+    if project is None or not dbt.enabled or dbt.runner == "dbt_cloud":
+        return []
+    target = dbt.target or tier.name
+    if target not in targets:
+        return []  # _check_dbt_target's to say
+    problem = adapter_problem(targets[target])
+    if problem is None:
+        return []
+    # The same line for every tier building with the target: said once (attribution.py).
+    profiles = display_path(repo_root / project.profiles_folder / "profiles.yml")
+    return [ConfigIssue(profiles, join_path([profile, "outputs", target, "type"]), problem)]
 
 
 # The Databricks SDK's personal access token variable. The Terraform provider reads it as

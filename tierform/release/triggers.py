@@ -16,6 +16,7 @@ from pathlib import Path, PurePosixPath
 
 from tierform.config.airflow import DagTarget
 from tierform.config.databricks_naming import NOTEBOOK_EXTENSIONS, git_folder_ref, git_ref
+from tierform.config.dbt_adapters import adapter_distribution
 from tierform.config.job_sources import job_paths, runs_file
 from tierform.config.platform import PlatformConfig
 from tierform.config.release import DagsStep, DbtStep
@@ -65,7 +66,7 @@ def dbt_triggers(platform: PlatformConfig, tier: TierSpec, step: DbtStep) -> dic
         "content_sha256": content,
         "tier": tier.name,
         "target": step.target,
-        "tool_versions": tool_versions("dbt-core", f"dbt-{step.adapter}"),
+        "tool_versions": tool_versions("dbt-core", adapter_distribution(step.adapter)),
     }
 
 
