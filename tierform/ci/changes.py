@@ -14,7 +14,10 @@ def _git(root: Path, *args: str) -> subprocess.CompletedProcess:
 
 
 def changed_files(root: Path, base: str) -> list[str]:
-    """Repository-relative paths changed since the merge base with `base`."""
+    """Paths changed since the merge base with `base`, relative to `root`, and only those
+    under it: `root` may be the git root or a project folder below it (`platforms/zeta`).
+    (`git diff` names files from the git root unless told `--relative`; `ls-files` names
+    them from the working directory: both are asked for `root`-relative names.)"""
     check = _git(root, "rev-parse", "--verify", "--quiet", f"{base}^{{commit}}")
     if check.returncode != 0:
         raise CiInputError(
@@ -22,7 +25,10 @@ def changed_files(root: Path, base: str) -> list[str]:
             f"`git fetch origin {base.removeprefix('origin/')}`)"
         )
     files: set[str] = set()
-    for args in (("diff", "--name-only", f"{base}...HEAD"), ("diff", "--name-only", "HEAD")):
+    for args in (
+        ("diff", "--name-only", "--relative", f"{base}...HEAD"),
+        ("diff", "--name-only", "--relative", "HEAD"),
+    ):
         diff = _git(root, *args)
         if diff.returncode != 0:
             raise CiInputError(f"git {' '.join(args)} failed: {diff.stderr.strip()[:300]}")
