@@ -268,3 +268,13 @@ def test_deciding_jobs_use_the_light_setup():
     for name in ("pr.yml", "deploy.yml", "drift.yml"):
         uses = [s.get("uses") for s in load(name)["jobs"]["promotion"]["steps"]]
         assert "./.github/actions/light" in uses and "./.github/actions/setup" not in uses
+
+
+def test_every_workflow_reads_the_configuration_folder_from_one_repository_variable():
+    # Without it a fork whose platform is in platforms/<x>/config planned and deployed the
+    # example's config/ without a word.
+    for wf in WORKFLOWS:
+        env = yaml.safe_load(wf.read_text()).get("env") or {}
+        assert env.get("TIERFORM_CONFIG") == "${{ vars.TIERFORM_CONFIG || 'config' }}", wf.name
+        for job in yaml.safe_load(wf.read_text())["jobs"].values():
+            assert "TIERFORM_CONFIG" not in (job.get("env") or {}), wf.name  # one place
