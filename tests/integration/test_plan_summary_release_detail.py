@@ -172,3 +172,39 @@ def test_dag_files_added_changed_renamed_removed(release_plan, tmp_path):
     )
     assert bad_base.returncode == 0
     assert "DAG changes unknown: git diff against 'nope' failed" in bad_base.stdout
+
+
+def test_the_model_list_matches_the_release_when_the_profile_names_another_duckdb_file(
+    tmp_path,
+):
+    """The release builds a DuckDB target into its own file (TIERFORM_DUCKDB_PATH); the
+    file is part of every relation, which state:modified compares. A profile whose default
+    path differs made the comment's `dbt ls` see every model as modified."""
+    from release_support import make_repo_copy
+
+    repo = make_repo_copy(tmp_path)
+    profiles = repo.root / "examples" / "dbt" / "profiles.yml"
+    text = profiles.read_text()
+    assert "'../../.tierform/duckdb/local.duckdb'" in text
+    profiles.write_text(text.replace("'../../.tierform/duckdb/local.duckdb'", "'omega.duckdb'"))
+    deployed = repo.deploy()
+    assert deployed.returncode == 0, (deployed.stdout + deployed.stderr)[-3000:]
+
+    model = repo.root / "examples" / "dbt" / "models" / "marts" / "dim_customers.sql"
+    model.write_text(model.read_text() + "\n-- changed\n")
+    repo.synth()
+    plans = repo.root / "plans"
+    plans.mkdir()
+    plan = repo.terraform("plan", "-input=false", f"-out={plans / 'local.tfplan'}")
+    assert plan.returncode == 0, plan.stdout + plan.stderr
+    show = repo.terraform("show", "-json", str(plans / "local.tfplan"))
+    (plans / "local.json").write_text(show.stdout)
+    summary = repo.run(
+        str(repo.root / ".venv" / "bin" / "python"), "-m", "tierform",
+        "plan-summary", "--plan", f"local={plans / 'local.json'}",
+    )  # fmt: skip
+    assert summary.returncode == 0, summary.stderr
+    assert "**dbt models the release will build** (1; `state:modified+`" in summary.stdout, (
+        summary.stdout
+    )
+    assert "`dim_customers`" in summary.stdout

@@ -8,6 +8,7 @@ log folders in a temporary directory so nothing lands in the dbt project.
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -66,7 +67,10 @@ def models_to_build(
     state_dir: Path,
     target: str | None = None,
     profiles_dir: Path | None = None,
+    env: dict[str, str] | None = None,
 ) -> ModelSelection:
+    """What `dbt build -s state:modified+` of the release would select. `env`: what the
+    release sets for dbt (plan_summary.DbtSource.env), so relations compare as there."""
     full_build = not (state_dir / "manifest.json").is_file()
     dbt = _dbt_executable()
     if dbt is None:
@@ -83,7 +87,9 @@ def models_to_build(
     with tempfile.TemporaryDirectory(prefix="tierform-dbt-ls-") as tmp:
         args += ["--target-path", str(Path(tmp) / "target"), "--log-path", str(Path(tmp) / "logs")]
         # A subprocess: dbt prints the list on stdout, which is ours (the Markdown).
-        result = subprocess.run(args, capture_output=True, text=True, timeout=600)
+        result = subprocess.run(
+            args, capture_output=True, text=True, timeout=600, env={**os.environ, **(env or {})}
+        )
     if result.returncode != 0:
         lines = [x.strip() for x in (result.stdout + result.stderr).splitlines() if x.strip()]
         reason = " ".join(lines[-3:]) if lines else "dbt ls failed"

@@ -436,6 +436,9 @@ class DbtSource:
     project_dir: Path
     profiles_dir: Path | None
     target: str
+    # What the release step sets for dbt that decides where models are (their relation,
+    # which `state:modified` compares): the DuckDB file of a DuckDB target.
+    env: dict[str, str] = field(default_factory=dict)
 
 
 def _publish_text(platform: PlatformConfig | None, tier: str) -> str | None:
@@ -463,9 +466,14 @@ def dbt_source(
     if step is None:
         return None
     root = platform.repo_root
-    return DbtSource(
-        root / step.project_dir, profiles_dir or root / step.profiles_dir, target or step.target
-    )
+    target = target or step.target
+    env = {}
+    if step.adapter == "duckdb":
+        from tierform.config.repository import work_root
+        from tierform.release.dbt_build import DUCKDB_PATH_VARIABLE, duckdb_file
+
+        env[DUCKDB_PATH_VARIABLE] = str(duckdb_file(work_root(), target))
+    return DbtSource(root / step.project_dir, profiles_dir or root / step.profiles_dir, target, env)
 
 
 def plan_summary(
@@ -563,6 +571,7 @@ def plan_summary(
                 state_dir=state,
                 target=source.target,
                 profiles_dir=source.profiles_dir,
+                env=source.env,
             )
             if problem or where:  # name the ledger, not a temporary folder
                 t.models = replace(t.models, error=problem or t.models.error, state_dir=where)

@@ -154,17 +154,26 @@ def _prepare_environment(ctx: ReleaseContext, step: DbtStep) -> None:
             raise ReleaseError(str(exc)) from None
     if step.adapter == "duckdb":
         path = duckdb_path(ctx, step.target)
-        os.environ["TIERFORM_DUCKDB_PATH"] = str(path)
+        os.environ[DUCKDB_PATH_VARIABLE] = str(path)
         path.parent.mkdir(parents=True, exist_ok=True)
 
 
+DUCKDB_PATH_VARIABLE = "TIERFORM_DUCKDB_PATH"
+
+
 def duckdb_path(ctx: ReleaseContext, target: str) -> Path:
+    return duckdb_file(ctx.root, target)
+
+
+def duckdb_file(root: Path, target: str) -> Path:
     """The DuckDB file a DuckDB target builds into (profiles.yml reads TIERFORM_DUCKDB_PATH):
-    the variable when set, else under the git-ignored .tierform/ folder."""
-    configured = os.environ.get("TIERFORM_DUCKDB_PATH")
+    the variable when set, else under the git-ignored .tierform/ folder of `root`. The PR
+    comment's `dbt ls` sets the same (gitops/dbt_models.py): the file is part of each
+    model's relation, which `state:modified` compares."""
+    configured = os.environ.get(DUCKDB_PATH_VARIABLE)
     if configured:
         return Path(configured).absolute()
-    return ctx.root / ".tierform" / "duckdb" / f"{target}.duckdb"
+    return root / ".tierform" / "duckdb" / f"{target}.duckdb"
 
 
 def _declares_packages(project: Path) -> bool:
