@@ -526,3 +526,20 @@ def test_a_duplicate_key_in_profiles_yml_is_reported_against_profiles_yml(helix)
     profiles.write_text("\n".join(lines) + "\n")
     [line] = bad_input_lines(validate(helix))
     assert line == f"dbt/profiles/profiles.yml: line {target + 2}: duplicate key 'type'", line
+
+
+def test_a_catalog_clash_across_workspaces_says_what_fixes_it(helix):
+    # qa extends prod with its own workspace; a per-tier catalog under helix's "{name}"
+    # pattern is HELIX in both, and a catalog name is unique per metastore, which the two
+    # workspaces may share: "own workspaces" is not the fix to suggest.
+    edit_yaml(
+        helix / "config/tiers/prod.yaml",
+        lambda d: d["databricks"]["catalog"].update(layout="per_tier"),
+    )
+    text = "\n".join(bad_input_lines(validate(helix)))
+    line = next(x for x in text.splitlines() if "makes the catalog name" in x)
+    assert "(Unity Catalog metastore (workspaces may share one))" in line, line
+    assert line.endswith(
+        "name the tier in naming.pattern, set catalog.name per tier, or use catalog.layout: "
+        "shared (one catalog, a schema per tier)"
+    ), line

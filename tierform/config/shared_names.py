@@ -138,7 +138,14 @@ def _fix(kind: str) -> str:
         )
     if kind in _CLOUD_KINDS:
         return "name the tier in naming.cloud_pattern (e.g. '{name}-{tier}') or set a name per tier"
-    if kind in ("cluster policy", "SQL warehouse", "catalog"):
+    if kind == "catalog":
+        # Unique per metastore, whichever workspaces the tiers have: own workspaces do not
+        # help while they share the metastore.
+        return (
+            "name the tier in naming.pattern, set catalog.name per tier, or use "
+            "catalog.layout: shared (one catalog, a schema per tier)"
+        )
+    if kind in ("cluster policy", "SQL warehouse"):
         return "name the tier in naming.pattern or give the tiers their own workspaces"
     return (
         "name the tier in naming.pattern (e.g. '{name}_{TIER}') or give each tier its own account"
