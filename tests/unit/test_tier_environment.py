@@ -61,6 +61,8 @@ def test_the_same_environments_as_the_promotion_matrix(platform, tmp_path):
         ("prd", "apply", "tierform environment: --tier 'prd' is not a tier (tiers: local, dev,"),
         ("dev-carol", "apply", "--tier 'dev-carol' is not a tier"),  # a sandbox, not a tier
         ("prod", "deploy", "tierform environment: --job 'deploy': expected plan, apply or ci"),
+        # No promotion rule: CI never deploys it (rollback.yml must not roll it back).
+        ("local", "apply", "--tier 'local' has no promotion rule (platform.yaml promotion"),
     ],
 )
 def test_an_unknown_tier_or_job_is_one_line_exit_2(tier, job, message, tmp_path):

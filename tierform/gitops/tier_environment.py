@@ -41,6 +41,17 @@ def environment_command(
         raise typer.Exit(EXIT_BAD_INPUT)
     platform = load_or_exit(config)
     tier_or_exit(platform, tier, "environment")
+    if job == "apply" and tier not in platform.platform.promotion.tiers:
+        # No rule: CI never deploys the tier (a local tier runs on a laptop), so there is
+        # nothing for a CI job to write to; a rollback there would change the tier's ledger
+        # from a throwaway runner.
+        print(
+            f"tierform environment: --tier {tier!r} has no promotion rule "
+            "(platform.yaml promotion.tiers), so CI never deploys it and it has no apply "
+            f"environment; roll it back where it is deployed: `make rollback TIER={tier}`",
+            file=sys.stderr,
+        )
+        raise typer.Exit(EXIT_BAD_INPUT)
     environment = JOBS[job](platform.platform.promotion, tier)
     print(environment)
     if github_output:
