@@ -129,8 +129,13 @@ def test_changes_merged_after_the_deployed_commit_are_pending_not_drift(stack, t
             str(stack.outdir), "--config", str(config), "--report", str(report)]  # fmt: skip
 
     def drift(checked_out: str):
+        # Run from the copy's root, where the deployment was recorded (its .tierform/).
         return subprocess.run(
-            args, cwd=REPO, env=tool_env(GITHUB_SHA=checked_out), capture_output=True, text=True
+            args,
+            cwd=config.parent,
+            env=tool_env(GITHUB_SHA=checked_out),
+            capture_output=True,
+            text=True,
         )
 
     pending = drift(newer)

@@ -121,6 +121,9 @@ def _lifted_step(helix: Path) -> Path:
     step = {k: v for k, v in step.items() if k not in ("//", "depends_on")}
     local_exec = step["provisioner"][0]["local-exec"]
     environment = local_exec["environment"]
+    # The config folder it was synthesized from (relative to the repository root), which
+    # the step loads at apply: a literal, not one of the stack's ids.
+    assert environment.pop("TIERFORM_CONFIG").endswith("config")
     assert set(environment) == {CI_JOB_ENV, CREDENTIAL_ENV, DEPLOY_JOB_ENV, ENVIRONMENT_ENV}
     for name, value in environment.items():
         reference = re.fullmatch(r"\$\{(.+)\}", value)

@@ -168,7 +168,7 @@ def _leaf_commands() -> list[tuple[str, ...]]:
 # Placeholder values for the required options, so the command gets as far as its config.
 _REQUIRED = {"--tier": "local", "--event": "push", "--stack": "dev-alice", "--commit": "0" * 40,
              "--repo": "o/r", "--pr": "1", "--title": "t", "--body-file": "body.md",
-             "--plan": "local=plan.json"}  # fmt: skip
+             "--plan": "local=plan.json", "--job": "plan"}  # fmt: skip
 
 
 @pytest.mark.parametrize("words", _leaf_commands(), ids=" ".join)
