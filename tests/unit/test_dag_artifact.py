@@ -79,7 +79,11 @@ def test_separate_profiles_dir_reaches_the_published_dags():
 
 
 def test_literal_secret_in_the_tiers_profile_refuses_the_release(tmp_path):
+    """Validation refuses it first (tests/unit/test_profile_secrets.py); the release checks
+    what it ships again, with the same rule, so a profiles.yml edited after the config was
+    loaded still never ships a secret."""
     config = copy_config(tmp_path)
+    platform = load_platform(config)
     profiles = tmp_path / "examples" / "dbt" / "profiles.yml"
     profiles.write_text(
         profiles.read_text().replace(
@@ -87,13 +91,14 @@ def test_literal_secret_in_the_tiers_profile_refuses_the_release(tmp_path):
             'private_key: "-----BEGIN PRIVATE KEY-----abc"',
         )
     )
-    platform = load_platform(config)
     with pytest.raises(
-        ArtifactError, match=r"northwind\.outputs\.staging\.private_key: a literal"
+        ArtifactError, match=r"northwind\.outputs\.staging\.private_key: a literal secret"
     ) as caught:
         artifact_files(platform, platform.tier("staging"))
     assert caught.value.exit_code == 2
     assert "BEGIN PRIVATE KEY" not in str(caught.value)
+    with pytest.raises(ConfigError, match=r"northwind\.outputs\.staging\.private_key"):
+        load_platform(config)
 
 
 def test_reserved_folder_in_the_dags_is_refused(tmp_path):

@@ -31,6 +31,7 @@ from tierform.config.release import (
     check_release_paths,
     dbt_profile_targets,
     profile_env_vars,
+    profile_literal_secrets,
 )
 from tierform.config.release_store import check_shared_local_dags, check_store
 from tierform.config.repository import project_subfolder
@@ -92,6 +93,10 @@ def load_platform(config_dir: str | Path = "config") -> PlatformConfig:
     dbt_profile = ""
     if dbt_targets is not None and platform.release.dbt is not None:
         dbt_profile, dbt_targets = dbt_profile_targets(repo_root, platform.release.dbt)
+        # Before any tier's checks: the rule covers every target, built by a tier or not.
+        profiles = display_path(repo_root / platform.release.dbt.profiles_folder / "profiles.yml")
+        for path, message in profile_literal_secrets(repo_root, platform.release.dbt):
+            issues.append(ConfigIssue(profiles, join_path(path), message))
     raw_tiers = _read_tier_files(config_dir, platform, platform_display, issues)
     tiers: dict[str, TierSpec] = {}
     # A mistake in prod.yaml shows up in every tier that extends prod: say it once, where

@@ -21,6 +21,7 @@ from tierform.config.dag_checks import DagChecksSpec
 from tierform.config.dbt_cloud import DbtCloudPlatformSpec, Runner, TierDbtCloudSpec
 from tierform.config.dbt_cloud_step import DbtCloudStep
 from tierform.config.errors import ConfigError
+from tierform.config.profile_secrets import profiles_literal_secrets
 from tierform.config.release_store import StoreSpec
 from tierform.config.repo_paths import syntax_checked
 from tierform.config.yaml_io import read_yaml_mapping
@@ -187,6 +188,15 @@ def profile_env_vars(profiles_file: Path, profile: str, target: str) -> list[str
 
     walk(output)
     return names
+
+
+def profile_literal_secrets(repo_root: Path, spec: DbtProjectSpec) -> Iterator[Problem]:
+    """Every literal secret in profiles.yml, in every target of every profile (field paths
+    `<profile>.outputs.<target>.<key>`): the file is committed whichever targets the tiers
+    build with (tierform/config/profile_secrets.py)."""
+    yield from profiles_literal_secrets(
+        _read_yaml(repo_root / spec.profiles_folder / "profiles.yml")
+    )
 
 
 class DbtFileError(ValueError):

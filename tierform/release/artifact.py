@@ -12,20 +12,23 @@ The files are computed from the repository alone (no machine path, no time), so 
 commit gives the same artifact, and its hash is both the DAG step's `content_sha256`
 trigger (synth time) and the release's `content_sha256` (release time). The profiles keep
 their `{{ env_var(...) }}` expressions; a literal secret in the tier's target refuses the
-release (nothing secret is ever published or recorded).
+release (nothing secret is ever published or recorded): config validation refuses it first,
+in every target (tierform/config/profile_secrets.py, the one rule), and the release checks
+the target it ships again.
 """
 
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 import yaml
 
 from tierform.config.dag_target import AirflowInstallFiles
+from tierform.config.error_format import join_path
 from tierform.config.platform import PlatformConfig
+from tierform.config.profile_secrets import literal_secrets
 from tierform.config.release import dbt_profile_targets
 from tierform.config.tier import TierSpec
 from tierform.release.content import shipped_files
@@ -39,9 +42,6 @@ PROFILES_DIR = f"{ARTIFACT_DIR}/profiles"
 REQUIREMENTS = f"{ARTIFACT_DIR}/requirements.txt"
 AIRFLOWIGNORE = ".airflowignore"
 MANIFEST = "RELEASE.json"
-
-# Keys of a dbt output whose value must come from the environment, never be written down.
-_SECRET_KEY = re.compile(r"password|passphrase|secret|token|private_key|keyfile_json", re.I)
 
 
 class ArtifactError(ReleaseError):
@@ -138,17 +138,12 @@ def tier_profiles(platform: PlatformConfig, dbt: DbtForDags, *, strict: bool = T
                 f"(targets: {', '.join(targets)})"
             )
         output = data[profile]["outputs"][dbt.target]
-        for key, value in output.items():
-            if (
-                _SECRET_KEY.search(str(key))
-                and isinstance(value, str)
-                and value
-                and "env_var(" not in value
-            ):
-                raise ArtifactError(
-                    f"{where}: {profile}.outputs.{dbt.target}.{key}: a literal secret; write "
-                    f"\"{{{{ env_var('…') }}}}\" so it comes from the workers' environment"
-                )
+        # Validation refuses these already (every target); checked again on what ships.
+        secrets = list(literal_secrets(output, [profile, "outputs", dbt.target]))
+        if secrets:
+            raise ArtifactError(
+                "\n".join(f"{where}: {join_path(path)}: {message}" for path, message in secrets)
+            )
     except (ArtifactError, ValueError, KeyError, TypeError, OSError, yaml.YAMLError) as exc:
         if not strict:
             return source.read_bytes() if source.is_file() else b""
