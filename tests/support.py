@@ -150,6 +150,27 @@ def helix_with_databricks_dbt(dest: Path) -> Path:
     return root
 
 
+def helix_with_requires(dest: Path) -> Path:
+    """A writable copy of helix whose promotion rules read ledgers in the other cloud:
+    uat (HCP Terraform state, ledger in S3, nothing of Google) requires qa, whose ledger is
+    in Cloud Storage (dev inherits it); prod (ledger moved to Cloud Storage: no AWS of its
+    own) requires uat. Returns the copy's root."""
+    root = dest / "helix"
+    shutil.copytree(HELIX_ROOT, root)
+    for tier, bucket in (("qa", "helix-ledger-qa"), ("prod", "helix-ledger-prod")):
+        store = {"type": "gcs", "bucket": bucket, "prefix": tier}
+        edit_yaml(
+            root / f"config/tiers/{tier}.yaml", lambda d, s=store: d["release"].update(store=s)
+        )
+
+    def requires(data: dict) -> None:
+        data["promotion"]["tiers"]["uat"]["requires"] = ["qa"]
+        data["promotion"]["tiers"]["prod"]["requires"] = ["uat"]
+
+    edit_yaml(root / "config/platform.yaml", requires)
+    return root
+
+
 def synth_platform(config_dir: Path, outdir: Path, *, in_process: bool = False, **env: str):
     """Synthesize every stack of `config_dir` into `outdir` (the real main.py, or its main()
     in this process); fails the test with synth's own message when it does not succeed.

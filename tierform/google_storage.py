@@ -7,6 +7,9 @@ gcloud, the metadata server), so a release step on a CI runner would find none. 
 not configured and GOOGLE_CREDENTIALS is set, the key is read from it here, in memory: no
 key file is written to the runner. STORAGE_EMULATOR_HOST keeps the client's own emulator
 handling (anonymous credentials).
+
+`auth_problem` turns google.auth's errors (no credentials found, a token exchange refused or
+unreachable) into one line saying what to set, for the callers' own error types.
 """
 
 from __future__ import annotations
@@ -18,6 +21,14 @@ from pathlib import Path
 KEY_ENV = "GOOGLE_CREDENTIALS"
 ADC_ENV = "GOOGLE_APPLICATION_CREDENTIALS"
 SCOPES = ("https://www.googleapis.com/auth/devstorage.read_write",)
+
+
+# What a job sets so that the clients here find credentials (messages only).
+SETUP = (
+    f"set {KEY_ENV} (a service account key's JSON, or a path to it) or configure Application "
+    f"Default Credentials ({ADC_ENV}, `gcloud auth application-default login`, or a metadata "
+    "server)"
+)
 
 
 class GoogleCredentialsError(ValueError):
@@ -62,3 +73,20 @@ def storage_client():
             f"{KEY_ENV} is a service account key without a usable private_key/client_email"
         ) from None
     return storage.Client(project=info.get("project_id"), credentials=credentials)
+
+
+def auth_problem(exc: Exception) -> str:
+    """One line for a google.auth error (google.auth.exceptions.GoogleAuthError), naming what
+    to set. Its messages hold file names, endpoints and OAuth error codes, never key material."""
+    from google.auth import exceptions
+
+    detail = " ".join(str(exc).split())
+    if isinstance(exc, exceptions.DefaultCredentialsError):
+        if not (os.environ.get(ADC_ENV) or os.environ.get(KEY_ENV, "").strip()):
+            return f"no Google credentials found: {SETUP}"
+        return f"Google credentials unusable ({detail}): {SETUP}"
+    if isinstance(exc, exceptions.RefreshError):
+        return f"Google refused the credentials ({detail}): check {KEY_ENV} or the ADC in use"
+    if isinstance(exc, exceptions.TransportError):
+        return f"Google's token service could not be reached ({detail})"
+    return f"Google authentication failed ({detail}): {SETUP}"
