@@ -15,8 +15,19 @@ TIER_JOBS = {
     ("drift.yml", "drift"): "plan",
     ("sandbox.yml", "sandbox"): "apply",
 }
-# Steps that need the inputs: they must come after the tier-env step.
-_USES_INPUTS = ("make diff", "make ci-apply", "make drift", "make plan ", "make apply-plan")
+# Steps that need the inputs: they must come after the tier-env step. The ledger readers
+# too: promotion-check reads the required tiers' ledgers with the credentials it exports.
+_TIERFORM = ".venv/bin/python -m tierform "
+_USES_INPUTS = (
+    "make diff",
+    "make ci-apply",
+    "make drift",
+    "make plan ",
+    "make apply-plan",
+    _TIERFORM + "promotion-check",
+    _TIERFORM + "release protection-check",
+    _TIERFORM + "release deployed",
+)
 
 
 def unsupplied(job: dict, kind: str, required: list[Input]) -> list[str]:

@@ -278,3 +278,74 @@ def test_a_ledger_in_cloud_storage_needs_google_credentials(tmp_path):
     for job in ("plan", "apply"):
         names = {i.name: i for i in for_job(derive(platform, "qa", stack, root), job)}
         assert "Cloud Storage release ledger" in names["GOOGLE_CREDENTIALS"].needed_by
+
+
+def _required_tier_inputs(root, stack: str) -> dict[str, dict[str, object]]:
+    """helix_with_requires' inputs of `stack` per job. The stack JSON is helix's own (cached):
+    the copy changes release stores and promotion rules, not what the stack requires."""
+    from support import stack_synth
+
+    from tierform.gitops.inputs import derive, for_job
+
+    platform = load_platform(root / "config")
+    stack_json = json.loads(stack_synth(HELIX_CONFIG, stack))
+    found = derive(platform, stack, stack_json, root)
+    return {job: {i.name: i for i in for_job(found, job)} for job in ("plan", "apply", "ci")}
+
+
+def test_a_required_tiers_ledger_in_cloud_storage_is_an_input_of_plan_and_apply(tmp_path):
+    # uat requires qa, whose ledger is in Cloud Storage: the deploy's plan and apply jobs of
+    # uat run promotion-check, which reads it. uat itself needs nothing of Google.
+    from support import helix_with_requires
+
+    assert "GOOGLE_CREDENTIALS" not in _by_name(load_platform(HELIX_CONFIG), "uat", "apply")
+    jobs = _required_tier_inputs(helix_with_requires(tmp_path), "uat")
+    for job in ("plan", "apply"):
+        google = jobs[job]["GOOGLE_CREDENTIALS"]
+        assert google.kind == "secret" and google.github_name == "GOOGLE_CREDENTIALS"
+        assert google.needed_by == "qa's Cloud Storage release ledger for the promotion check"
+    assert "GOOGLE_CREDENTIALS" not in jobs["ci"]  # data CI runs no promotion check
+
+
+def test_a_required_tiers_ledger_in_s3_gives_the_jobs_their_aws_roles(tmp_path):
+    # prod's own ledger is in Cloud Storage here (no AWS of its own); it requires uat, whose
+    # ledger is in S3 (us-east-2): the same rule as a tier's own S3 ledger, read-only role
+    # in the plan job, deploy role in the apply job.
+    from support import helix_with_requires
+
+    jobs = _required_tier_inputs(helix_with_requires(tmp_path), "prod")
+    for job, role in (("plan", "AWS_PLAN_ROLE_ARN"), ("apply", "AWS_DEPLOY_ROLE_ARN")):
+        found = jobs[job]["TIERFORM_AWS_ROLE_ARN"]
+        assert found.github_name == role
+        assert "uat's S3 release ledger for the promotion check" in found.needed_by
+        assert jobs[job]["TIERFORM_AWS_REGION"].value == "us-east-2"
+    assert "Cloud Storage release ledger" in jobs["plan"]["GOOGLE_CREDENTIALS"].needed_by
+    assert not {"TIERFORM_AWS_ROLE_ARN", "TIERFORM_AWS_REGION"} & set(jobs["ci"])
+    assert "GOOGLE_CREDENTIALS" in jobs["ci"]  # its own ledger: the data CI reads that one
+
+
+def test_a_missing_required_ledger_credential_is_named_before_the_job_runs(tmp_path):
+    from support import helix_with_requires, stack_synth
+
+    root = helix_with_requires(tmp_path)
+    outdir = tmp_path / "cdktf.out"
+    (outdir / "stacks" / "uat").mkdir(parents=True)
+    (outdir / "stacks" / "uat" / "cdk.tf.json").write_text(stack_synth(HELIX_CONFIG, "uat"))
+    result = _inputs(
+        outdir,
+        "--config",
+        str(root / "config"),
+        "--tier",
+        "uat",
+        "--job",
+        "apply",
+        "--github-env",
+        str(tmp_path / "env"),
+        TIERFORM_GITHUB_SECRETS="{}",
+        TIERFORM_GITHUB_VARS="{}",
+    )
+    assert result.returncode == 2
+    assert (
+        "missing GOOGLE_CREDENTIALS (qa's Cloud Storage release ledger for the promotion "
+        "check): set GitHub secret GOOGLE_CREDENTIALS in environment 'acceptance'"
+    ) in result.stderr.splitlines()

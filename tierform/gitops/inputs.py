@@ -3,8 +3,10 @@
 Nothing here is a hand-kept list: the inputs come from the synthesized stack (Terraform
 variables without a default, the providers it requires, its state backend) and from the
 config (the dbt profile's `env_var`s for the tier's target, the dbt service user, the DAG
-publisher of the tier's Airflow flavor). A *plan* job (PR diff, the deploy's plan, drift)
-needs what Terraform reads; an *apply* job also runs the release steps (dbt, DAGs).
+publisher of the tier's Airflow flavor, the release ledgers it reads). A *plan* job (PR diff,
+the deploy's plan, drift) needs what Terraform reads; an *apply* job also runs the release
+steps (dbt, DAGs). Both run `promotion-check` in the deploy, which reads the ledgers of the
+tiers the promotion rule `requires`: their credentials are inputs of both jobs too.
 
 With `--github-env FILE` the command is the workflows' first real step: it reads the job's
 GitHub secrets and variables (JSON in TIERFORM_GITHUB_SECRETS / TIERFORM_GITHUB_VARS, i.e.
@@ -75,6 +77,9 @@ class Input:
     value: str = ""
     jobs: tuple[str, ...] = JOBS
     optional: bool = False
+    # Only `promotion-check` needs it (a required tier's ledger): the data CI, which takes the
+    # plan job's access, does not.
+    promotion_only: bool = False
 
     def where(self, environment: str) -> str:
         if self.source == "workflow":
@@ -138,24 +143,52 @@ def _dbt_cloud_provider_inputs(stack: dict) -> list[Input]:
     return found
 
 
-def _aws_region(stack: dict, tier: TierSpec, ledger: StoreSpec | None = None) -> str:
+def _aws_region(stack: dict, tier: TierSpec, ledgers: list[StoreSpec | None]) -> str:
     for block in (stack.get("provider") or {}).get("aws") or []:
         if block.get("region"):
             return str(block["region"])
     if isinstance(tier.backend, S3BackendSpec):
         return tier.backend.region
-    if isinstance(ledger, S3StoreSpec) and ledger.region:
-        return ledger.region
+    for ledger in ledgers:
+        if isinstance(ledger, S3StoreSpec) and ledger.region:
+            return ledger.region
     return "us-east-1"
 
 
+def ledger_cloud(store: StoreSpec | None) -> str | None:
+    """What reading a release ledger takes — the one rule for a tier's own ledger and for
+    the ledgers of the tiers its promotion rule requires: "aws" (S3: the job's AWS role
+    through OIDC), "google" (Cloud Storage: GOOGLE_CREDENTIALS) or None (a folder)."""
+    if isinstance(store, S3StoreSpec):
+        return "aws"
+    if isinstance(store, GcsStoreSpec):
+        return "google"
+    return None
+
+
+def required_ledgers(platform: PlatformConfig, tier: str) -> dict[str, StoreSpec]:
+    """The release stores of the tiers `tier`'s promotion rule requires, by tier: the ledgers
+    `promotion-check` reads (tierform/gitops/promotion_check.py) in the deploy's plan and
+    apply jobs of `tier`."""
+    rule = platform.platform.promotion.tiers.get(tier)
+    requires = rule.requires if rule is not None else []
+    return {name: platform.release_store(platform.tiers[name]) for name in requires}
+
+
 def provider_inputs(
-    stack: dict, tier: TierSpec, *, aws_for_release: bool, ledger: StoreSpec | None = None
+    stack: dict,
+    tier: TierSpec,
+    *,
+    aws_for_release: bool,
+    ledger: StoreSpec | None = None,
+    required: dict[str, StoreSpec] | None = None,
 ) -> list[Input]:
     """`ledger`: the tier's release store (PlatformConfig.release_store), None for a sandbox
     stack. Plan jobs read it too (the promotion check, drift, the PR comment's last
     release), so a ledger in S3 or Cloud Storage needs that cloud's credentials in every job
-    even where neither the providers nor the state do."""
+    even where neither the providers nor the state do. `required`: the stores of the tiers
+    its promotion rule requires (`required_ledgers`), read by promotion-check in the plan
+    and apply jobs — the same rule (`ledger_cloud`), marked `promotion_only`."""
     providers = set((stack.get("terraform") or {}).get("required_providers") or {})
     found: list[Input] = []
     if "snowflake" in providers:
@@ -183,8 +216,11 @@ def provider_inputs(
     if "dbtcloud" in providers:
         found += _dbt_cloud_provider_inputs(stack)
     backend = tier.backend
-    s3_ledger = isinstance(ledger, S3StoreSpec) and not isinstance(backend, S3BackendSpec)
-    needs_aws = "aws" in providers or isinstance(backend, S3BackendSpec) or s3_ledger
+    required = required or {}
+    s3_ledger = ledger_cloud(ledger) == "aws" and not isinstance(backend, S3BackendSpec)
+    own_aws = "aws" in providers or isinstance(backend, S3BackendSpec) or s3_ledger
+    required_s3 = [name for name, store in required.items() if ledger_cloud(store) == "aws"]
+    needs_aws = own_aws or bool(required_s3)
     if needs_aws or aws_for_release:
         uses = [
             w
@@ -194,7 +230,7 @@ def provider_inputs(
                 ("S3 release ledger", s3_ledger),
             )
             if on
-        ]
+        ] + [f"{name}'s S3 release ledger for the promotion check" for name in required_s3]
 
         def why(*more: str) -> str:
             return f"AWS through GitHub OIDC ({', '.join([*uses, *more])})"
@@ -208,6 +244,7 @@ def provider_inputs(
                     ("plan",),
                     kind="variable",
                     github_name="AWS_PLAN_ROLE_ARN",
+                    promotion_only=not own_aws,
                 )
             )
         found.append(
@@ -217,6 +254,7 @@ def provider_inputs(
                 ("apply",),
                 kind="variable",
                 github_name="AWS_DEPLOY_ROLE_ARN",
+                promotion_only=not (own_aws or aws_for_release),
             )
         )
         found.append(
@@ -225,16 +263,21 @@ def provider_inputs(
                 "AWS OIDC session",
                 "variable",
                 "fixed",
-                value=_aws_region(stack, tier, ledger),
+                value=_aws_region(stack, tier, [ledger, *(required[n] for n in required_s3)]),
                 jobs=jobs,
+                promotion_only=not own_aws,  # what the data CI sees: the plan job's reasons
             )
         )
     if isinstance(backend, GcsBackendSpec):
         found.append(_github("GOOGLE_CREDENTIALS", "gcs state backend (service account key)"))
     if "google" in providers:  # Composer; merged with the gcs backend's entry when both
         found.append(_github("GOOGLE_CREDENTIALS", "Google provider (Composer)"))
-    if isinstance(ledger, GcsStoreSpec):
+    if ledger_cloud(ledger) == "google":
         found.append(_github("GOOGLE_CREDENTIALS", "Cloud Storage release ledger"))
+    for name, store in required.items():
+        if ledger_cloud(store) == "google":
+            why = f"{name}'s Cloud Storage release ledger for the promotion check"
+            found.append(_github("GOOGLE_CREDENTIALS", why, promotion_only=True))
     if isinstance(backend, CloudBackendSpec):
         host = backend.hostname.replace(".", "_").replace("-", "__")
         found.append(
@@ -354,6 +397,7 @@ def derive(platform: PlatformConfig, stack_name: str, stack: dict, root: Path) -
             tier,
             aws_for_release=not sandbox and _publishes_to_s3(platform, tier),
             ledger=None if sandbox else platform.release_store(tier),
+            required=None if sandbox else required_ledgers(platform, tier.name),
         ),
         *terraform_variables(stack),
         *releases,
@@ -369,17 +413,26 @@ def derive(platform: PlatformConfig, stack_name: str, stack: dict, root: Path) -
                 if item.needed_by in old.needed_by
                 else f"{old.needed_by}; {item.needed_by}"
             )
-            item = Input(**{**asdict(old), "jobs": jobs, "needed_by": needed_by})
+            promotion_only = old.promotion_only and item.promotion_only
+            item = Input(
+                **{
+                    **asdict(old),
+                    "jobs": jobs,
+                    "needed_by": needed_by,
+                    "promotion_only": promotion_only,
+                }
+            )
         merged[key] = item
     return list(merged.values())
 
 
 def for_job(inputs: list[Input], job: str) -> list[Input]:
     if job == CI_JOB:  # the plan job's access, not its Terraform variables (CI plans nothing)
-        return [
+        return [  # nor the required tiers' ledgers (CI runs no promotion check)
             i
             for i in inputs
-            if CI_JOB in i.jobs or ("plan" in i.jobs and not i.name.startswith("TF_VAR_"))
+            if CI_JOB in i.jobs
+            or ("plan" in i.jobs and not i.name.startswith("TF_VAR_") and not i.promotion_only)
         ]
     return [i for i in inputs if job in i.jobs]
 
