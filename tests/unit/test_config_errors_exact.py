@@ -543,3 +543,27 @@ def test_a_catalog_clash_across_workspaces_says_what_fixes_it(helix):
         "name the tier in naming.pattern, set catalog.name per tier, or use catalog.layout: "
         "shared (one catalog, a schema per tier)"
     ), line
+
+
+def test_a_required_tier_with_its_ledger_in_the_checkout_is_refused(helix):
+    # promotion-check of uat reads qa's deployments from qa's ledger on a fresh CI runner;
+    # a relative local store is not there, so uat could never be promoted.
+    edit_yaml(
+        helix / "config/platform.yaml",
+        lambda d: d["promotion"]["tiers"]["uat"].update(requires=["qa"]),
+    )
+    edit_yaml(
+        helix / "config/tiers/qa.yaml",
+        lambda d: d.setdefault("release", {}).update(store={"type": "local"}),
+    )
+    [line] = bad_input_lines(validate(helix))
+    assert line.startswith(
+        "config/platform.yaml: promotion.tiers.uat.requires.0: tier 'qa' keeps its release "
+        "ledger in the checkout ('.tierform/ledger', a local store)"
+    ), line
+    # An absolute folder (shared by the runners) is what a local store may be here.
+    edit_yaml(
+        helix / "config/tiers/qa.yaml",
+        lambda d: d["release"]["store"].update(directory="/srv/tierform/ledger"),
+    )
+    assert validate(helix).returncode == 0

@@ -23,7 +23,7 @@ from tierform.config.merge import NOT_INHERITED, Layer, deep_merge, file_for
 from tierform.config.name_limits import check_name_lengths
 from tierform.config.path_checks import release_path_problems, tier_path_problems
 from tierform.config.platform import PlatformConfig, PlatformSpec
-from tierform.config.promotion import check_promotion
+from tierform.config.promotion import check_promotion, check_required_ledgers
 from tierform.config.references import check_tier
 from tierform.config.release import (
     BLUE_GREEN_ADAPTERS,
@@ -33,7 +33,12 @@ from tierform.config.release import (
     profile_env_vars,
     profile_literal_secrets,
 )
-from tierform.config.release_store import check_shared_local_dags, check_store
+from tierform.config.release_store import (
+    check_shared_local_dags,
+    check_store,
+    is_checkout_folder,
+    tier_store,
+)
 from tierform.config.repository import project_subfolder
 from tierform.config.secrets import secrets_in
 from tierform.config.shared_names import clashes
@@ -142,6 +147,13 @@ def load_platform(config_dir: str | Path = "config") -> PlatformConfig:
         issues.append(ConfigIssue(file_for(layers_of[name], path), join_path(path), message))
     protected = {name for name, tier in tiers.items() if tier.is_protected}
     for path, message in check_promotion(platform.promotion, platform.tiers, protected):
+        issues.append(ConfigIssue(platform_display, join_path(path), message))
+    checkout_ledgers = {
+        name: store.directory
+        for name, tier in tiers.items()
+        if is_checkout_folder(store := tier_store(tier, platform.release.store))
+    }
+    for path, message in check_required_ledgers(platform.promotion, checkout_ledgers):
         issues.append(ConfigIssue(platform_display, join_path(path), message))
     with_dbt = {n for n, t in tiers.items() if platform.release.dbt and t.release.dbt.enabled}
     for path, message in check_ci(platform.ci, platform.tiers, with_dbt, set(tiers)):

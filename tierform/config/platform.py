@@ -16,7 +16,7 @@ from tierform.config.error_format import shorten
 from tierform.config.naming import NamingRule
 from tierform.config.promotion import PromotionSpec
 from tierform.config.release import DagsStep, DbtStep, ReleaseSpec
-from tierform.config.release_store import default_store
+from tierform.config.release_store import tier_store
 from tierform.config.repository import RepositorySpec
 from tierform.config.tier import DeveloperSpec, TierSpec
 from tierform.config.tier_declaration import Declaration, TierEntry, declaration
@@ -160,7 +160,7 @@ class PlatformConfig:
     def release_store(self, tier: TierSpec):
         """Where the tier's release ledger lives: the tier's `release.store`, the platform's,
         or next to the tier's Terraform state (validation guarantees one of them exists)."""
-        store = tier.release.store or self.platform.release.store or default_store(tier.backend)
+        store = tier_store(tier, self.platform.release.store)
         assert store is not None, "validated: a cloud-backend tier names a store"
         return store
 

@@ -132,3 +132,22 @@ def check_promotion(
                     f"{required!r} must be a tier promoted before {name!r} "
                     f"(earlier tiers: {', '.join(tiers[: tiers.index(name)]) or 'none'})",
                 )
+
+
+def check_required_ledgers(
+    promotion: PromotionSpec, checkout_ledgers: dict[str, str]
+) -> Iterator[Problem]:
+    """A required tier's deployments are read from its ledger by the requiring tier's CI
+    jobs (promotion-check): a ledger in a folder of the checkout (`checkout_ledgers`: tier →
+    folder) is not on a fresh runner, so the requirement could never be met."""
+    for name, rule in promotion.tiers.items():
+        for i, required in enumerate(rule.requires):
+            folder = checkout_ledgers.get(required)
+            if folder is not None:
+                yield (
+                    ["promotion", "tiers", name, "requires", i],
+                    f"tier {required!r} keeps its release ledger in the checkout ({folder!r}, a "
+                    f"local store), which a fresh CI runner does not have: promotion-check of "
+                    f"{name!r} could never find {required!r}'s deployment; give {required!r} an "
+                    "s3 or gcs release.store (or a local one at an absolute, shared folder)",
+                )

@@ -105,6 +105,18 @@ def default_store(backend) -> S3StoreSpec | GcsStoreSpec | LocalStoreSpec | None
     return None
 
 
+def tier_store(tier, platform_store: StoreSpec | None) -> StoreSpec | None:
+    """Where a tier's release ledger lives: the tier's `release.store`, the platform's, or
+    next to its Terraform state (None: a cloud backend without a store, refused at load)."""
+    return tier.release.store or platform_store or default_store(tier.backend)
+
+
+def is_checkout_folder(store: StoreSpec | None) -> bool:
+    """A `local` store in a folder of the checkout (relative): what a fresh CI runner starts
+    without, so nothing another job recorded there is ever read."""
+    return isinstance(store, LocalStoreSpec) and not PurePosixPath(store.directory).is_absolute()
+
+
 Problem = tuple[list[str | int], str]
 
 
