@@ -35,6 +35,10 @@ _NOT_A_SECRET = re.compile(r"(?i)(_path|_file|_uri|_url|_id)$")
 
 _EXPECTED = "write \"{{ env_var('…') }}\" so it comes from the environment at run time"
 
+# `env_var('NAME', 'default')` with a default written down: when the variable is unset (a
+# laptop, a CI job without the secret) dbt uses the default, so it is a committed secret too.
+_LITERAL_DEFAULT = re.compile(r"""env_var\(\s*(['"])[^'"]*\1\s*,\s*(['"])(?P<default>.+?)\2\s*\)""")
+
 
 def is_secret_field(name: str) -> bool:
     """A profiles.yml field whose literal value is a secret, whatever the value looks like."""
@@ -76,6 +80,14 @@ def _walk(value: Any, path: list[str | int], *, secret_field: bool) -> Iterator[
             yield path, f"a literal secret ({what}, not shown); {_EXPECTED}"
         elif secret_field and value.strip() and "env_var(" not in value:
             yield path, f"a literal secret (not shown); {_EXPECTED}"
+        elif secret_field and _LITERAL_DEFAULT.search(value):
+            yield (
+                path,
+                (
+                    "a literal secret as env_var's default (not shown), used whenever the "
+                    "variable is unset; drop the default, or make it ''"
+                ),
+            )
     elif secret_field and isinstance(value, int | float) and not isinstance(value, bool):
         # `password: 12345678` is read by YAML as a number, and is still written down.
         yield path, f"a literal secret (not shown); {_EXPECTED}"
