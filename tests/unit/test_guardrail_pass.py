@@ -50,3 +50,27 @@ def test_after_synth_only_while_open(monkeypatch):
     with guardrails.after_synth():
         assert guardrails._AFTER_SYNTH.get() is True
     assert guardrails._AFTER_SYNTH.get() is False
+
+
+def test_an_environment_in_a_stack_of_ones_own_carries_its_tiers_guardrails(monkeypatch):
+    """A library user's TerraformStack has no tier: each environment construct guards its
+    own subtree with its tier's rules; under a TierStack it leaves that to the stack (so a
+    violation is reported once)."""
+    import tierform.constructs.snowflake.databases as databases
+    from tierform.constructs import SnowflakeEnvironment, SnowflakeEnvironmentProps
+
+    monkeypatch.setattr(TierSpec, "object_name", lambda self, logical: logical)
+    monkeypatch.setattr(databases, "TerraformResourceLifecycle", lambda **kw: None)
+    prod = load_platform(EXAMPLE_CONFIG).tier("prod")
+    app = cdktf.App(stack_traces=False)
+    stack = cdktf.TerraformStack(app, "mine")
+    environment = SnowflakeEnvironment(
+        stack, "warehouse", SnowflakeEnvironmentProps.from_tier(prod)
+    )
+    cdktf.Testing.synth(stack)
+    found = environment.guardrails.violations
+    assert any("TIERFORM_GUARD_001" in v and "mine/warehouse/" in v for v in found), found
+    assert any("TIERFORM_GUARD_002" in v for v in found), found
+
+    tier_stack = TierStack(cdktf.App(stack_traces=False), prod)
+    assert tier_stack.snowflake.guardrails is None  # the stack's own guardrails cover it

@@ -257,3 +257,26 @@ def test_a_stack_that_builds_its_own_constructs_claims_without_asking_cdktf(monk
             "env",
             SnowflakeEnvironmentProps(tier="p", snowflake=_snowflake()),
         )
+
+
+@pytest.mark.parametrize("name", ["aws_access_key_id", "databricks_pat", "pem_pkcs8"])
+def test_props_built_in_code_refuse_secrets_as_config_does(name):
+    """The loader refuses a secret in any string; props built in Python (not through a
+    loaded tier) are checked by the same rule, in one line per value, never quoting it."""
+    from hostile_values import SECRETS
+
+    secret = SECRETS[name]
+    with pytest.raises(ConfigError) as raised:
+        SnowflakeEnvironmentProps(
+            tier="analytics",
+            snowflake=_snowflake(databases={"RAW": {"comment": secret, "schemas": ["SHOP"]}}),
+        )
+    [issue] = raised.value.issues
+    assert (issue.file, issue.path) == (
+        "SnowflakeEnvironmentProps",
+        "snowflake.databases.RAW.comment",
+    )
+    assert "holds what looks like" in issue.message and secret[-12:] not in str(raised.value)
+    with pytest.raises(ConfigError) as raised:
+        ReleaseStepProps(step="dbt", tier="dev", triggers={"k": secret})
+    assert [(i.file, i.path) for i in raised.value.issues] == [("ReleaseStepProps", "triggers.k")]

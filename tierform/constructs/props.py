@@ -26,6 +26,7 @@ from tierform.config.error_format import issues_from_validation, join_path
 from tierform.config.errors import ConfigError, ConfigIssue
 from tierform.config.naming import NamingRule
 from tierform.config.protection import RetireSpec
+from tierform.config.secrets import secrets_in
 from tierform.config.snowflake import SnowflakeSpec
 from tierform.config.tier import DeveloperSpec, TierKind, TierSpec
 
@@ -48,11 +49,20 @@ class Props(Spec):
     `<PropsClass>: <field path>: <what was expected>`, instead of pydantic's report."""
 
     def __init__(self, **data: Any):
+        source = type(self).__name__
         try:
             super().__init__(**data)
         except ValidationError as exc:
-            source = type(self).__name__
             raise ConfigError(issues_from_validation(exc, data, lambda _: source)) from None
+        # The loader's secret rule (config/secrets.py), for props built in code: a key or a
+        # token in a comment or a trigger would land in the synthesized JSON and the state.
+        # (Props from a loaded tier, `from_tier`, were checked by the loader already.)
+        found = [
+            ConfigIssue(source, join_path(path), message)
+            for path, message in secrets_in(self.model_dump(mode="python"))
+        ]
+        if found:
+            raise ConfigError(found)
 
 
 class EnvironmentProps(Props):

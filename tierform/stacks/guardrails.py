@@ -21,6 +21,7 @@ The policy gate checks the same things after synth; these make them impossible t
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -211,7 +212,45 @@ def after_synth() -> Iterator[None]:
         _AFTER_SYNTH.reset(token)
 
 
+# Constructs that carry guardrails: a tier or sandbox stack, or an environment a library
+# user put in a stack of their own (weak: an app that is gone takes its entries along).
+_GUARDED: weakref.WeakSet = weakref.WeakSet()
+
+
 def attach(stack: IConstruct, guardrails: GuardRails) -> None:
     """Run `guardrails` over `stack`: as an Aspect, unless `after_synth` is open."""
+    _GUARDED.add(stack)
     if not _AFTER_SYNTH.get():
         Aspects.of(stack).add(guardrails)
+
+
+def for_tier(tier) -> GuardRails:
+    """The guardrails of a tier (a TierSpec): its protection, naming rule, and the data-store
+    types a `retire:` entry lifted prevent_destroy from."""
+    from tierform.config.protection import guards
+
+    return GuardRails(
+        tier=tier.name,
+        protected=tier.is_protected,
+        naming=tier.naming,
+        unguarded=frozenset(
+            rtype
+            for block, rtypes in BLOCK_TYPES.items()
+            if not guards(tier, block)
+            for rtype in rtypes
+        ),
+    )
+
+
+def guard_environment(environment: IConstruct, tier) -> GuardRails | None:
+    """An environment construct's own guardrails, for its subtree only, where no tier or
+    sandbox stack above it carries them: a library user's stack (two environments of two
+    tiers in one stack are each checked by their own tier's rules). None where the stack's
+    guardrails (or Tierform's pass over the JSON) cover it."""
+    if _AFTER_SYNTH.get():
+        return None  # Tierform's own app: its stacks are checked on their JSON
+    if any(scope in _GUARDED for scope in environment.node.scopes):
+        return None
+    own = for_tier(tier)
+    attach(environment, own)
+    return own

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from tierform.config.databricks_naming import GIT_FOLDER_ID_ENV, JOBS_COMMIT_ENV
 from tierform.config.dbt_cloud_resolve import DbtCloudEnvironmentSpec
-from tierform.config.protection import guards
 from tierform.config.tier import TierSpec
 from tierform.constructs.addresses import stack_constructor
 from tierform.constructs.framework import Construct, TerraformStack
@@ -17,8 +16,9 @@ from tierform.constructs.props import (
     SnowflakeEnvironmentProps,
 )
 from tierform.release.triggers import StepTriggers
+from tierform.stacks import guardrails
 from tierform.stacks.backends import add_backend
-from tierform.stacks.guardrails import BLOCK_TYPES, GuardRails, attach
+from tierform.stacks.guardrails import attach
 
 
 class TierStack(TerraformStack):
@@ -67,17 +67,7 @@ class TierStack(TerraformStack):
         add_backend(self, tier.name, tier.backend, root=release_root)
         # Everything else sees config text as Terraform literals (tierform/constructs/literal.py).
         self.tier = tier = literal_spec(tier)
-        self.guardrails = GuardRails(
-            tier=tier.name,
-            protected=tier.is_protected,
-            naming=tier.naming,
-            unguarded=frozenset(
-                rtype
-                for block, rtypes in BLOCK_TYPES.items()
-                if not guards(tier, block)
-                for rtype in rtypes
-            ),
-        )
+        self.guardrails = guardrails.for_tier(tier)
         attach(self, self.guardrails)
         self.snowflake = None
         if tier.snowflake is not None:

@@ -44,6 +44,10 @@ class DatabricksEnvironment(Construct):
         props = environment_props(DatabricksEnvironmentProps, props, tier)
         set_address_prefix(self, props.address_prefix)
         self.props = props
+        # Its tier's guardrails, unless a tier stack above carries them (a stack of one's own).
+        from tierform.stacks.guardrails import guard_environment
+
+        self.guardrails = guard_environment(self, props.tier_spec())
         tier = literal_spec(
             props.tier_spec()
         )  # config text becomes Terraform literals (see literal.py)
