@@ -99,6 +99,22 @@ def test_two_local_airflow_environments_and_release_steps_refuse_alike() -> None
         ReleaseStep(stack, "r2", step)
 
 
+def test_a_second_release_step_of_one_kind_takes_an_address_prefix() -> None:
+    stack = cdktf.TerraformStack(cdktf.App(), "s")
+    triggers = {"content_sha256": "1"}
+    ReleaseStep(stack, "prod", ReleaseStepProps(step="dbt", tier="prod", triggers=triggers))
+    lab = ReleaseStep(
+        stack,
+        "lab",
+        ReleaseStepProps(step="dbt", tier="lab", triggers=triggers, address_prefix="lab"),
+    )
+    assert lab.address == "terraform_data.lab_release_dbt"
+    blocks = json.loads(cdktf.Testing.synth(stack))["resource"]["terraform_data"]
+    assert set(blocks) == {"release_dbt", "lab_release_dbt"}
+    with pytest.raises(ConfigError, match="ReleaseStepProps: address_prefix"):
+        ReleaseStepProps(step="dbt", tier="lab", triggers=triggers, address_prefix="Bad-Prefix")
+
+
 def _loader_message(tmp_path: Path) -> str:
     """What the YAML loader says about a role naming an undeclared database in prod."""
     config = copy_config(tmp_path)

@@ -236,3 +236,12 @@ class ReleaseStepProps(Props):
     # step loads this one at apply (its TIERFORM_CONFIG), not whatever the applying shell
     # has set, so the release is the one the plan showed. None: TIERFORM_CONFIG at apply.
     config: str | None = Field(default=None, pattern=CONFIG_FOLDER_PATTERN)
+    # As an environment's: the second step of one kind in a stack (`lab` →
+    # terraform_data.lab_release_dbt); without it, the address every tier stack uses.
+    address_prefix: str | None = None
+
+    @model_validator(mode="after")
+    def _check_prefix(self) -> Self:
+        if self.address_prefix is not None:
+            check_address_prefix(self.address_prefix)
+        return self

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from tierform.config.errors import CONFIG_VARIABLE
-from tierform.constructs.addresses import chosen_address
+from tierform.constructs.addresses import chosen_address, set_address_prefix
 from tierform.constructs.framework import (
     Construct,
     ITerraformDependable,
@@ -98,6 +98,7 @@ class ReleaseStep(Construct):
         elif not isinstance(props, ReleaseStepProps):
             raise TypeError(f"expected ReleaseStepProps, got {type(props).__name__}")
         self.props = props
+        set_address_prefix(self, props.address_prefix)
         step, tier, triggers, environment = (
             props.step,
             props.tier,
