@@ -2,8 +2,9 @@
 
 One stack holds two Snowflake environments (the second with its own `address_prefix`, so
 their Terraform addresses and provider aliases stay apart) and a release step that runs
-after both. `python examples/library_app.py` synthesizes into cdktf.out/ (or CDKTF_OUTDIR);
-tests/unit/test_library_app.py synthesizes it in the test suite.
+after both. `python examples/library_app.py` synthesizes into cdktf.out.library/ (or
+CDKTF_OUTDIR), not the project's cdktf.out/, whose tier stacks `make diff` and the policy
+gate read; tests/unit/test_library_constructs.py synthesizes it in the test suite.
 
 With CDK Terrain, import App and TerraformStack from `cdktn` instead of `cdktf`.
 """
@@ -72,7 +73,7 @@ class WarehouseStack(TerraformStack):
 
 
 def build_app(outdir: str | None = None) -> App:
-    app = App(outdir=outdir or os.environ.get("CDKTF_OUTDIR", "cdktf.out"))
+    app = App(outdir=outdir or os.environ.get("CDKTF_OUTDIR", "cdktf.out.library"))
     WarehouseStack(app, "warehouse")
     return app
 

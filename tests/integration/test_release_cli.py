@@ -89,6 +89,10 @@ def test_rollback_without_history_and_unknown_tier(repo: RepoCopy):
     rollback = repo.release_cli("rollback", "--tier", "local")
     assert rollback.returncode == 1
     assert "no earlier DAG release" in rollback.stdout + rollback.stderr
+    # a release id the tier does not keep is bad input (exit 2), not a failed release
+    bogus = repo.release_cli("rollback", "--tier", "local", "--to", "bogus")
+    assert bogus.returncode == 2, bogus.stdout + bogus.stderr
+    assert "release 'bogus' is not kept for tier 'local'" in bogus.stdout + bogus.stderr
     unknown = repo.release_cli("dbt", "--tier", "qa")
     assert unknown.returncode == 2
     assert "'qa' is not a tier (tiers: local, dev, staging, prod)" in unknown.stderr

@@ -42,7 +42,10 @@ def test_failed_tier_keeps_its_row_with_the_first_error_line(tmp_path):
     assert "| **staging** | no changes | 0 | 0 | 0 | 0 | none |" in md
     assert "**❌ 1 tier(s) could not be planned:** **dev**" in md
     assert "**❌ dev: the plan failed** — `Error: No valid credential sources found`" in md
-    assert "No resource is destroyed or replaced in the tiers that were planned." in md
+    assert (
+        "No resource other than a release step is destroyed or replaced in the tiers that "
+        "were planned."
+    ) in md
 
 
 def test_failed_status_wins_over_an_old_plan_json(tmp_path):

@@ -177,7 +177,7 @@ def _head(summary: Summary, compact: bool = False) -> str:
         lines.append("")
     if not doomed and not replaced:
         where = " in the tiers that were planned" if failed else ""
-        lines += [f"No resource is destroyed or replaced{where}.", ""]
+        lines += [f"No resource other than a release step is destroyed or replaced{where}.", ""]
     lines += [f"> {note}" for note in summary.notes]
     if summary.notes:
         lines.append("")

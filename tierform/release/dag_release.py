@@ -38,6 +38,12 @@ MANIFEST = records.MANIFEST
 KEEP_VERSIONS = 10
 
 
+class UnknownRelease(ReleaseError):
+    """`--to` names a release the tier does not keep: bad input (exit 2), nothing changed."""
+
+    exit_code = 2
+
+
 def versions_dir(ctx: ReleaseContext) -> Path:
     return ctx.release_dir / "dags" / "versions"
 
@@ -147,7 +153,7 @@ def rollback(ctx: ReleaseContext, report: Reporter, to: str | None = None) -> di
     history = current["history"]
     if to is not None:
         if to not in current["releases"]:
-            raise ReleaseError(
+            raise UnknownRelease(
                 f"release {to!r} is not kept for tier {ctx.tier.name!r} "
                 f"(kept: {', '.join(current['releases']) or 'none'})"
             )
