@@ -432,6 +432,8 @@ def test_status_hints_point_at_make_airflow_for_the_ui():
     text = "\n".join(how_to_look(status))
     assert "make airflow TIER=sandbox" in text
     assert "airflow dags test daily" in text and "standalone" not in text
+    # One Airflow home for the tier: the one `make airflow` runs with.
+    assert "export AIRFLOW_HOME=$PWD/.tierform/airflow/sandbox/home " in text
 
 
 def test_protected_data_stores_are_one_list_for_guardrail_plan_guard_and_gate():

@@ -22,6 +22,12 @@ DEFAULT_PORT = 8080
 USER = "admin"
 
 
+def home_folder(tier: str) -> Path:
+    """A tier's local Airflow home, relative to the repository root: `make airflow`'s, and
+    the one `release status` tells you to run `airflow dags test` with."""
+    return Path(".tierform") / "airflow" / tier / "home"
+
+
 class LocalAirflowError(Exception):
     """Bad input for a local Airflow (exit 2): one line, no traceback."""
 
@@ -35,7 +41,7 @@ class LocalAirflow:
 
     @property
     def home(self) -> Path:
-        return self.root / ".tierform" / "airflow" / self.tier / "home"
+        return self.root / home_folder(self.tier)
 
     @property
     def url(self) -> str:

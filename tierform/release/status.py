@@ -167,11 +167,14 @@ def how_to_look(status: dict) -> list[str]:
     dags = status["dags"]
     if dags and dags["active"] and dags["target"]["kind"] == "local":
         location = dags["target"]["location"]
+        from tierform.local_airflow.settings import home_folder
+
+        home = home_folder(status.get("tier") or "<tier>").as_posix()
         lines += [
             "Look at the DAGs:",
             f"  ls -l {location}/ && cat {location}/RELEASE.json",
-            "Run them with Airflow (metadata in .tierform/airflow-home):",
-            f"  export AIRFLOW_HOME=$PWD/.tierform/airflow-home AIRFLOW__CORE__DAGS_FOLDER=$PWD/{location} "
+            f"Run them with Airflow (metadata in {home}, as `make airflow`):",
+            f"  export AIRFLOW_HOME=$PWD/{home} AIRFLOW__CORE__DAGS_FOLDER=$PWD/{location} "
             "AIRFLOW__CORE__LOAD_EXAMPLES=False",
             f"  .venv/bin/airflow db migrate && .venv/bin/airflow dags test {dags['active']['dag_ids'][0] if dags['active']['dag_ids'] else '<dag id>'}",
             # Not `airflow standalone`: `make airflow` is the supported local runtime (its own
