@@ -296,3 +296,16 @@ def test_props_built_in_code_refuse_secrets_as_config_does(name):
     with pytest.raises(ConfigError) as raised:
         ReleaseStepProps(step="dbt", tier="dev", triggers={"k": secret})
     assert [(i.file, i.path) for i in raised.value.issues] == [("ReleaseStepProps", "triggers.k")]
+
+
+def test_an_undeclared_name_when_none_is_declared_reads_as_such():
+    with pytest.raises(ConfigError) as raised:
+        SnowflakeEnvironmentProps(
+            tier="analytics",
+            snowflake={
+                "connection": CONNECTION,
+                "databases": {"RAW": {}},
+                "roles": {"LOADER": {"warehouses": ["LOADING"]}},
+            },
+        )
+    assert "'LOADING' is not a declared warehouse (no warehouse is declared)" in str(raised.value)

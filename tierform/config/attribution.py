@@ -44,9 +44,10 @@ def unknown_name(
     kind: str, name: str, known: Any, *, declared_at: Sequence[str | int]
 ) -> UnknownName:
     """`'X' is not a declared <kind> (declared: …)`, knowing it is declared at declared_at.X."""
-    listed = ", ".join(sorted(known)) or "none declared"
+    listed = ", ".join(sorted(known))
+    declared = f"declared: {listed}" if listed else f"no {kind} is declared"
     return UnknownName(
-        f"{name!r} is not a declared {kind} (declared: {listed})",
+        f"{name!r} is not a declared {kind} ({declared})",
         target=[*declared_at, name],
         kind=kind,
     )
