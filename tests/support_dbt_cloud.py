@@ -345,19 +345,22 @@ STAGING = "staging"
 def example_staging_on_dbt_cloud(config: Path, host_url: str) -> None:
     """The example's commented variant uncommented, and what this machine needs besides:
     the stand-in's account (ids, URL, 1 s polls), staging as a data CI target (so a CI
-    job by default), staging's ledger in a local folder (its S3 bucket is not reachable)
+    job by default), staging's ledger in a local folder (its S3 bucket is not reachable;
+    absolute, as a required tier's must be: prod requires staging)
     and its Databricks jobs kept out of data CI (`ci: false`: `ci run --all` would submit
     them to a workspace; tests/unit/test_ci_databricks_runs.py covers those runs)."""
     from support import edit_yaml
 
     enable_commented_dbt_cloud(config, host_url)
+    ledger = config.absolute().parent / ".tierform" / "ledger"
 
     def platform(d):
         d["release"]["dbt"]["cloud"].update(account_id=ACCOUNT, project_id=PROJECT, poll_seconds=1)
         d["ci"]["targets"] = [*d["ci"]["targets"], STAGING]
 
     def staging(d):
-        d["release"]["store"] = {"type": "local"}
+        # = <repository>/.tierform/ledger, the relative default, written as a shared folder
+        d["release"]["store"] = {"type": "local", "directory": str(ledger)}
         d["release"]["dbt"]["cloud"].pop("ci_job")
         for job in (d.get("databricks") or {}).get("jobs", {}).values():
             job["ci"] = False
