@@ -246,3 +246,10 @@ def test_a_config_in_a_subfolder_keeps_deployed_records_and_ledgers_in_the_worki
     assert "was deployed protected (recorded in .tierform/deployed/prod.json)" in (
         refused.stdout + refused.stderr
     )
+    # Whatever folder the command starts in: the records are the platform's, not the cwd's.
+    for cwd, config_arg in ((tmp_path, str(config)), (config, ".")):
+        elsewhere = run_tierform_in_process(
+            "validate", "--config", config_arg, cwd=cwd, GITHUB_SHA="a" * 40
+        )
+        assert elsewhere.returncode == 2, (cwd, elsewhere.stdout + elsewhere.stderr)
+        assert "was deployed protected" in elsewhere.stdout + elsewhere.stderr

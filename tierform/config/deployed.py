@@ -21,7 +21,6 @@ from pathlib import Path
 
 from tierform.config.errors import ConfigIssue
 from tierform.config.protection import PROTECTION, data_stores, retired
-from tierform.config.repository import work_root
 
 DIR_VARIABLE = "TIERFORM_DEPLOYED_DIR"
 _MAX_BYTES = 1_000_000
@@ -47,11 +46,12 @@ class DeployedProtection:
         )
 
 
-def default_dir(root: Path | None = None) -> Path:
-    """$TIERFORM_DEPLOYED_DIR, else `.tierform/deployed` in `root`, default the working root
-    (tierform/config/repository.py): what `make deploy`, `record-deployed` and the loader
-    all use, so a record written by one is the record the others read."""
-    return Path(os.environ.get(DIR_VARIABLE) or (root or work_root()) / ".tierform" / "deployed")
+def default_dir(root: Path) -> Path:
+    """$TIERFORM_DEPLOYED_DIR, else `.tierform/deployed` in `root`, the platform's working
+    root (PlatformConfig.work_root, tierform/config/repository.py): what `make deploy`,
+    `record-deployed` and the loader all use, so a record written by one is the record the
+    others read."""
+    return Path(os.environ.get(DIR_VARIABLE) or root / ".tierform" / "deployed")
 
 
 def record_path(directory: Path, tier: str) -> Path:

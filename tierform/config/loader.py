@@ -39,7 +39,7 @@ from tierform.config.release_store import (
     is_checkout_folder,
     tier_store,
 )
-from tierform.config.repository import project_subfolder
+from tierform.config.repository import project_subfolder, work_root
 from tierform.config.secrets import secrets_in
 from tierform.config.shared_names import clashes
 from tierform.config.tier import TierSpec
@@ -103,6 +103,7 @@ def load_platform(config_dir: str | Path = "config") -> PlatformConfig:
         for path, message in profile_literal_secrets(repo_root, platform.release.dbt):
             issues.append(ConfigIssue(profiles, join_path(path), message))
     raw_tiers = _read_tier_files(config_dir, platform, platform_display, issues)
+    records = deployed.default_dir(work_root(config_dir, subfolder))
     tiers: dict[str, TierSpec] = {}
     # A mistake in prod.yaml shows up in every tier that extends prod: say it once, where
     # it was made (tierform/config/attribution.py).
@@ -135,7 +136,7 @@ def load_platform(config_dir: str | Path = "config") -> PlatformConfig:
             found.extend(_check_dbt_runner(tier, chain, platform))
         if tier is not None:
             found.extend(_check_release_ledger(tier, chain, platform))
-            found.extend(_check_deployed(tier, chain[0].file, platform_display))
+            found.extend(_check_deployed(tier, chain[0].file, platform_display, records))
         attribution.add(name, chain[0].file, found)
         if tier is not None:
             tiers[name] = tier
@@ -179,11 +180,12 @@ def _entries_as_tiers(issues: list[ConfigIssue]) -> list[ConfigIssue]:
     ]
 
 
-def _check_deployed(tier: TierSpec, tier_file: str, platform_file: str) -> list[ConfigIssue]:
+def _check_deployed(
+    tier: TierSpec, tier_file: str, platform_file: str, directory: Path
+) -> list[ConfigIssue]:
     """Refuse what weakens the tier's last deployment (tierform/config/deployed.py). The
-    records are in the working root, where the deploys that write them run, not next to
-    the config folder."""
-    directory = deployed.default_dir()
+    records are in the platform's working root (`directory`), where the deploys that
+    write them run, whichever folder this command runs in."""
     record = deployed.load(directory, tier.name)
     issues = deployed.check_retire_names(tier, record, tier_file)
     if record is not None:

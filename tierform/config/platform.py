@@ -100,6 +100,13 @@ class PlatformConfig:
         it); the git root is `repository_subfolder` above it (tierform/config/repository.py)."""
         return self.config_dir.absolute().parent
 
+    @property
+    def work_root(self) -> Path:
+        """Where `.tierform/` (ledgers, deployment records) is: tierform/config/repository.py."""
+        from tierform.config.repository import work_root
+
+        return work_root(self.config_dir, self.repository_subfolder)
+
     def dbt_step(self, tier: TierSpec) -> DbtStep | None:
         """The tier's dbt release, or None when the platform or the tier has none."""
         project, switch = self.platform.release.dbt, tier.release.dbt

@@ -10,12 +10,14 @@ The subfolder is found from `.git` when the checkout has one; `repository.subfol
 platform.yaml says it where there is none (a source archive, a container build context)
 and is checked against the checkout where there is.
 
-The *working root* is where the commands run (the Makefile, cdktf.json and cdktf.out are
-there) and where Tierform keeps what it generates, `.tierform/`: local state, release
-ledgers, deployment records. In a checkout that is the repository root; TIERFORM_ROOT says
-otherwise (the release steps `cd` there). Every reader and writer of `.tierform/` takes it
-from work_root(), so a config folder elsewhere (`platforms/zeta/config`) does not split
-them between two folders.
+The *working root* is where Tierform keeps what it generates, `.tierform/` (release
+ledgers, deployment records): $TIERFORM_ROOT, else the repository root of the platform's
+config folder (the git root; without `.git`, the project folder less `repository.subfolder`).
+That is where the commands run (the Makefile, cdktf.json and cdktf.out are there, and the
+release steps `cd` there), and it does not depend on the directory a command is started in:
+`tierform validate --config /abs/platform/config` from /tmp finds the same deployment
+records as `make deploy` wrote. A config folder elsewhere (`platforms/zeta/config`) does not
+split them between two folders either.
 """
 
 from __future__ import annotations
@@ -30,9 +32,21 @@ from tierform.config.repo_paths import git_root, syntax_problem
 ROOT_VARIABLE = "TIERFORM_ROOT"
 
 
-def work_root() -> Path:
-    """The working root, absolute: $TIERFORM_ROOT, else the working directory."""
-    return Path(os.environ.get(ROOT_VARIABLE) or ".").absolute()
+def work_root(config_dir: str | Path | None = None, subfolder: str | None = None) -> Path:
+    """The working root, absolute: $TIERFORM_ROOT, else the repository root of `config_dir`
+    (its git root; without `.git`, the project folder less `subfolder`, the platform's
+    `repository.subfolder`), else (no config folder) the working directory."""
+    configured = os.environ.get(ROOT_VARIABLE)
+    if configured:
+        return Path(configured).absolute()
+    if config_dir is None:
+        return Path(".").absolute()
+    project = Path(config_dir).absolute().parent
+    found = git_root(project)
+    if found is not None:
+        return found
+    depth = len(PurePosixPath(subfolder).parts) if subfolder else 0
+    return project.parents[depth - 1] if depth else project
 
 
 class RepositorySpec(Spec):

@@ -469,10 +469,9 @@ def dbt_source(
     target = target or step.target
     env = {}
     if step.adapter == "duckdb":
-        from tierform.config.repository import work_root
         from tierform.release.dbt_build import DUCKDB_PATH_VARIABLE, duckdb_file
 
-        env[DUCKDB_PATH_VARIABLE] = str(duckdb_file(work_root(), target))
+        env[DUCKDB_PATH_VARIABLE] = str(duckdb_file(platform.work_root, target))
     return DbtSource(root / step.project_dir, profiles_dir or root / step.profiles_dir, target, env)
 
 

@@ -22,7 +22,7 @@ def record_deployed_command(tier: str = _TIER, config: Path = _CONFIG) -> None:
     """Record the tier's kind, protection and data stores as deployed (after an apply)."""
     platform = load_or_exit(config)
     record = deployed.DeployedProtection.of(tier_or_exit(platform, tier, "record-deployed"))
-    path = deployed.save(deployed.default_dir(), record)
+    path = deployed.save(deployed.default_dir(platform.work_root), record)
     state = "protected" if record.protected else "unprotected"
     print(
         f"recorded {tier} ({record.kind}, {state}, {len(record.data_stores)} data stores) in {path}"

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tierform.config.repository import work_root
 from tierform.ledger.errors import CorruptRecord
 from tierform.ledger.store import Store, open_store
 
@@ -76,8 +75,8 @@ def encode(value: Any) -> bytes:
 
 def tier_ledger(platform, tier, root: Path | None = None) -> TierLedger:
     """The ledger of `tier` (a TierSpec) as configured in `platform` (a PlatformConfig). A
-    relative `local` store is under `root`, default the working root: the one the release
-    writes to, whatever folder the config is in."""
+    relative `local` store is under `root`, default the platform's working root: the one
+    the release writes to, whatever folder the config is in or the command runs from."""
     spec = platform.release_store(tier)
-    store = open_store(spec, root or work_root())
+    store = open_store(spec, root or platform.work_root)
     return TierLedger(store, tier.name, spec.lease_seconds)
