@@ -111,7 +111,7 @@ synth: setup ## synthesize into cdktf.out/ (TIERFORM_TIERS=prod,dev for a subset
 
 check: synth ## synthesize, check every stack is valid Terraform, then run the policy gate (exit 1 on a failed check, 2 if unusable)
 	$(TIERFORM) tfcheck --outdir cdktf.out
-	$(PY) -m tierform policy --outdir cdktf.out --config $(CONFIG) --results results/policy
+	$(PY) -m tierform policy --outdir cdktf.out --config "$(CONFIG)" --results results/policy
 
 promotion: $(LIGHT_VENV)/.installed ## tiers EVENT (push|pull_request|schedule) and REF plan and deploy (light install)
 	$(LIGHT_VENV)/bin/python -m tierform promotion --event $(EVENT) $(if $(REF),--ref "$(REF)") $(if $(GITHUB_OUTPUT),--github-output)
@@ -149,7 +149,7 @@ tfcheck: $(VENV)/.installed .tierform/terraformrc ## terraform init (offline) + 
 	$(TIERFORM) tfcheck --outdir cdktf.out
 
 policy: setup ## the policy gate alone, on the existing cdktf.out (what CI runs on an artifact)
-	$(PY) -m tierform policy --outdir cdktf.out --config $(CONFIG) --results results/policy
+	$(PY) -m tierform policy --outdir cdktf.out --config "$(CONFIG)" --results results/policy
 
 # What deploying needs (no checkov): the project venv, the cdktf CLI, the Terraform config.
 DEPLOY_DEPS := $(VENV)/.installed node_modules/.installed .tierform/terraformrc
@@ -226,13 +226,13 @@ apply-plan: setup ## apply exactly plans/TIER.tfplan (fails clearly if the state
 
 # The dbt project, profiles folder, targets and DAGs folder come from config (`release:`).
 plan-summary: $(VENV)/.installed ## the PR comment: plans/summary.md from every plans/TIER.json and TIER.status.json
-	$(TIERFORM) plan-summary -o $(PLANS)/summary.md --base $(BASE) --plans-dir $(PLANS) --config $(CONFIG)
+	$(TIERFORM) plan-summary -o $(PLANS)/summary.md --base $(BASE) --plans-dir $(PLANS) --config "$(CONFIG)"
 
 diff: $(DEPLOY_DEPS) ## `cdktf diff TIER` (SKIP_SYNTH=1: --skip-synth): keeps its plan, writes plans/TIER.{tfplan,json,status.json}
-	$(TIERFORM) diff --tier $(TIER) --out $(PLANS) --config $(CONFIG) $(if $(SKIP_SYNTH),--skip-synth) $(PLAN_FLAGS)
+	$(TIERFORM) diff --tier $(TIER) --out $(PLANS) --config "$(CONFIG)" $(if $(SKIP_SYNTH),--skip-synth) $(PLAN_FLAGS)
 
 ci-apply: $(DEPLOY_DEPS) ## apply TIER as its promotion rule says: `cdktf deploy`, or the reviewed PLAN (default plans/TIER.tfplan)
-	$(TIERFORM) apply --tier $(TIER) --config $(CONFIG) $(if $(PLAN),--plan $(PLAN)) $(if $(SKIP_SYNTH),--skip-synth)
+	$(TIERFORM) apply --tier $(TIER) --config "$(CONFIG)" $(if $(PLAN),--plan $(PLAN)) $(if $(SKIP_SYNTH),--skip-synth)
 
 drift: setup ## exit 2 + drift/TIER.md when the tier drifted; DRIFT_ISSUE=1 opens/updates an issue
 	@status=0; $(TIERFORM) drift --tier $(TIER) --report drift/$(TIER).md $(if $(RUN_URL),--run-url $(RUN_URL)) || status=$$?; \

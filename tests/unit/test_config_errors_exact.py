@@ -170,13 +170,14 @@ def test_make_targets_pass_TIERFORM_CONFIG_on(target):
     result = subprocess.run(
         ["make", "-n", target],
         cwd=REPO,
-        env=tool_env(TIERFORM_CONFIG="helix/config"),
+        env=tool_env(TIERFORM_CONFIG="my platforms/helix/config"),
         capture_output=True,
         text=True,
         timeout=60,
     )
     assert result.returncode == 0, result.stderr
-    assert "--config helix/config" in result.stdout, result.stdout
+    # Quoted: a folder with a space is one argument.
+    assert '--config "my platforms/helix/config"' in result.stdout, result.stdout
     assert "--config config" not in result.stdout
 
 
