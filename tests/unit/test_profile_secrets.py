@@ -134,7 +134,8 @@ SECRET = ["p", "outputs", "t"]
     [
         ({"password": PASSWORD}, "password"),
         ({"password": 12345678}, "password"),  # YAML reads it as a number
-        ({"pass": "x", "private_key": PKCS8_BODY}, "private_key"),
+        ({"user": "x", "private_key": PKCS8_BODY}, "private_key"),
+        ({"pass": "hunter22"}, "pass"),  # dbt-postgres / dbt-redshift: `pass` = `password`
         ({"token": "dapi" + "0" * 32}, "token"),
         ({"client_secret": "s3cr3t"}, "client_secret"),
         ({"oauth_client_secret": "s3cr3t"}, "oauth_client_secret"),
@@ -171,6 +172,8 @@ def _leaves(value):
         {"type": "duckdb", "path": "/data/x.duckdb", "threads": 8, "schema": "main"},
         {"password": "{{ env_var('PG_PASSWORD') }}", "token": None, "secret": ""},
         {"private_key_passphrase": "{{ env_var('SNOWFLAKE_PRIVATE_KEY_PASSPHRASE', '') }}"},
+        # a Jinja expression in a URL's query, without spaces (MotherDuck's token)
+        {"path": "md:db?motherduck_token={{env_var('MOTHERDUCK_TOKEN')}}"},
         {"private_key_path": "~/.ssh/snowflake.p8", "token_uri": "https://oauth2.googleapis.com/token"},
         {"keyfile_json": {"private_key": "{{ env_var('BQ_KEY') }}", "private_key_id": "0a1b"}},
         {"authenticator": "snowflake_jwt", "client_session_keep_alive": False, "retry_all": True},

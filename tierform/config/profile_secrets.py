@@ -26,9 +26,10 @@ __all__ = ["is_secret_field", "literal_secrets", "profiles_literal_secrets"]
 # (field path, message), as in references.py
 Problem = tuple[list[str | int], str]
 
-# dbt's own name for a service-account key written inline (dbt-bigquery), beside the names
-# the release-step check refuses literal values under (SECRET_NAME).
-_DBT_SECRET_NAME = re.compile(r"(?i)keyfile_json")
+# dbt's own names for a secret beside the names the release-step check refuses literal
+# values under (SECRET_NAME): a service-account key written inline (dbt-bigquery), and
+# `pass`, which dbt-postgres and dbt-redshift take for `password`.
+_DBT_SECRET_NAME = re.compile(r"(?i)keyfile_json|^pass$")
 # A file holding the secret, an endpoint, a key's id: dbt-snowflake `private_key_path`,
 # dbt-bigquery `token_uri` and `keyfile_json.private_key_id`, Athena `aws_access_key_id`.
 _NOT_A_SECRET = re.compile(r"(?i)(_path|_file|_uri|_url|_id)$")

@@ -59,11 +59,12 @@ SECRET_SHAPES: list[tuple[re.Pattern[str], str]] = [
         "an authorization header",
     ),
     (re.compile(r"(?i)\bbearer\s+[A-Za-z0-9._~+/-]{20,}=*"), "a bearer token"),
-    # `password=…`, `"client_secret": "…"`, `export DB_TOKEN=…`
+    # `password=…`, `"client_secret": "…"`, `export DB_TOKEN=…`; not a value that is a
+    # reference (`${…}`) or a Jinja expression (`token={{env_var('X')}}` in a dbt profile)
     (
         re.compile(
             r"(?i)(password|passwd|pwd|passphrase|secret|token|api[_-]?key|access[_-]?key|"
-            r"private[_-]?key|credentials?)[\"']?\s*[=:]\s*[\"']?[^\s\"'$]{4,}"
+            r"private[_-]?key|credentials?)[\"']?\s*[=:]\s*[\"']?[^\s\"'${][^\s\"'$]{3,}"
         ),
         "an inline credential",
     ),
