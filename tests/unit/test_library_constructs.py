@@ -309,3 +309,19 @@ def test_an_undeclared_name_when_none_is_declared_reads_as_such():
             },
         )
     assert "'LOADING' is not a declared warehouse (no warehouse is declared)" in str(raised.value)
+
+
+def test_a_release_step_environment_takes_references_not_secrets():
+    with pytest.raises(
+        ConfigError, match=r"ReleaseStepProps: environment\.SNOWFLAKE_PASSWORD: a secret's name"
+    ):
+        ReleaseStepProps(
+            step="dbt",
+            tier="dev",
+            triggers={},
+            environment={"SNOWFLAKE_PASSWORD": "hunter2hunter2"},
+        )
+    ok = ReleaseStepProps(
+        step="dbt", tier="dev", triggers={}, environment={"CREDENTIAL_ID": "${dbtcloud_x.id}"}
+    )
+    assert ok.environment == {"CREDENTIAL_ID": "${dbtcloud_x.id}"}

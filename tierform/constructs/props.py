@@ -29,6 +29,7 @@ from tierform.config.protection import RetireSpec
 from tierform.config.secrets import secrets_in
 from tierform.config.snowflake import SnowflakeSpec
 from tierform.config.tier import DeveloperSpec, TierKind, TierSpec
+from tierform.policy.checkov_checks.tierform_secret_shapes import SECRET_NAME
 
 _PREFIX = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 
@@ -244,4 +245,13 @@ class ReleaseStepProps(Props):
     def _check_prefix(self) -> Self:
         if self.address_prefix is not None:
             check_address_prefix(self.address_prefix)
+        # The environment holds references to the stack (`${…}`); a value written down under
+        # a secret's name is a secret in the JSON and the state, whatever it looks like.
+        for name, value in self.environment.items():
+            if SECRET_NAME.search(name) and not re.fullmatch(r"\$\{[^{}]+\}", value):
+                raise ValueError(
+                    f"environment.{name}: a secret's name with a value written down (not "
+                    "shown); pass a reference (`${…}`) or leave it to the deploying "
+                    "environment, which the step inherits"
+                )
         return self
