@@ -8,7 +8,8 @@ on PATH as `terraform`. It answers as Terraform >= 1.6 does with a `cloud` block
   Terraform splices into the arguments); the file is the run's bookmark, not a zip archive;
 - `show -json BOOKMARK` prints the run's JSON plan (FAKE_TF_PLAN_JSON, a file);
 - `apply BOOKMARK` applies a confirmable run, or fails with Terraform's message for a run
-  that was discarded (FAKE_TF_APPLY=discarded) or has no changes (=no-changes);
+  that was discarded (FAKE_TF_APPLY=discarded), has no changes (=no-changes) or was
+  applied already (=applied);
 - `init`, `providers lock` succeed; `version` is the real terraform's (FAKE_TF_REAL).
 
 Every invocation is appended to FAKE_TF_LOG as one JSON line: argv and TF_CLI_ARGS_plan.
@@ -67,6 +68,9 @@ def main(argv: list[str]) -> int:
         outcome = os.environ.get("FAKE_TF_APPLY", "ok")
         if outcome == "discarded":
             print("Error: Saved plan is discarded\n\nThe given plan file can no longer be applied")
+            return 1
+        if outcome == "applied":
+            print("Error: Saved plan is already applied\n\nThe given plan file was already")
             return 1
         if outcome == "no-changes":
             print("Error: Saved plan has no changes\n\nThe given plan file contains no changes")

@@ -39,6 +39,7 @@ class BadPlanFile(TerraformError):
 # backend_apply.go, unusableSavedPlanError).
 _CLOUD_STALE = "Saved plan is discarded"  # another run applied first (or someone discarded it)
 _CLOUD_NO_CHANGES = "Saved plan has no changes"
+_CLOUD_APPLIED = "Saved plan is already applied"  # a re-run of the job that applied it
 
 # A saved cloud plan bookmark: {"remote_plan_format": 1, "run_id": ..., "hostname": ...}.
 _BOOKMARK_MAX_BYTES = 4096
@@ -87,6 +88,14 @@ def apply_plan(stack: str, plan_file: Path, *, outdir: Path = DEFAULT_OUTDIR) ->
         print(
             f"tierform apply-plan: {plan_file}: the reviewed HCP Terraform run has no "
             "changes; nothing to apply",
+            file=sys.stderr,
+        )
+        return
+    if kind == "cloud" and _CLOUD_APPLIED in result.output:
+        # The tier is in the reviewed state already: what this apply was for.
+        print(
+            f"tierform apply-plan: {plan_file}: the reviewed HCP Terraform run was applied "
+            "already (a re-run of the job); nothing more to apply",
             file=sys.stderr,
         )
         return
