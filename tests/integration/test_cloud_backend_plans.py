@@ -126,7 +126,7 @@ def test_a_cloud_tier_is_planned_reviewed_and_applied(tmp_path):
         repo, "apply", "--tier", "prod", "--skip-synth", FAKE_TF_APPLY="applied", **env
     )
     assert rerun.returncode == 0, rerun.stdout + rerun.stderr
-    assert "was applied already (a re-run of the job)" in rerun.stderr
+    assert "was applied already (a re-run of the job); nothing to apply" in rerun.stderr
 
 
 def test_real_terraform_saves_the_plan_from_the_variable_we_set(tmp_path):

@@ -38,8 +38,13 @@ class BadPlanFile(TerraformError):
 # Terraform's messages for a saved cloud plan that cannot be applied (internal/cloud/
 # backend_apply.go, unusableSavedPlanError).
 _CLOUD_STALE = "Saved plan is discarded"  # another run applied first (or someone discarded it)
-_CLOUD_NO_CHANGES = "Saved plan has no changes"
-_CLOUD_APPLIED = "Saved plan is already applied"  # a re-run of the job that applied it
+# Saved cloud plans HCP Terraform will not apply, though the tier is as reviewed: nothing
+# to do. (Terraform's message → what it means here.)
+_CLOUD_NOTHING_TO_APPLY = {
+    "Saved plan has no changes": "has no changes",
+    # a re-run of the job that applied it
+    "Saved plan is already applied": "was applied already (a re-run of the job)",
+}
 
 # A saved cloud plan bookmark: {"remote_plan_format": 1, "run_id": ..., "hostname": ...}.
 _BOOKMARK_MAX_BYTES = 4096
@@ -84,21 +89,14 @@ def apply_plan(stack: str, plan_file: Path, *, outdir: Path = DEFAULT_OUTDIR) ->
     )
     if result.returncode == 0:
         return
-    if kind == "cloud" and _CLOUD_NO_CHANGES in result.output:
-        print(
-            f"tierform apply-plan: {plan_file}: the reviewed HCP Terraform run has no "
-            "changes; nothing to apply",
-            file=sys.stderr,
-        )
-        return
-    if kind == "cloud" and _CLOUD_APPLIED in result.output:
-        # The tier is in the reviewed state already: what this apply was for.
-        print(
-            f"tierform apply-plan: {plan_file}: the reviewed HCP Terraform run was applied "
-            "already (a re-run of the job); nothing more to apply",
-            file=sys.stderr,
-        )
-        return
+    for message, meaning in _CLOUD_NOTHING_TO_APPLY.items() if kind == "cloud" else ():
+        if message in result.output:
+            print(
+                f"tierform apply-plan: {plan_file}: the reviewed HCP Terraform run {meaning}; "
+                "nothing to apply",
+                file=sys.stderr,
+            )
+            return
     if "Saved plan is stale" in result.output or (
         kind == "cloud" and _CLOUD_STALE in result.output
     ):

@@ -18,8 +18,8 @@ from typing import Annotated
 
 import typer
 
+from tierform.cli_options import ConfigOption
 from tierform.config import EXIT_BAD_INPUT, PlatformConfig
-from tierform.config.errors import CONFIG_VARIABLE
 from tierform.config.promotion import ApplyMode, apply_mode
 from tierform.gitops import cdktf_cli
 from tierform.gitops.apply_plan import EXIT_STALE, StalePlanError, apply_plan
@@ -93,9 +93,7 @@ def apply_command(
             "--plan", help="reviewed plan file (reviewed-plan; default plans/TIER.tfplan)"
         ),
     ] = None,
-    config: Annotated[
-        Path, typer.Option("--config", envvar=CONFIG_VARIABLE, help="configuration folder")
-    ] = Path("config"),
+    config: ConfigOption = Path("config"),
     outdir: Annotated[Path, typer.Option("--outdir", help="cdktf output folder")] = DEFAULT_OUTDIR,
     skip_synth: Annotated[
         bool, typer.Option("--skip-synth", help="use the stack already in --outdir")

@@ -19,8 +19,8 @@ from typing import Annotated
 
 import typer
 
+from tierform.cli_options import ConfigOption
 from tierform.config import EXIT_BAD_INPUT, ConfigError, load_platform
-from tierform.config.errors import CONFIG_VARIABLE
 from tierform.config.promotion import apply_environment
 
 
@@ -63,9 +63,7 @@ def approval_check_command(
     repo: Annotated[
         str | None, typer.Option("--repo", help="owner/name (default: $GITHUB_REPOSITORY)")
     ] = None,
-    config: Annotated[
-        Path, typer.Option("--config", envvar=CONFIG_VARIABLE, help="configuration folder")
-    ] = Path("config"),
+    config: ConfigOption = Path("config"),
 ) -> None:
     """Fail closed unless the tier's GitHub environment has required reviewers (when the
     tier's promotion rule says `approval: true`). Token: $GITHUB_TOKEN or $GH_TOKEN."""

@@ -22,8 +22,8 @@ from typing import Annotated
 
 import typer
 
+from tierform.cli_options import ConfigOption
 from tierform.config.backend import CloudBackendSpec
-from tierform.config.errors import CONFIG_VARIABLE
 from tierform.gitops import cdktf_cli, terraform
 from tierform.gitops.plan_model import PlanFormatError, load_plan
 from tierform.gitops.plan_status import (
@@ -107,9 +107,7 @@ def diff_command(
     out: Annotated[
         Path, typer.Option("--out", help="folder for <tier>.tfplan, .json and .status.json")
     ] = Path("plans"),
-    config: Annotated[
-        Path, typer.Option("--config", envvar=CONFIG_VARIABLE, help="configuration folder")
-    ] = Path("config"),
+    config: ConfigOption = Path("config"),
     outdir: Annotated[Path, typer.Option("--outdir", help="cdktf output folder")] = DEFAULT_OUTDIR,
     skip_synth: Annotated[
         bool, typer.Option("--skip-synth", help="use the stack already in --outdir")

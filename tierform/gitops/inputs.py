@@ -30,10 +30,10 @@ from typing import Annotated, Any
 import typer
 import yaml
 
+from tierform.cli_options import ConfigOption
 from tierform.config import EXIT_BAD_INPUT, ConfigError, PlatformConfig, load_platform
 from tierform.config.backend import CloudBackendSpec, GcsBackendSpec, S3BackendSpec
 from tierform.config.dbt_cloud_step import DbtCloudStep
-from tierform.config.errors import CONFIG_VARIABLE
 from tierform.config.promotion import apply_environment, plan_environment
 from tierform.config.release import profile_env_vars
 from tierform.config.release_store import GcsStoreSpec, S3StoreSpec, StoreSpec
@@ -507,9 +507,7 @@ def inputs_command(
     tier: Annotated[str, typer.Option("--tier", help="tier (or sandbox stack)")],
     job: Annotated[str, typer.Option("--job", help="plan | apply | ci")] = "plan",
     as_json: Annotated[bool, typer.Option("--json", help="JSON instead of a table")] = False,
-    config: Annotated[
-        Path, typer.Option("--config", envvar=CONFIG_VARIABLE, help="configuration folder")
-    ] = Path("config"),
+    config: ConfigOption = Path("config"),
     outdir: Annotated[Path, typer.Option("--outdir", help="cdktf output folder")] = DEFAULT_OUTDIR,
     github_env: Annotated[
         Path | None,

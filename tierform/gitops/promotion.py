@@ -14,9 +14,9 @@ from typing import Annotated, Any
 
 import typer
 
+from tierform.cli_options import ConfigOption
 from tierform.command_io import append_github_file
 from tierform.config import EXIT_BAD_INPUT, ConfigError, PlatformConfig, load_platform
-from tierform.config.errors import CONFIG_VARIABLE
 from tierform.config.promotion import (
     apply_environment,
     apply_mode,
@@ -95,9 +95,7 @@ def promotion_command(
     ref: Annotated[
         str | None, typer.Option("--ref", help="refs/heads/<branch> or refs/tags/<tag>")
     ] = None,
-    config: Annotated[
-        Path, typer.Option("--config", envvar=CONFIG_VARIABLE, help="configuration folder")
-    ] = Path("config"),
+    config: ConfigOption = Path("config"),
     github_output: Annotated[
         bool, typer.Option("--github-output", help="also append step outputs to $GITHUB_OUTPUT")
     ] = False,

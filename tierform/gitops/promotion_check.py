@@ -16,9 +16,9 @@ from typing import Annotated
 
 import typer
 
+from tierform.cli_options import ConfigOption
 from tierform.command_io import load_or_exit, tier_or_exit
 from tierform.config import EXIT_BAD_INPUT, PlatformConfig
-from tierform.config.errors import CONFIG_VARIABLE
 from tierform.ledger import CorruptRecord, LedgerError, deployments, tier_ledger
 
 COMMIT = re.compile(r"^[0-9a-f]{40}$")
@@ -59,9 +59,7 @@ def check(platform: PlatformConfig, tier: str, commit: str) -> list[str]:
 def promotion_check_command(
     tier: Annotated[str, typer.Option("--tier", help="the tier about to be planned or applied")],
     commit: Annotated[str, typer.Option("--commit", help="full 40-character commit SHA")],
-    config: Annotated[
-        Path, typer.Option("--config", envvar=CONFIG_VARIABLE, help="configuration folder")
-    ] = Path("config"),
+    config: ConfigOption = Path("config"),
 ) -> None:
     """Refuse (exit 1) a commit that the tier's required tiers have not deployed."""
     if not COMMIT.match(commit):

@@ -14,20 +14,16 @@ from typing import Annotated
 
 import typer
 
+from tierform.cli_options import ConfigOption, TierEnvironmentOutput
 from tierform.command_io import append_github_file
 from tierform.config import EXIT_BAD_INPUT, ConfigError, load_platform
-from tierform.config.errors import CONFIG_VARIABLE
 from tierform.config.promotion import apply_environment
 
 
 def sandbox_stack_command(
     stack: Annotated[str, typer.Option("--stack", help="sandbox stack, e.g. dev-alice")],
-    config: Annotated[
-        Path, typer.Option("--config", envvar=CONFIG_VARIABLE, help="configuration folder")
-    ] = Path("config"),
-    github_output: Annotated[
-        bool, typer.Option("--github-output", help="also write tier= and environment= outputs")
-    ] = False,
+    config: ConfigOption = Path("config"),
+    github_output: TierEnvironmentOutput = False,
 ) -> None:
     """Accept only a declared sandbox stack (exit 2 otherwise)."""
     try:

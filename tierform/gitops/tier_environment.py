@@ -16,9 +16,9 @@ from typing import Annotated
 
 import typer
 
+from tierform.cli_options import ConfigOption, TierEnvironmentOutput
 from tierform.command_io import append_github_file, load_or_exit, tier_or_exit
 from tierform.config import EXIT_BAD_INPUT
-from tierform.config.errors import CONFIG_VARIABLE
 from tierform.config.promotion import apply_environment, plan_environment
 
 # As `tierform inputs --job`: plans and a PR's data CI hold read-only credentials.
@@ -28,12 +28,8 @@ JOBS = {"plan": plan_environment, "ci": plan_environment, "apply": apply_environ
 def environment_command(
     tier: Annotated[str, typer.Option("--tier", help="a tier of the config")],
     job: Annotated[str, typer.Option("--job", help="plan | apply | ci")],
-    config: Annotated[
-        Path, typer.Option("--config", envvar=CONFIG_VARIABLE, help="configuration folder")
-    ] = Path("config"),
-    github_output: Annotated[
-        bool, typer.Option("--github-output", help="also write tier= and environment= outputs")
-    ] = False,
+    config: ConfigOption = Path("config"),
+    github_output: TierEnvironmentOutput = False,
 ) -> None:
     """The GitHub environment of TIER's JOB (exit 2 for a tier the config does not declare)."""
     if job not in JOBS:
