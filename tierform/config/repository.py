@@ -12,7 +12,8 @@ and is checked against the checkout where there is.
 
 The *working root* is where Tierform keeps what it generates, `.tierform/` (release
 ledgers, deployment records): $TIERFORM_ROOT, else the repository root of the platform's
-config folder (the git root; without `.git`, the project folder less `repository.subfolder`).
+config folder (the project folder less its subfolder: the git root, or without `.git` what
+`repository.subfolder` says).
 That is where the commands run (the Makefile, cdktf.json and cdktf.out are there, and the
 release steps `cd` there), and it does not depend on the directory a command is started in:
 `tierform validate --config /abs/platform/config` from /tmp finds the same deployment
@@ -32,20 +33,17 @@ from tierform.config.repo_paths import git_root, syntax_problem
 ROOT_VARIABLE = "TIERFORM_ROOT"
 
 
-def work_root(config_dir: str | Path | None = None, subfolder: str | None = None) -> Path:
-    """The working root, absolute: $TIERFORM_ROOT, else the repository root of `config_dir`
-    (its git root; without `.git`, the project folder less `subfolder`, the platform's
-    `repository.subfolder`), else (no config folder) the working directory."""
+def work_root(config_dir: str | Path | None = None, subfolder: str = "") -> Path:
+    """The working root, absolute: $TIERFORM_ROOT, else the repository root of `config_dir`:
+    its project folder less `subfolder` (project_subfolder's answer: found from `.git`, or
+    the platform's `repository.subfolder`), else (no config folder) the working directory."""
     configured = os.environ.get(ROOT_VARIABLE)
     if configured:
         return Path(configured).absolute()
     if config_dir is None:
         return Path(".").absolute()
     project = Path(config_dir).absolute().parent
-    found = git_root(project)
-    if found is not None:
-        return found
-    depth = len(PurePosixPath(subfolder).parts) if subfolder else 0
+    depth = len(PurePosixPath(subfolder).parts)
     return project.parents[depth - 1] if depth else project
 
 

@@ -491,8 +491,8 @@ def _json_env(name: str) -> dict[str, Any]:
 
 
 def _environment_of(platform: PlatformConfig, stack: str, job: str) -> str:
-    sandbox = next((s for s in platform.sandboxes if s.stack == stack), None)
-    tier = sandbox.tier.name if sandbox else stack
+    tier = platform.stack_tier(stack).name
+    sandbox = tier != stack
     if job in ("plan", CI_JOB) and not sandbox:
         return plan_environment(platform.platform.promotion, tier)
     return apply_environment(platform.platform.promotion, tier)

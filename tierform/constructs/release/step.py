@@ -44,11 +44,8 @@ def stack_root(outdir: str | Path, cwd: str | Path | None = None) -> str:
     `outdir`: `../../..` for cdktf.out, one `..` more per level of a nested CDKTF_OUTDIR
     (build/tf/cdktf.out → ../../../../..). An outdir outside the repository gets the
     default, never a machine path: there the step needs $TIERFORM_ROOT."""
-    base = Path(os.path.abspath(cwd or os.getcwd()))
-    try:
-        depth = len(Path(os.path.normpath(base / outdir)).relative_to(base).parts)
-    except ValueError:
-        return ROOT_FALLBACK
+    relative = _inside(outdir, cwd)
+    depth = len(relative.parts) if relative is not None else 0
     return "/".join([".."] * (depth + 2)) if depth else ROOT_FALLBACK
 
 
@@ -57,12 +54,19 @@ def release_config_folder(config_dir: str | Path, cwd: str | Path | None = None)
     for the steps to load at apply; None when it is outside the root or not a plain path
     (CONFIG_FOLDER_PATTERN), where a machine path would make each checkout plan differently:
     the steps then read TIERFORM_CONFIG at apply, as before."""
+    relative = _inside(config_dir, cwd)
+    if relative is None or not re.fullmatch(CONFIG_FOLDER_PATTERN, relative.as_posix()):
+        return None
+    return relative.as_posix()
+
+
+def _inside(path: str | Path, cwd: str | Path | None) -> Path | None:
+    """`path` relative to `cwd` (default the working directory), None when outside it."""
     base = Path(os.path.abspath(cwd or os.getcwd()))
     try:
-        relative = Path(os.path.normpath(base / config_dir)).relative_to(base).as_posix()
+        return Path(os.path.normpath(base / path)).relative_to(base)
     except ValueError:
         return None
-    return relative if re.fullmatch(CONFIG_FOLDER_PATTERN, relative) else None
 
 
 class ReleaseStep(Construct):
