@@ -5,6 +5,8 @@ generated platform; only Tierform's own app bypasses, so a library user's cdktf 
 
 from __future__ import annotations
 
+import datetime
+
 import json
 import sys
 from pathlib import Path
@@ -94,7 +96,27 @@ def test_a_map_holding_tokens_or_objects_goes_through_cdktf() -> None:
     assert bypass.placeholder({"A": {"n": Token.as_number(Token.as_any(3))}}) is None
     assert bypass.placeholder({"A": {"scope": stack}}) is None
     assert bypass.placeholder({"A": {"n": float("nan")}}) is None
+    assert bypass.placeholder({"A": {"n": [float("-inf")]}}) is None  # orjson: null, silently
+    assert bypass.placeholder({"A": {"on": datetime.date(2026, 1, 1)}}) is None
     assert len(bypass.entries) == 1
+
+
+def test_a_bypassed_map_is_written_as_the_standard_library_reads_it() -> None:
+    """orjson writes the maps (map_bypass._entries); whatever it is handed, the text means
+    what the standard library's encoder wrote before, and a map it refuses still bypasses
+    when the standard library takes it (a nested integer key, an integer past 64 bits)."""
+    tricky = {
+        'q"uote\\back': {"s": "tab\tnl\ncr\r\x00\x1f\u2028\u00e4\U0001f600", "n": -0.1},
+        "B": {"big": 2**63 - 1, "small": 1e-300, "huge": 1e16, "none": None, "t": [True, False]},
+        "C": {"nested": {"1": {"deep": ["x", {"y": 3}]}}},
+    }
+    for literal in (tricky, {"A": {"by_number": {1: "one"}}}, {"A": {"n": 2**70}}):
+        bypass = MapBypass()
+        assert bypass.placeholder(literal) is not None
+        lines = bypass.entries["0"].split("\n")
+        assert len(lines) == len(literal)  # one line per instance
+        written = json.loads("{" + ",".join(lines) + "}")
+        assert written == json.loads(json.dumps(literal, ensure_ascii=False))
 
 
 def test_the_splice_keeps_indentation_and_refuses_a_stray_placeholder(tmp_path) -> None:
@@ -106,7 +128,7 @@ def test_the_splice_keeps_indentation_and_refuses_a_stray_placeholder(tmp_path) 
     assert json.loads(spliced) == {
         "r": {"for_each": {"B": {"name": "b"}, "A": {"name": "ä"}}, "none": {}}
     }
-    assert '\n      "A": {"name": "ä"}\n    }' in spliced  # one instance per line, nested
+    assert '\n      "A": {"name":"ä"}\n    }' in spliced  # one instance per line, nested
 
     stray = tmp_path / "cdk.tf.json"
     stray.write_text(json.dumps({"ref": ref, "text": f"{bypass.marker}"}))

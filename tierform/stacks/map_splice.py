@@ -78,6 +78,6 @@ def splice_text(text: str, bypass: MapBypass) -> str:
             return "{}"
         indent = match["space"].rpartition("\n")[2]
         closing = indent[:-2] if indent.endswith("  ") else ""
-        return "{\n" + indent + (",\n" + indent).join(entries) + "\n" + closing + "}"
+        return "{\n" + indent + entries.replace("\n", ",\n" + indent) + "\n" + closing + "}"
 
     return placeholder.sub(write, text)
