@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
 
 import pytest
 from release_support import make_repo_copy
@@ -23,6 +24,8 @@ pytestmark = pytest.mark.integration
 def test_an_apply_without_tierform_config_releases_the_synthesized_platform(tmp_path):
     repo = make_repo_copy(tmp_path)
     shutil.copytree(HELIX_ROOT, repo.root / "platforms" / "helix")
+    # A checkout: the repository root of `platforms/helix/config`, where `.tierform/` lives.
+    subprocess.run(["git", "init", "-q", str(repo.root)], check=True)
     repo.synth(TIERFORM_CONFIG="platforms/helix/config")
     stack = json.loads((repo.stack_dir / "cdk.tf.json").read_text())
     step = stack["resource"]["terraform_data"]["release_dbt"]

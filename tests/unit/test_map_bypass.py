@@ -6,7 +6,6 @@ generated platform; only Tierform's own app bypasses, so a library user's cdktf 
 from __future__ import annotations
 
 import datetime
-
 import json
 import sys
 from pathlib import Path

@@ -253,3 +253,32 @@ def test_a_config_in_a_subfolder_keeps_deployed_records_and_ledgers_in_the_worki
         )
         assert elsewhere.returncode == 2, (cwd, elsewhere.stdout + elsewhere.stderr)
         assert "was deployed protected" in elsewhere.stdout + elsewhere.stderr
+
+
+def test_the_release_cli_writes_under_the_platforms_root_from_any_working_directory(
+    tmp_path,
+) -> None:
+    """Started by hand from a subfolder, the release CLI keeps its records where the synth
+    and the readers look (the config folder's repository root), not under its working
+    directory; `--root` still says otherwise."""
+    from support import run_tierform_in_process
+
+    root = tmp_path / "repo"
+    config = copy_config(root / "platforms" / "zeta")
+    (root / ".git").mkdir()
+    for cwd, config_arg in ((root / "platforms", str(config)), (config.parent, "config")):
+        recorded = run_tierform_in_process(
+            "record-deployment", "--tier", "local", "--outcome", "success",
+            cwd=cwd, module="tierform.release", TIERFORM_CONFIG=config_arg, GITHUB_SHA="b" * 40,
+        )  # fmt: skip
+        assert recorded.returncode == 0, recorded.stderr
+        assert (root / ".tierform" / "deployed" / "local.json").is_file()
+        assert not (cwd / ".tierform").exists(), cwd
+
+    chosen = tmp_path / "elsewhere"
+    recorded = run_tierform_in_process(
+        "record-deployment", "--tier", "local", "--outcome", "success", "--root", str(chosen),
+        cwd=root, module="tierform.release", TIERFORM_CONFIG=str(config), GITHUB_SHA="c" * 40,
+    )  # fmt: skip
+    assert recorded.returncode == 0, recorded.stderr
+    assert (chosen / ".tierform" / "deployed" / "local.json").is_file()

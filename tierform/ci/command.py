@@ -28,7 +28,13 @@ app = typer.Typer(
 
 Tier = Annotated[str, typer.Option("--tier", help="target tier: the one the PR defers to")]
 Pr = Annotated[int, typer.Option("--pr", min=1, help="pull request number")]
-Root = Annotated[Path | None, typer.Option("--root", help="repository root (default: cwd)")]
+Root = Annotated[
+    Path | None,
+    typer.Option(
+        "--root",
+        help="repository root (default: $TIERFORM_ROOT, else the config folder's repository root)",
+    ),
+]
 Repo = Annotated[str, typer.Option("--repo", envvar="GITHUB_REPOSITORY", help="owner/name")]
 
 

@@ -32,7 +32,9 @@ app = typer.Typer(
 PlanFileOption = typer.Option(None, "--plan-file", help="the applied plan (its digest is kept)")
 TierOption = typer.Option(..., "--tier", "-t", help="tier name (config/tiers/<tier>.yaml)")
 RootOption = typer.Option(
-    None, "--root", help="repository root (default: $TIERFORM_ROOT or the working directory)"
+    None,
+    "--root",
+    help="repository root (default: $TIERFORM_ROOT, else the config folder's repository root)",
 )
 
 

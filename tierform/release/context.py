@@ -1,7 +1,8 @@
 """Where a release runs: the repository, the tier's validated settings, the release folders.
 
-The release CLI runs with the repository root as working directory (the Terraform step
-`cd`s there); `--root` or TIERFORM_ROOT say otherwise. Release records live in the tier's
+The release CLI's root is the platform's (the config folder's repository root, as for the
+synth and the ledger readers), whatever the working directory; `--root` or TIERFORM_ROOT
+say otherwise. Release records live in the tier's
 ledger (tierform/ledger: S3, GCS or a folder); `.tierform/releases/<tier>/` is only this
 machine's scratch space (dbt's target folder, DAG releases materialized for publishing).
 """
@@ -15,7 +16,7 @@ from pathlib import Path
 
 from tierform.config import ConfigError, ConfigIssue, PlatformConfig, TierSpec, load_platform
 from tierform.config.errors import CONFIG_VARIABLE
-from tierform.config.repository import work_root
+from tierform.config.repository import ROOT_VARIABLE
 
 RELEASES_DIR = Path(".tierform") / "releases"
 
@@ -49,12 +50,21 @@ class ReleaseContext:
 def load_root_platform(
     root: Path | None = None, config: Path | None = None
 ) -> tuple[Path, PlatformConfig]:
-    """(repository root, validated configuration); raises ConfigError for bad input."""
-    root = (root or work_root()).absolute()
-    config_dir = config or Path(os.environ.get(CONFIG_VARIABLE) or root / "config")
-    if not config_dir.is_absolute():
-        config_dir = root / config_dir
-    return root, load_platform(config_dir)
+    """(repository root, validated configuration); raises ConfigError for bad input.
+
+    A root given (`--root`, TIERFORM_ROOT) is where `.tierform/` lives and the config folder
+    is relative to it. Without one, the config folder is relative to the working directory
+    (as for every other command) and the root is the platform's own (`work_root`): the one
+    the synth, `record-deployed` and the ledger readers use, from any working directory."""
+    explicit = root or (Path(os.environ[ROOT_VARIABLE]) if os.environ.get(ROOT_VARIABLE) else None)
+    config_dir = Path(config or os.environ.get(CONFIG_VARIABLE) or "config")
+    if explicit is None:
+        platform = load_platform(config_dir)
+        return platform.work_root, platform
+    explicit = explicit.absolute()
+    return explicit, load_platform(
+        config_dir if config_dir.is_absolute() else explicit / config_dir
+    )
 
 
 def load_context(tier: str, root: Path | None = None, config: Path | None = None) -> ReleaseContext:
