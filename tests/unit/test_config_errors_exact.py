@@ -221,6 +221,22 @@ def test_an_own_bucket_leaves_the_environment_name_clash(helix):
     )
 
 
+def test_one_environment_name_in_two_regions_still_clashes_on_its_iam_role(helix):
+    # MWAA names are per region, IAM role names per account: us-west-2 does not help.
+    def mwaa_elsewhere(data: dict) -> None:
+        _mwaa_on_uat(data)
+        data["airflow"].update(region="us-west-2", bucket="helix-uat-dags")
+
+    edit_yaml(helix / "config/tiers/uat.yaml", mwaa_elsewhere)
+    edit_yaml(helix / "config/platform.yaml", lambda d: d["naming"].update(cloud_pattern="{name}"))
+    assert bad_input_lines(validate(helix)) == [
+        "config/tiers/uat.yaml: airflow.name: tier 'uat' makes the MWAA execution role name "
+        "'helix-flow-execution', which tier 'qa' also makes (IAM role names of one AWS account, "
+        "in every region); name the tier in naming.cloud_pattern (e.g. '{name}-{tier}') or set "
+        "a name per tier"
+    ]
+
+
 def test_two_tiers_in_one_snowflake_account_may_not_share_names(helix):
     edit_yaml(
         helix / "config/tiers/uat.yaml",

@@ -2,7 +2,8 @@
 create) the other's object.
 
 A namespace is where a name must be unique: S3 and Cloud Storage bucket names are global
-(each store its own); MWAA environments (and their IAM roles) per AWS region; Cloud Composer
+(each store its own); MWAA environments per AWS region, their IAM roles per account (IAM is
+global); Cloud Composer
 environments per project and region, their service accounts per project; Astronomer
 deployments per workspace; Snowflake
 account objects per account (`snowflake.connection`); Databricks cluster policies and SQL
@@ -36,9 +37,17 @@ def claims(tier: TierSpec) -> Iterator[Claim]:
         field: list[str | int] = ["airflow", "bucket" if spec.bucket else "name"]
         yield ("S3 bucket names are global",), "S3 bucket", spec.bucket_name(tier.name), field
         yield (
-            (f"MWAA environments and their IAM roles in {spec.region} of one AWS account",),
+            (f"MWAA environments in {spec.region} of one AWS account",),
             "MWAA environment",
             spec.environment_name(tier.name),
+            ["airflow", "name"],
+        )
+        # IAM is global: two tiers' environments of one name in two regions of one account
+        # would claim one execution role, which the second tier's apply fails to create.
+        yield (
+            ("IAM role names of one AWS account, in every region",),
+            "MWAA execution role",
+            spec.execution_role_name(tier.name),
             ["airflow", "name"],
         )
     elif isinstance(spec, ComposerAirflowSpec):
@@ -124,6 +133,7 @@ def clashes(tiers: list[TierSpec]) -> Iterator[Clash]:
 _CLOUD_KINDS = (
     "S3 bucket",
     "MWAA environment",
+    "MWAA execution role",
     "Astronomer deployment",
     "Composer environment",
     "GCS bucket",
