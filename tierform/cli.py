@@ -8,8 +8,8 @@ from pathlib import Path
 import typer
 
 from tierform.ci.command import app as ci_app
+from tierform.cli_options import ConfigOption
 from tierform.command_io import load_or_exit
-from tierform.config.errors import CONFIG_VARIABLE
 from tierform.dags.command import dag_check_command
 from tierform.gitops.apply_plan import apply_plan_command
 from tierform.gitops.apply_tier import apply_command
@@ -38,20 +38,16 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-ConfigDirOption = typer.Option(
-    Path("config"), "--config", envvar=CONFIG_VARIABLE, help="configuration folder"
-)
-
 
 @app.command()
-def validate(config: Path = ConfigDirOption) -> None:
+def validate(config: ConfigOption = Path("config")) -> None:
     """Validate config/ without synthesizing (exit 2 with every problem found)."""
     platform = load_or_exit(config)
     print(f"{config}: valid — stacks: {', '.join(platform.stack_names)}")
 
 
 @app.command()
-def tiers(config: Path = ConfigDirOption) -> None:
+def tiers(config: ConfigOption = Path("config")) -> None:
     """List the tiers in promotion order, with kind and protection."""
     platform = load_or_exit(config)
     for tier in platform.tiers.values():

@@ -42,3 +42,30 @@ def test_release_commands_are_registered():
     assert result.returncode == 0, result.stderr
     for command in ("dbt", "dags", "rollback", "status"):
         assert command in result.stdout
+
+
+def test_every_command_with_a_config_folder_reads_tierform_config() -> None:
+    """README: every command reads TIERFORM_CONFIG. `dag-check` and `airflow start|stop`
+    used to ignore it and load `config/`, another platform's tiers."""
+    import typer.main
+
+    from tierform.cli import app
+    from tierform.config.errors import CONFIG_VARIABLE
+    from tierform.release.cli import app as release_app
+
+    def commands(command, path: str):
+        if hasattr(command, "commands"):  # a group (typer ships its own click)
+            for name, sub in command.commands.items():
+                yield from commands(sub, f"{path} {name}")
+        else:
+            yield path, command
+
+    found = []
+    for root, prog in ((app, "tierform"), (release_app, "tierform.release")):
+        for path, command in commands(typer.main.get_command(root), prog):
+            for param in command.params:
+                if "--config" in getattr(param, "opts", ()):
+                    found.append(path)
+                    assert param.envvar == CONFIG_VARIABLE, path
+    assert {"tierform dag-check", "tierform airflow start", "tierform airflow stop"} <= set(found)
+    assert len(found) >= 15, found

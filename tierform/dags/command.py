@@ -12,6 +12,7 @@ from typing import Annotated
 
 import typer
 
+from tierform.cli_options import ConfigOption
 from tierform.command_io import load_or_exit, tier_or_exit
 from tierform.config import EXIT_BAD_INPUT
 
@@ -24,7 +25,7 @@ def dag_check_command(
     json_out: Annotated[
         Path | None, typer.Option("--json", help="also write the result as JSON here")
     ] = None,
-    config: Annotated[Path, typer.Option("--config", help="configuration folder")] = Path("config"),
+    config: ConfigOption = Path("config"),
 ) -> None:
     """Check DAG files with the tier's DAG checks (parse + serialize like Airflow, rules)."""
     from tierform.release.context import ReleaseError

@@ -8,17 +8,14 @@ from pathlib import Path
 
 import typer
 
+from tierform.cli_options import ConfigOption
 from tierform.command_io import load_or_exit, tier_or_exit
 from tierform.config import deployed
-from tierform.config.errors import CONFIG_VARIABLE
 
 _TIER = typer.Option(..., "--tier", help="the tier that was just deployed")
-_CONFIG = typer.Option(
-    Path("config"), "--config", envvar=CONFIG_VARIABLE, help="configuration folder"
-)
 
 
-def record_deployed_command(tier: str = _TIER, config: Path = _CONFIG) -> None:
+def record_deployed_command(tier: str = _TIER, config: ConfigOption = Path("config")) -> None:
     """Record the tier's kind, protection and data stores as deployed (after an apply)."""
     platform = load_or_exit(config)
     record = deployed.DeployedProtection.of(tier_or_exit(platform, tier, "record-deployed"))

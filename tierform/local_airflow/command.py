@@ -8,6 +8,7 @@ from pathlib import Path
 
 import typer
 
+from tierform.cli_options import ConfigOption
 from tierform.command_io import load_or_exit, tier_or_exit
 from tierform.config import EXIT_BAD_INPUT
 from tierform.local_airflow import processes
@@ -16,7 +17,6 @@ from tierform.local_airflow.settings import DEFAULT_PORT, LocalAirflowError, loc
 app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
 
 TierOption = typer.Option("local", "--tier", help="a tier with airflow.flavor: local")
-ConfigOption = typer.Option(Path("config"), "--config", help="configuration folder")
 PortOption = typer.Option(DEFAULT_PORT, "--port", help="port of the API server on 127.0.0.1")
 
 
@@ -24,7 +24,7 @@ def _airflow(tier: str, config: Path, port: int, command: str):
     platform = load_or_exit(config)
     spec = tier_or_exit(platform, tier, f"airflow {command}")
     try:
-        return local_airflow(platform, spec, Path.cwd(), port)
+        return local_airflow(platform, spec, platform.work_root, port)
     except LocalAirflowError as exc:
         print(f"tierform airflow {command}: {exc}", file=sys.stderr)
         raise typer.Exit(EXIT_BAD_INPUT) from None
@@ -32,7 +32,7 @@ def _airflow(tier: str, config: Path, port: int, command: str):
 
 @app.command("start")
 def start_command(
-    tier: str = TierOption, config: Path = ConfigOption, port: int = PortOption
+    tier: str = TierOption, config: ConfigOption = Path("config"), port: int = PortOption
 ) -> None:
     """Start api-server, scheduler and dag-processor; print the URL and login."""
     airflow = _airflow(tier, config, port, "start")
@@ -47,7 +47,7 @@ def start_command(
 
 
 @app.command("stop")
-def stop_command(tier: str = TierOption, config: Path = ConfigOption) -> None:
+def stop_command(tier: str = TierOption, config: ConfigOption = Path("config")) -> None:
     """Stop the tier's local Airflow (every process it started)."""
     platform = load_or_exit(config)
     spec = tier_or_exit(platform, tier, "airflow stop")
