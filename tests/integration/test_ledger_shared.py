@@ -120,11 +120,21 @@ def test_a_fresh_clone_sees_rolls_back_and_defers_to_the_other_clones_releases(
     assert json.loads(files["RELEASE.json"])["release_id"] == first
     assert a.status()["dags"]["active"]["release_id"] == first  # A reads the same record
 
+    # A's warehouse is A's DuckDB file: B has none, so nothing of A's build is here to defer
+    # to. Deferring anyway built nothing and published an empty database as a success.
     slim = b.cli("dbt", "--tier", "local", "--slim")
     assert slim.returncode == 0, _out(slim)
-    assert "deferring to the last successful build" in _out(slim)
-    assert "no successful build recorded" not in _out(slim)
-    assert b.status()["dbt"]["last_run"]["counts"] == {}  # nothing modified since A's build
+    assert "no DuckDB warehouse on this machine yet" in _out(slim)
+    assert "deferring to the last successful build" not in _out(slim)
+    assert b.status()["dbt"]["last_run"]["counts"]["success"] > 0
+    assert b.repo.query("select count(*) from main_marts.fct_orders")[0][0] > 0
+
+    # With B's own warehouse in place, the next slim run defers: nothing changed, nothing built.
+    again = b.cli("dbt", "--tier", "local", "--slim")
+    assert again.returncode == 0, _out(again)
+    assert "deferring to the last successful build" in _out(again)
+    assert b.status()["dbt"]["last_run"]["counts"] == {}
+    assert b.repo.query("select count(*) from main_marts.fct_orders")[0][0] > 0
 
 
 def test_two_releases_at_once_from_two_clones_one_runs_the_other_names_it(s3, tmp_path):
