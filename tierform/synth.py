@@ -20,6 +20,7 @@ from tierform.config.errors import CONFIG_VARIABLE
 from tierform.config.platform import SandboxRef
 from tierform.config.tier import TierSpec
 from tierform.guard import one_line
+from tierform.stacks.outdir import OutdirError, check_replaceable, configured_outdir
 
 SELECT_VARIABLE = "TIERFORM_TIERS"
 # Set by the cdktf CLI (cli-core synth-stack.js) only when it runs the app itself, the
@@ -146,7 +147,12 @@ def main() -> int:
 def _main() -> int:
     started = time.monotonic()
     config_dir = Path(os.environ.get(CONFIG_VARIABLE) or "config")
-    outdir = Path(os.environ.get("CDKTF_OUTDIR", "cdktf.out"))
+    outdir = configured_outdir()
+    try:
+        check_replaceable(outdir.absolute())
+    except OutdirError as exc:
+        print(f"tierform synth: {one_line(exc, 600)}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     try:
         platform = load_platform(config_dir)
         tiers, sandboxes = select(platform, os.environ.get(SELECT_VARIABLE))

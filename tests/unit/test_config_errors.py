@@ -447,7 +447,7 @@ def test_bad_input_is_one_clear_message_and_exit_2(tmp_path, file, edit, expecte
     edit_yaml(config / file, edit)
     outdir = tmp_path / "cdktf.out"
     outdir.mkdir()
-    (outdir / "previous.json").write_text("{}")
+    (outdir / "manifest.json").write_text("{}")  # a previous output, left as it was
     before = tree_snapshot(outdir)
     # main.py's own function, in-process (fast); the tests below cross the process boundary
     result = run_synth_in_process(config, outdir)

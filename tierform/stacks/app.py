@@ -18,6 +18,7 @@ from tierform.release.triggers import tier_triggers
 from tierform.stacks import guardrails
 from tierform.stacks.guardrails import GuardrailViolation
 from tierform.stacks.map_splice import splice_outdir
+from tierform.stacks.outdir import check_replaceable
 from tierform.stacks.sandbox_stack import SandboxStack
 from tierform.stacks.template_check import check_synthesized
 from tierform.stacks.tier_stack import TierStack
@@ -82,6 +83,7 @@ def synthesize_atomically(
     ENOENT); the CLI removes them a moment later.
     """
     outdir = outdir.absolute()
+    check_replaceable(outdir)  # never replace (delete) a folder that is not a synth's output
     # `CDKTF_OUTDIR=build/tf/cdktf.out` on a fresh runner: the cdktf CLI creates the
     # parents of its output folder, so must we (the temp folder is made beside it).
     outdir.parent.mkdir(parents=True, exist_ok=True)
