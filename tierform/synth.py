@@ -73,6 +73,14 @@ def select(
     if not selection or not selection.strip():
         return list(platform.tiers.values()), platform.sandboxes
     wanted = [part.strip() for part in selection.split(",") if part.strip()]
+    if not wanted:  # `,`: a selection of nothing would leave cdktf.out without any stack
+        raise ConfigError(
+            [
+                ConfigIssue(
+                    f"${SELECT_VARIABLE}", "", f"{selection!r} names no tier or sandbox stack"
+                )
+            ]
+        )
     by_stack = {s.stack: s for s in platform.sandboxes}
     tiers: list[TierSpec] = []
     sandboxes: list[SandboxRef] = []

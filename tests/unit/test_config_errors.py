@@ -519,6 +519,16 @@ def test_unknown_stack_selection(tmp_path):
     assert "$TIERFORM_TIERS: 'qa' is not a tier or sandbox stack" in result.stderr
 
 
+def test_a_stack_selection_of_only_commas_is_refused_not_an_empty_synth(tmp_path):
+    outdir = tmp_path / "out"
+    assert run_synth_in_process(copy_config(tmp_path), outdir).returncode == 0
+    before = tree_snapshot(outdir)
+    result = run_synth_in_process(tmp_path / "config", outdir, TIERFORM_TIERS=" , ")
+    assert result.returncode == 2, result.stderr
+    assert "$TIERFORM_TIERS: ' , ' names no tier or sandbox stack" in result.stderr
+    assert tree_snapshot(outdir) == before  # the stacks synthesized before are all still there
+
+
 def test_databricks_on_local_tier_is_rejected(tmp_path):
     import yaml
 
