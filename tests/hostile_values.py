@@ -4,10 +4,11 @@ reading this file should not take them for leaks)."""
 
 from __future__ import annotations
 
+import base64
 import textwrap
 
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 
 _RSA = rsa.generate_private_key(public_exponent=65537, key_size=2048)
 _EC = ec.generate_private_key(ec.SECP256R1())
@@ -33,6 +34,13 @@ PUBLIC_PEM = (
 PUBLIC_BODY = _body(PUBLIC_PEM)
 PKCS8_BODY = _body(PKCS8_PEM)
 PKCS1_BODY = _body(PKCS1_PEM)
+EC_PKCS8_BODY = _body(_pem(_EC, serialization.PrivateFormat.PKCS8))  # MIGH…
+EC_SEC1_BODY = _body(EC_PEM)  # MHcC…
+ED25519_BODY = _body(  # MC4C…, 64 characters
+    _pem(ed25519.Ed25519PrivateKey.generate(), serialization.PrivateFormat.PKCS8)
+)
+PKCS8_PEM_BASE64 = base64.b64encode(PKCS8_PEM.encode()).decode()  # one env variable's form
+PUBLIC_PEM_BASE64 = base64.b64encode(PUBLIC_PEM.encode()).decode()
 
 _HEX32 = "0123456789abcdef" * 2
 _B40 = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKE"
@@ -54,6 +62,10 @@ SECRETS: dict[str, str] = {
     "bare_pkcs8_body": PKCS8_BODY,
     "bare_pkcs1_body": PKCS1_BODY,
     "bare_body_wrapped": "\n".join(textwrap.wrap(PKCS8_BODY, 64)),
+    "bare_ec_pkcs8_body": EC_PKCS8_BODY,
+    "bare_ec_sec1_body": EC_SEC1_BODY,
+    "bare_ed25519_body": ED25519_BODY,
+    "pem_base64": PKCS8_PEM_BASE64,
     "aws_access_key_id": _join("AKIA", "IOSFODNN7EXAMPLE"),
     "aws_temporary_key_id": _join("ASIA", "IOSFODNN7EXAMPLE"),
     "aws_secret_key_assignment": _join("aws_secret_access_key = ", _B40),
@@ -74,11 +86,13 @@ SECRETS: dict[str, str] = {
     "terraform_cloud": _join("AbCdEfGhIjKlMn", ".atlasv1.", "x" * 60),
     "jwt": _join("eyJhbGciOiJIUzI1NiJ9", ".", "eyJzdWIiOiIxMjM0NTY3ODkwIn0", ".sig"),
     "inline_password": "password=hunter2hunter2",
+    "inline_password_dollar": "password=Hu$tler99",
     "json_client_secret": '{"client_secret": "s3cr3t-v4lue"}',
     "flag_password": "dbt run --password hunter2hunter2",
     "flag_token_equals": "astro deploy --token=abcd1234efgh",
     "flag_client_secret": "databricks auth login --client-secret s3cr3tv4lue",
     "url_credentials": "postgresql://loader:hunter2@db.internal:5432/raw",
+    "url_token_user": _join("https://", _HEX32, "0a1b2c3d", "@github.com/org/repo.git"),
     "bearer_header": "Authorization: Bearer abcdefghijklmnopqrstuvwxyz012345",
     "azure_account_key": _join("AccountKey=", "A" * 86, "=="),
 }

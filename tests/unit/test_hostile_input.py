@@ -339,6 +339,54 @@ def test_secrets_in_free_text_are_refused_and_never_printed(repo: Path, shape: s
             assert line not in result.stderr
 
 
+_WRITTEN_DOWN = "Hunter2Hunter2xyz"  # no secret's shape: refused for where it is written
+
+
+def _airflow_option(d):
+    d["airflow"]["airflow_configuration_options"] = {"smtp.smtp_password": _WRITTEN_DOWN}
+
+
+def _job_parameter(d):
+    d["databricks"]["jobs"]["NIGHTLY"]["parameters"]["api_token"] = _WRITTEN_DOWN
+
+
+def _flag_argument(d):
+    task = d["databricks"]["jobs"]["NIGHTLY"]["tasks"]["OPTIMIZE_GOLD"]["spark_python"]
+    task["parameters"] += ["--password", _WRITTEN_DOWN]
+
+
+@pytest.mark.parametrize(
+    ("edit", "field"),
+    [
+        (_airflow_option, "airflow.airflow_configuration_options.smtp.smtp_password"),
+        (lambda d: d["airflow"]["tags"].update(db_password=_WRITTEN_DOWN), "airflow.tags.db_password"),
+        (_job_parameter, "databricks.jobs.NIGHTLY.parameters.api_token"),
+        (lambda d: d["databricks"]["cost_tags"].update(secret=_WRITTEN_DOWN), "databricks.cost_tags.secret"),
+        (_flag_argument, "databricks.jobs.NIGHTLY.tasks.OPTIMIZE_GOLD.spark_python.parameters.3"),
+    ],
+    ids=["airflow-option", "tag", "job-parameter", "cost-tag", "flag-argument"],
+)  # fmt: skip
+def test_a_value_written_down_under_a_secrets_name_is_refused(repo: Path, edit, field):
+    """Not every secret has a shape: `smtp_password: Hunter2…` reached cdk.tf.json, and the
+    policy gate passed it."""
+    edit_yaml(repo / "config" / "tiers" / "prod.yaml", edit)
+    result = run("tierform", "validate", "--config", "config", cwd=repo)
+    assert_refused(result, f"{field}: holds what looks like a secret written down")
+    assert _WRITTEN_DOWN not in result.stdout + result.stderr
+
+
+def test_names_that_only_mention_a_secret_and_references_are_not_refused():
+    from tierform.config.secrets import secrets_in
+
+    harmless = {
+        "tags": {"password_policy": "strict", "secret_name": "prod/db", "token_env": "TOKEN"},
+        "options": {"core.fernet_key": "${var.fernet}", "api_token": "{{ var.value.t }}"},
+        "empty": {"password": "", "secret": True},
+        "args": ["--token", "$API_TOKEN", "--secret", "--verbose"],
+    }
+    assert list(secrets_in(harmless)) == []
+
+
 def test_example_config_holds_no_secret_shape():
     for path in (REPO / "config").rglob("*.yaml"):
         text = path.read_text()

@@ -147,6 +147,9 @@ SECRET = ["p", "outputs", "t"]
         ({"host": "postgres://me:hunter22@db:5432/x"}, "host"),
         # a default is used whenever the variable is unset: written down all the same
         ({"password": "{{ env_var('PG_PASSWORD', 'postgres') }}"}, "password"),
+        ({"password": "{{ env_var('DB_PASSWORD') | default('Hunter2Hunter2xyz') }}"}, "password"),
+        ({"password": "{{ env_var(\"DB_PASSWORD\") or 'Hunter2Hunter2xyz' }}"}, "password"),
+        ({"token": "{{ env_var('T') ~ 'suffix-written-down' }}"}, "token"),
     ],
 )  # fmt: skip
 def test_literal_secrets_are_found(output, field):
@@ -172,6 +175,7 @@ def _leaves(value):
         {"type": "duckdb", "path": "/data/x.duckdb", "threads": 8, "schema": "main"},
         {"password": "{{ env_var('PG_PASSWORD') }}", "token": None, "secret": ""},
         {"private_key_passphrase": "{{ env_var('SNOWFLAKE_PRIVATE_KEY_PASSPHRASE', '') }}"},
+        {"password": "{{ env_var('PG_PASSWORD') | trim }}", "token": "{{ env_var(\"T\") or '' }}"},
         # a Jinja expression in a URL's query, without spaces (MotherDuck's token)
         {"path": "md:db?motherduck_token={{env_var('MOTHERDUCK_TOKEN')}}"},
         {"private_key_path": "~/.ssh/snowflake.p8", "token_uri": "https://oauth2.googleapis.com/token"},

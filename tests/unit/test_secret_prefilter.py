@@ -5,7 +5,7 @@ condition of every shape: whatever any shape matches also hits the pre-filter, s
 from __future__ import annotations
 
 import pytest
-from hostile_values import PKCS8_BODY, SECRETS
+from hostile_values import PKCS8_BODY, PUBLIC_PEM_BASE64, SECRETS
 
 from tierform.policy.checkov_checks import tierform_secret_shapes as shapes
 
@@ -28,6 +28,10 @@ EXTRA = {
     "plain": "Raw data landed by the loader",
     "reference": "${each.value.name}",
     "access_word": "access roles of the RAW database",
+    "public_pem_base64": PUBLIC_PEM_BASE64,
+    "git_user_url": "https://git@github.com/org/repo.git",
+    "named_user_url": "https://alice.example-user@example.com/x",
+    "password_reference": "password=$DB_PASSWORD and token=${var.token}",
 }
 SAMPLES = {**SECRETS, **EXTRA}
 
@@ -38,6 +42,8 @@ def _unfiltered(text: str) -> str | None:
             return what
     for _ in shapes._private_bodies(text):
         return "a private key body"
+    for _ in shapes._base64_pems(text):
+        return "key material (base64-encoded)"
     return None
 
 
@@ -47,7 +53,7 @@ def test_every_match_of_every_shape_hits_the_prefilter(name):
     for pattern, what in shapes.SECRET_SHAPES:
         for match in pattern.finditer(text):
             assert shapes._MAYBE_SECRET.search(match.group(0)), (what, match.group(0))
-    for start, end in shapes._private_bodies(text):
+    for start, end in [*shapes._private_bodies(text), *shapes._base64_pems(text)]:
         assert shapes._MAYBE_SECRET.search(text[start:end])
 
 
@@ -58,4 +64,6 @@ def test_find_secret_answers_as_the_shapes_alone(name):
 
 def test_extra_samples_are_secrets_except_the_near_misses():
     found = {name for name, text in EXTRA.items() if shapes.find_secret(text)}
-    assert found == set(EXTRA) - {"plain", "reference", "access_word"}
+    near_misses = {"plain", "reference", "access_word", "public_pem_base64", "git_user_url"}
+    near_misses |= {"named_user_url", "password_reference"}
+    assert found == set(EXTRA) - near_misses

@@ -36,9 +36,17 @@ _NOT_A_SECRET = re.compile(r"(?i)(_path|_file|_uri|_url|_id)$")
 
 _EXPECTED = "write \"{{ env_var('…') }}\" so it comes from the environment at run time"
 
-# `env_var('NAME', 'default')` with a default written down: when the variable is unset (a
-# laptop, a CI job without the secret) dbt uses the default, so it is a committed secret too.
-_LITERAL_DEFAULT = re.compile(r"""env_var\(\s*(['"])[^'"]*\1\s*,\s*(['"])(?P<default>.+?)\2\s*\)""")
+# A text written down beside env_var in the expression: its default (`env_var('X', 'pw')`),
+# a filter's (`env_var('X') | default('pw')`) or a fallback (`env_var('X') or 'pw'`). When
+# the variable is unset (a laptop, a CI job without the secret) dbt uses it, so it is a
+# committed secret too. Only env_var's first argument, the variable's name, is not.
+_ENV_VAR_NAME = re.compile(r"""env_var\(\s*(['"])[^'"]*\1""")
+_QUOTED_TEXT = re.compile(r"""(['"])(?P<text>(?:(?!\1).)*)\1""")
+
+
+def _literal_beside_env_var(value: str) -> bool:
+    rest = _ENV_VAR_NAME.sub("env_var(", value)
+    return any(match["text"].strip() for match in _QUOTED_TEXT.finditer(rest))
 
 
 def is_secret_field(name: str) -> bool:
@@ -81,12 +89,12 @@ def _walk(value: Any, path: list[str | int], *, secret_field: bool) -> Iterator[
             yield path, f"a literal secret ({what}, not shown); {_EXPECTED}"
         elif secret_field and value.strip() and "env_var(" not in value:
             yield path, f"a literal secret (not shown); {_EXPECTED}"
-        elif secret_field and _LITERAL_DEFAULT.search(value):
+        elif secret_field and _literal_beside_env_var(value):
             yield (
                 path,
                 (
-                    "a literal secret as env_var's default (not shown), used whenever the "
-                    "variable is unset; drop the default, or make it ''"
+                    "a literal secret as env_var's default or fallback (not shown), used "
+                    "whenever the variable is unset; drop it, or make it ''"
                 ),
             )
     elif secret_field and isinstance(value, int | float) and not isinstance(value, bool):

@@ -17,6 +17,14 @@ import binascii
 import re
 from collections.abc import Iterator
 
+# Command flags whose value is a secret (`--password x`, `--token=x`).
+_FLAG_NAMES = (
+    "password|passwd|pwd|passphrase|secret|client-secret|client_secret|token|access-token|"
+    "api-key|api_key|private-key|private_key|secret-key|secret_key|key-file-content"
+)
+# A flag alone, its value the next item of an argument list (`["--password", "x"]`).
+SECRET_FLAG = re.compile(rf"(?i)--?({_FLAG_NAMES})")
+
 # (pattern, what it is). Order matters only for the name given in messages.
 SECRET_SHAPES: list[tuple[re.Pattern[str], str]] = [
     (
@@ -59,25 +67,28 @@ SECRET_SHAPES: list[tuple[re.Pattern[str], str]] = [
         "an authorization header",
     ),
     (re.compile(r"(?i)\bbearer\s+[A-Za-z0-9._~+/-]{20,}=*"), "a bearer token"),
-    # `password=…`, `"client_secret": "…"`, `export DB_TOKEN=…`; not a value that is a
-    # reference (`${…}`) or a Jinja expression (`token={{env_var('X')}}` in a dbt profile)
+    # `password=…`, `"client_secret": "…"`, `export DB_TOKEN=…`, `$` inside the value
+    # included (`Hu$tler99`); not a value that is a reference (`${…}`, `$VAR`) or a Jinja
+    # expression (`token={{env_var('X')}}` in a dbt profile)
     (
         re.compile(
             r"(?i)(password|passwd|pwd|passphrase|secret|token|api[_-]?key|access[_-]?key|"
-            r"private[_-]?key|credentials?)[\"']?\s*[=:]\s*[\"']?[^\s\"'${][^\s\"'$]{3,}"
+            r"private[_-]?key|credentials?)[\"']?\s*[=:]\s*[\"']?[^\s\"'${](?:(?!\$\{)[^\s\"']){3,}"
         ),
         "an inline credential",
     ),
     # `--password hunter2`, `-p=…`, `--token=…`: a secret passed as a command flag
     (
-        re.compile(
-            r"(?i)(?:^|\s)--?(password|passwd|pwd|passphrase|secret|client-secret|"
-            r"client_secret|token|access-token|api-key|api_key|private-key|private_key|"
-            r"secret-key|secret_key|key-file-content)(?:=|\s+)(?![\"']?\$)[^\s-][^\s]{3,}"
-        ),
+        re.compile(rf"(?i)(?:^|\s)--?({_FLAG_NAMES})(?:=|\s+)(?![\"']?\$)[^\s-][^\s]{{3,}}"),
         "a secret passed as a command flag",
     ),
     (re.compile(r"://[^/\s:@]+:[^/\s@]+@"), "credentials in a URL"),
+    # `https://<token>@github.com/…`: a token as the URL's user name (Git over HTTPS takes
+    # one there); a real user name (`git@`, `alice@`) is short or not an opaque token.
+    (
+        re.compile(r"://(?:[0-9a-fA-F]{32,}|(?=[A-Za-z0-9_-]*\d)[A-Za-z0-9_-]{30,})@"),
+        "a token in a URL",
+    ),
 ]
 
 # A necessary condition of every shape above and of `_BASE64_RUN`: a literal each of their
@@ -87,7 +98,7 @@ SECRET_SHAPES: list[tuple[re.Pattern[str], str]] = [
 _MAYBE_SECRET = re.compile(
     r"-----BEGIN |AKIA|ASIA|AROA|AIDA|dapi|dose|gh[pousr]_|github_pat_|glpat-|xox|"
     r"hooks\.slack\.com/services/|AIza|ya29\.|k_live_|k_test_|npm_|pypi-|\.atlasv1\.|sk-|eyJ|"
-    r"://|MII|(?i:aws|accountkey=|authorization|bearer|pass|pwd|secret|token|"
+    r"://|MII|MIG|MH|MC4C|LS0tLS1CRUdJTi|(?i:aws|accountkey=|authorization|bearer|pass|pwd|secret|token|"
     r"api[_-]?key|access[_-]?key|private[_-]?key|credential|key-file)"
 )
 
@@ -98,9 +109,32 @@ SECRET_NAME = re.compile(
     r"access_key|credential)"
 )
 
+# A map key (a tag, an Airflow configuration option, a job parameter) whose literal value is
+# a secret: the key *ends* in a secret's word (`db_password`, `smtp.smtp_password`,
+# `core.fernet_key`, `api_token`); `password_policy`, `token_env`, `secret_name` say which
+# or where, not what.
+# (A suffix test, not a regex: it runs on every key of a 50,000-instance config.)
+_SECRET_KEY_ENDINGS = (
+    "password", "passwd", "passphrase", "secret", "token", "private_key", "privatekey",
+    "api_key", "apikey", "access_key", "accesskey", "secret_key", "secretkey", "fernet_key",
+    "credential", "credentials",
+)  # fmt: skip
+
+
+def is_secret_key(name: str) -> bool:
+    return name.lower().endswith(_SECRET_KEY_ENDINGS)
+
+
 # A bare base64 body (no PEM header) long enough to be a key: checked by DER structure.
-# Line breaks may be real or written as `\n` (a repr() of the value).
-_BASE64_RUN = re.compile(r"(?<![A-Za-z0-9+/=])MII(?:[A-Za-z0-9+/\s]|\\n){60,}={0,2}")
+# A DER SEQUENCE encodes to `M` then its length: `MII`/`MIG` (long form: RSA, PKCS#8 EC),
+# `MH…` (SEC1 P-256), `MC4C` (Ed25519 / X25519, 64 characters in all). Line breaks may be
+# real or written as `\n` (a repr() of the value).
+_BASE64_RUN = re.compile(
+    r"(?<![A-Za-z0-9+/=])M(?:II|IG|H[A-Za-z0-9+/]|C4C)(?:[A-Za-z0-9+/\s]|\\n){56,}={0,2}"
+)
+# A PEM block base64-encoded once more (how a key often goes in one environment variable:
+# `LS0tLS1CRUdJTi…` is `-----BEGIN`): decoded and checked as a PEM block.
+_BASE64_PEM = re.compile(r"LS0tLS1CRUdJTi[A-Za-z0-9+/]{20,}={0,2}")
 
 
 def der_children(data: bytes) -> list[tuple[int, bytes]] | None:
@@ -189,6 +223,18 @@ def _private_bodies(text: str) -> Iterator[tuple[int, int]]:
                 break
 
 
+def _base64_pems(text: str) -> Iterator[tuple[int, int]]:
+    """Spans of base64 runs that decode to a PEM block other than a public key."""
+    for match in _BASE64_PEM.finditer(text):
+        body = match.group(0)
+        try:
+            pem = base64.b64decode(body + "=" * (-len(body) % 4)).decode("ascii", "replace")
+        except (binascii.Error, ValueError):
+            continue
+        if SECRET_SHAPES[0][0].search(pem) and not is_public_key(pem):
+            yield match.span()
+
+
 def find_secret(text: str) -> str | None:
     """What secret `text` holds (e.g. "a GitHub token"), or None."""
     if not _MAYBE_SECRET.search(text):
@@ -198,6 +244,8 @@ def find_secret(text: str) -> str | None:
             return what
     for _ in _private_bodies(text):
         return "a private key body"
+    for _ in _base64_pems(text):
+        return "key material (base64-encoded)"
     return None
 
 
@@ -206,6 +254,7 @@ def secret_spans(text: str) -> Iterator[tuple[int, int]]:
         for match in pattern.finditer(text):
             yield match.span()
     yield from _private_bodies(text)
+    yield from _base64_pems(text)
 
 
 def mask_secrets(text: str) -> str:
