@@ -586,3 +586,17 @@ def test_a_required_tier_with_its_ledger_in_the_checkout_is_refused(helix):
         lambda d: d["release"]["store"].update(directory="/srv/tierform/ledger"),
     )
     assert validate(helix).returncode == 0
+
+
+def test_a_tier_ci_deploys_with_its_state_in_the_checkout_is_refused(helix):
+    # qa is deployed on pushes to main; a fresh runner has no .tierform/state, so every
+    # deploy would plan to create everything again (and fail on what exists).
+    edit_yaml(helix / "config/tiers/qa.yaml", lambda d: d.update(backend={"type": "local"}))
+    [line] = bad_input_lines(validate(helix))
+    assert line.startswith(
+        "config/tiers/qa.yaml: backend: tier 'qa' is deployed by CI (promotion.tiers.qa) but "
+        "keeps its Terraform state in the checkout ('.tierform/state', backend type local)"
+    ), line
+    # helix's laptop tier `local` has no promotion rule: its local state is what it is for.
+    edit_yaml(helix / "config/platform.yaml", lambda d: d["promotion"]["tiers"].pop("qa"))
+    assert validate(helix).returncode == 0

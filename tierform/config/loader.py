@@ -14,6 +14,7 @@ from pydantic import ValidationError
 
 from tierform.config import deployed
 from tierform.config.attribution import Attribution, removals
+from tierform.config.backend import LocalBackendSpec
 from tierform.config.ci import check_ci
 from tierform.config.dbt_adapters import adapter_problem
 from tierform.config.dbt_cloud_checks import check_dbt_cloud, deployment_type_clashes
@@ -23,7 +24,7 @@ from tierform.config.merge import NOT_INHERITED, Layer, deep_merge, file_for
 from tierform.config.name_limits import check_name_lengths
 from tierform.config.path_checks import release_path_problems, tier_path_problems
 from tierform.config.platform import PlatformConfig, PlatformSpec
-from tierform.config.promotion import check_promotion, check_required_ledgers
+from tierform.config.promotion import check_ci_state, check_promotion, check_required_ledgers
 from tierform.config.references import check_tier
 from tierform.config.release import (
     BLUE_GREEN_ADAPTERS,
@@ -156,6 +157,13 @@ def load_platform(config_dir: str | Path = "config") -> PlatformConfig:
     }
     for path, message in check_required_ledgers(platform.promotion, checkout_ledgers):
         issues.append(ConfigIssue(platform_display, join_path(path), message))
+    checkout_state = {
+        name: tier.backend.directory
+        for name, tier in tiers.items()
+        if isinstance(tier.backend, LocalBackendSpec)
+    }
+    for path, name, message in check_ci_state(platform.promotion, checkout_state):
+        issues.append(ConfigIssue(file_for(layers_of[name], path), join_path(path), message))
     with_dbt = {n for n, t in tiers.items() if platform.release.dbt and t.release.dbt.enabled}
     for path, message in check_ci(platform.ci, platform.tiers, with_dbt, set(tiers)):
         issues.append(ConfigIssue(platform_display, join_path(path), message))

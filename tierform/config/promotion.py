@@ -151,3 +151,23 @@ def check_required_ledgers(
                     f"{name!r} could never find {required!r}'s deployment; give {required!r} an "
                     "s3 or gcs release.store (or a local one at an absolute, shared folder)",
                 )
+
+
+def check_ci_state(
+    promotion: PromotionSpec, checkout_state: dict[str, str]
+) -> Iterator[tuple[list[str | int], str, str]]:
+    """(field path, tier, message) for a tier the workflows deploy (it has a promotion rule)
+    on a `local` backend (`checkout_state`: tier → its state folder, always one of the
+    checkout): its state goes with the runner, so the next deploy plans every object again
+    and fails on what exists."""
+    for name in promotion.tiers:
+        folder = checkout_state.get(name)
+        if folder is not None:
+            yield (
+                ["backend"],
+                name,
+                f"tier {name!r} is deployed by CI (promotion.tiers.{name}) but keeps its Terraform "
+                f"state in the checkout ({folder!r}, backend type local), which a fresh CI runner "
+                "does not have: each deploy would plan to create everything again, and its "
+                "sandboxes' teardown would find nothing; give it an s3, gcs or cloud backend",
+            )
