@@ -101,6 +101,24 @@ def test_a_symlink_escaping_the_repository_is_refused(repo: Path, tmp_path_facto
     assert "leads outside" in issues_of(repo / "config")
 
 
+def test_a_source_folder_that_is_itself_a_symlink_out_of_the_repository_is_refused(
+    repo: Path, tmp_path_factory
+):
+    """The DAGs folder as a link to a folder outside: its files were published and copied
+    into the release ledger. (A link earlier on the way was refused already.)"""
+    outside = tmp_path_factory.mktemp("outside")
+    (outside / "notes.py").write_text("# not the repository's\n")
+    (repo / "examples" / "linked_dags").symlink_to(outside, target_is_directory=True)
+    edit_yaml(
+        repo / "config" / "platform.yaml",
+        lambda d: d["release"]["dags"].update(folder="examples/linked_dags"),
+    )
+    assert "leads outside" in issues_of(repo / "config")
+    inside = repo / "examples" / "dags_link"
+    inside.symlink_to(repo / "examples" / "dags", target_is_directory=True)  # stays inside
+    assert confinement_problem("examples/dags_link", repo) is None
+
+
 def test_a_tracked_folder_is_never_a_generated_folder(repo: Path):
     subprocess.run(["git", "init", "-q"], cwd=repo, check=True)
     (repo / ".tierform" / "kept").mkdir(parents=True)

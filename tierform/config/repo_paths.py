@@ -82,7 +82,9 @@ def _confinement_problem(
     value: str, root: Path, config_dir: Path | None, generated: bool
 ) -> str | None:
     root = root.resolve()
-    where = _resolved(root, value)
+    # A source path is read (and its files published): where its last part leads counts
+    # too. A generated one keeps its last part as is: it may be a link its publisher owns.
+    where = _resolved(root, value) if generated else (root / value).resolve()
     # .tierform/ itself may be a link (to a bigger disk, say): a generated folder is judged
     # against where .tierform/ leads, a source folder against the repository.
     workdir = (root / WORKDIR).resolve()
