@@ -405,3 +405,23 @@ def _alive(pid: int) -> bool:
     except OSError:
         return False
     return state != "Z"  # a zombie has ended; only its exit status is left
+
+
+def test_an_airflow_2_tier_refuses_airflow_sdk_and_says_what_it_could_not_check(tmp_path):
+    """The checks parse with Airflow 3: for a tier whose environment runs Airflow 2 (MWAA
+    2.10.3, a composer-…-airflow-2 image), a DAG importing airflow.sdk passed and was
+    published, then failed on every parse there. The same DAG is fine for an Airflow 3 tier."""
+    folder = tmp_path / "dags"
+    _write(folder, "modern.py", GOOD_DAG.format(dag_id="modern"))
+    _write(
+        folder,
+        "both.py",
+        GOOD_DAG.format(dag_id="both").replace("airflow.sdk", "airflow.decorators"),
+    )
+    older = check_dags(tmp_path, folder, airflow_major=2)
+    assert [(p.file, p.rule) for p in older.problems] == [("modern.py", "airflow_version")]
+    assert "which Airflow 2 does not have" in older.problems[0].message
+    assert set(older.dags) == {"modern", "both"}  # parsed fine by the checker all the same
+    assert len(older.notes) == 1 and f"checked with Airflow {airflow.__version__}" in older.notes[0]
+    same = check_dags(tmp_path, folder, airflow_major=3)
+    assert same.ok and same.notes == []

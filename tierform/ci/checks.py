@@ -47,6 +47,7 @@ def dag_checks(run: CiRun) -> CheckOutcome:
         run.ctx.platform.repo_root,
         folder.folder if folder else None,
         run.ctx.tier.release.dags.checks,
+        run.ctx.tier.airflow_major,
     )
 
 

@@ -46,6 +46,11 @@ class LocalAirflowSpec(FlavorSpec):
     def _confined(cls, value: str | None) -> str | None:
         return None if value is None else syntax_checked(value)
 
+    @property
+    def airflow_major(self) -> None:
+        """None: the local Airflow is the installed one, the one the DAG checks parse with."""
+        return None
+
     def dag_target(self, tier: str) -> DagTarget:
         folder = self.dags_folder or f"{LOCAL_WORKDIR}/airflow/{tier}/dags"
         return DagTarget(kind="local", location=folder, environment_name=f"local-{tier}")

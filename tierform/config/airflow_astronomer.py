@@ -89,6 +89,12 @@ class AstronomerAirflowSpec(FlavorSpec):
     # existing deployment). Left out, the release step gets it from the stack.
     deployment_id: str | None = None
 
+    @property
+    def airflow_major(self) -> int:
+        # Astro Runtime 3.0-1 and later (the `-N` spelling, major 3) run Airflow 3; the
+        # runtimes before it (4.x to 13.x) run Airflow 2.
+        return 3 if "-" in self.runtime_version or self.runtime_version.startswith("3.") else 2
+
     @field_validator("runtime_version")
     @classmethod
     def _runtime(cls, value: str) -> str:

@@ -16,7 +16,7 @@ from tierform.config.error_format import shorten
 # composer-3-airflow-2.10.5-build.12, composer-2.13.1-airflow-2.10.5 (docs: "Cloud Composer
 # versions"). Composer 1 reached end of support; it is refused.
 _IMAGE = re.compile(
-    r"^composer-(?P<major>[23])(\.\d+\.\d+)?-airflow-\d+\.\d+(\.\d+)?(-build\.\d+)?$"
+    r"^composer-(?P<major>[23])(\.\d+\.\d+)?-airflow-(?P<airflow>\d+)\.\d+(\.\d+)?(-build\.\d+)?$"
 )
 # Environment ids: a lower-case letter, then up to 63 lower-case letters, digits and hyphens,
 # not ending with a hyphen (Environment.name, Cloud Composer API).
@@ -125,6 +125,12 @@ class ComposerAirflowSpec(FlavorSpec):
         match = _IMAGE.fullmatch(self.image_version)
         assert match is not None  # validated
         return int(match["major"])
+
+    @property
+    def airflow_major(self) -> int:
+        match = _IMAGE.fullmatch(self.image_version)
+        assert match is not None  # validated
+        return int(match["airflow"])
 
     def environment_name(self, tier: str) -> str:
         return self.physical_name(self.name, tier)

@@ -255,6 +255,10 @@ class MwaaAirflowSpec(FlavorSpec):
     def bucket_name(self, tier: str) -> str:
         return self.bucket or self.environment_name(tier)
 
+    @property
+    def airflow_major(self) -> int:
+        return int(self.airflow_version.split(".")[0])
+
     def execution_role_name(self, tier: str) -> str:
         return execution_role_name(self.environment_name(tier))
 

@@ -87,6 +87,12 @@ class TierSpec(Spec):
         return self
 
     @property
+    def airflow_major(self) -> int | None:
+        """The Airflow major version the tier's environment runs; None without Airflow or
+        for the local flavor (the installed Airflow, the one the DAG checks parse with)."""
+        return None if self.airflow is None else self.airflow.airflow_major
+
+    @property
     def is_protected(self) -> bool:
         return self.kind == "prod" or bool(self.protected)
 

@@ -48,7 +48,7 @@ def dag_check_command(
         raise typer.Exit(EXIT_BAD_INPUT)
     checks = spec.release.dags.checks
     try:
-        check = check_dags(root, folder, checks=checks)
+        check = check_dags(root, folder, checks=checks, airflow_major=spec.airflow_major)
     except ReleaseError as exc:
         print(f"tierform dag-check: {exc}", file=sys.stderr)
         raise typer.Exit(1) from None
@@ -59,6 +59,8 @@ def dag_check_command(
         f"tier {tier}: {len(check.files)} file(s), {len(check.dags)} DAG(s); rules: {rules}; "
         f"budget {checks.parse_timeout_seconds} s per file"
     )
+    for note in check.notes:
+        print(f"  note: {note}")
     for line in check.error_lines():
         print(f"  FAIL {line}")
     if not check.ok:

@@ -43,6 +43,7 @@ from tierform.dags.problems import (
     serialize_message,
 )
 from tierform.dags.rules import rule_problems
+from tierform.dags.versions import checker_version, version_note, version_problems
 from tierform.release.context import ReleaseError
 
 __all__ = ["DagCheck", "DagProblem", "check_dags", "headline"]
@@ -61,6 +62,7 @@ class DagCheck:
     files: list[str] = field(default_factory=list)  # the files Airflow would parse
     seconds: dict[str, float] = field(default_factory=dict)  # file → parse time
     removed_env: list[str] = field(default_factory=list)  # credential names kept from it
+    notes: list[str] = field(default_factory=list)  # what the check could not vouch for
 
     @property
     def ok(self) -> bool:
@@ -93,11 +95,13 @@ def check_dags(
     *,
     checks: DagChecksSpec | None = None,
     parallelism: int | None = None,
+    airflow_major: int | None = None,
 ) -> DagCheck:
     """Check the DAGs in `folder` (never modified). `extra_env` is added to the worker's
     environment (credentials in it are removed too); `checks` are the tier's settings
     (default: parse and serialize only, 30 s per file). Raises ReleaseError when the check
-    itself cannot run (Airflow missing or broken), not when a DAG fails."""
+    itself cannot run (Airflow missing or broken), not when a DAG fails. `airflow_major`:
+    the Airflow the tier's environment runs (None: the installed one, tierform/dags/versions.py)."""
     checks = checks or DagChecksSpec()
     budget = checks.parse_timeout_seconds
     workers = parallelism or max(1, min(4, os.cpu_count() or 1))
@@ -161,7 +165,12 @@ def check_dags(
         if returncode != 0 or not out.is_file():
             raise ReleaseError(f"Airflow's DAG parser could not run:\n{_tail(log)}")
         data = json.loads(out.read_text())
-    return _interpret(data, checks, folder, removed)
+    check = _interpret(data, checks, folder, removed)
+    note = version_note(airflow_major, checker_version())
+    if note is None:
+        return check
+    extra = version_problems(Path(folder), check.files, airflow_major)
+    return replace(check, problems=[*check.problems, *extra], notes=[*check.notes, note])
 
 
 def _worker_environment(

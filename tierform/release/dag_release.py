@@ -95,7 +95,14 @@ def release_dags(ctx: ReleaseContext, report: Reporter) -> dict:
     _write_local_manifest(ctx, target, staging, manifest)  # the DAGs read their tier from it
     try:
         report.info("validating with Airflow's DAG parser")
-        check = check_dags(ctx.root, staging, checks=ctx.tier.release.dags.checks)
+        check = check_dags(
+            ctx.root,
+            staging,
+            checks=ctx.tier.release.dags.checks,
+            airflow_major=ctx.tier.airflow_major,
+        )
+        for note in check.notes:
+            report.info(f"note: {note}")
         if not check.ok:
             report.fail(
                 f"{len(check.errors)} DAG file(s) failed the DAG checks; nothing was published "
