@@ -40,12 +40,17 @@ def state_addresses(repo: RepoCopy) -> list[str]:
 
 def test_reviewed_plan_mode_applies_the_plan_cdktf_diff_kept(tmp_path):
     repo = make_repo_copy(tmp_path)
-    edit_yaml(
-        repo.root / "config" / "platform.yaml",
-        lambda d: d["promotion"]["tiers"].update(
-            local={"branches": ["main"], "apply": "reviewed-plan"}
-        ),
-    )
+
+    # A protected tier applies in reviewed-plan mode by default (apply_mode). Not by a
+    # promotion rule: a tier CI deploys may not keep its state in the checkout.
+    def protect_local(data: dict) -> None:
+        data["tiers"][data["tiers"].index("local")] = {
+            "name": "local",
+            "kind": "local",
+            "protected": True,
+        }
+
+    edit_yaml(repo.root / "config" / "platform.yaml", protect_local)
     plans = repo.root / "plans"
     ok(tierform(repo, "diff", "--tier", "local"))
     assert status(repo) == {"tier": "local", "status": "planned", "error": None}
