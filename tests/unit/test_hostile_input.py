@@ -559,3 +559,33 @@ def test_a_mistake_repeated_over_a_big_platform_prints_a_bounded_message(tmp_pat
     assert lines[-1] == (
         "... and 900 more issue(s) not shown (1,000 in all); fix those above and validate again"
     )
+
+
+@pytest.mark.parametrize(
+    ("file", "edit", "expected"),
+    [
+        (
+            "prod.yaml",  # dev extends staging extends prod: the role reaches dev
+            lambda d: d["snowflake"]["roles"].update(SANDBOX_ALICE={"databases": {"RAW": "RO"}}),
+            "tiers/prod.yaml: snowflake.roles.SANDBOX_ALICE: makes the role 'SANDBOX_ALICE_DEV', "
+            "which is the Snowflake sandbox role of developer 'alice' (breaks tier dev",
+        ),
+        (
+            "dev.yaml",
+            lambda d: (
+                d.setdefault("snowflake", {})
+                .setdefault("databases", {})
+                .update(ANALYTICS={"schemas": {"DEV_BOB": {}}})
+            ),
+            "tiers/dev.yaml: snowflake.databases.ANALYTICS.schemas.DEV_BOB: is the Snowflake "
+            "sandbox schema of developer 'bob' (ANALYTICS_DEV.DEV_BOB)",
+        ),
+    ],
+    ids=["role", "schema"],
+)
+def test_a_tier_object_that_is_a_developers_snowflake_sandbox_is_refused(
+    repo: Path, file: str, edit, expected: str
+):
+    """Two stacks would manage one object: the dev stack's and the sandbox stack's."""
+    edit_yaml(repo / "config" / "tiers" / file, edit)
+    assert expected in issues_of(repo / "config")

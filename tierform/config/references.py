@@ -9,6 +9,7 @@ from tierform.config.airflow_checks import check_airflow
 from tierform.config.attribution import unknown_name
 from tierform.config.databricks_checks import check_databricks
 from tierform.config.snowflake_access import check_snowflake_access
+from tierform.config.snowflake_sandbox_names import sandbox_object_name, sandbox_role
 from tierform.config.tier import TierSpec
 
 # (field path, message)
@@ -135,3 +136,37 @@ def _check_sandboxes(tier: TierSpec) -> Iterator[Problem]:
             yield [*path, "inherit_roles", i], _unknown("role", role, sf.roles)
     if box.warehouse is not None and box.warehouse not in sf.warehouses:
         yield [*path, "warehouse"], _unknown("warehouse", box.warehouse, sf.warehouses)
+    yield from _sandbox_clashes(tier)
+
+
+def _sandbox_clashes(tier: TierSpec) -> Iterator[Problem]:
+    """A tier object that is a developer's sandbox object: the tier's stack and the
+    sandbox's would both manage it (and one destroy drop the other's)."""
+    sf = tier.snowflake
+    assert sf is not None and sf.sandboxes is not None
+    box = sf.sandboxes
+    roles = {tier.object_name(logical): logical for logical in sf.roles}
+    databases = {tier.object_name(logical): logical for logical in sf.databases}
+    held = sf.databases.get(box.database) if box.kind == "schema" and box.database else None
+    for dev in tier.developers:
+        whose = f"developer {dev.name!r}"
+        role = tier.object_name(sandbox_role(dev.name))
+        if role in roles:
+            yield (
+                ["snowflake", "roles", roles[role]],
+                f"makes the role {role!r}, which is the Snowflake sandbox role of {whose}",
+            )
+        name = sandbox_object_name(dev.name)
+        if box.kind == "database" and tier.object_name(name) in databases:
+            physical = tier.object_name(name)
+            yield (
+                ["snowflake", "databases", databases[physical]],
+                f"makes the database {physical!r}, which is the Snowflake sandbox database of "
+                f"{whose}",
+            )
+        if held is not None and name in held.schemas:
+            yield (
+                ["snowflake", "databases", box.database, "schemas", name],
+                f"is the Snowflake sandbox schema of {whose} "
+                f"({tier.object_name(box.database)}.{name})",
+            )

@@ -3,6 +3,7 @@ own role owns, so dbt's per-developer target has somewhere to build."""
 
 from __future__ import annotations
 
+from tierform.config.snowflake_sandbox_names import sandbox_object_name, sandbox_role
 from tierform.config.tier import DeveloperSpec, TierSpec
 from tierform.constructs.foreach import iterator, stable_address
 from tierform.constructs.framework import Construct
@@ -18,11 +19,6 @@ from tierform.constructs.snowflake.bindings import (
     Schema,
 )
 from tierform.constructs.snowflake.providers import SnowflakeProviders
-
-
-def sandbox_object_name(developer: str) -> str:
-    """The sandbox schema (or the logical database) of a developer: DEV_ALICE."""
-    return f"DEV_{developer.upper()}"
 
 
 class SnowflakeSandbox(Construct):
@@ -49,7 +45,7 @@ class SnowflakeSandbox(Construct):
             accountadmin=False,
             roles=sf.provider_roles,
         )
-        self.role_name = tier.object_name(f"SANDBOX_{developer.name.upper()}")
+        self.role_name = tier.object_name(sandbox_role(developer.name))
         role = stable_address(
             AccountRole(
                 self,
