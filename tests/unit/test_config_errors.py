@@ -555,3 +555,27 @@ def test_shared_catalog_cannot_be_granted_from_a_tier(tmp_path):
         "tiers/prod.yaml: databricks.catalog.access: a shared catalog is managed outside the tier stacks",
         config,
     )
+
+
+def test_a_field_holding_a_secret_is_one_line_whatever_else_it_breaks(tmp_path):
+    # A webhook URL with a token: a secret, and not a notification destination id either.
+    config = copy_config(tmp_path)
+    url = "https://hooks.example.com/x?token=abcd1234efgh"
+    edit_yaml(
+        config / PROD,
+        lambda d: d["databricks"]["jobs"]["NIGHTLY"]["notifications"]["on_failure"].update(
+            webhooks=[url]
+        ),
+    )
+    result = run_synth_in_process(config, tmp_path / "out")
+    assert result.returncode == 2
+    lines = [line for line in result.stderr.splitlines() if "webhooks.0" in line]
+    assert len(lines) == 1 and "holds what looks like" in lines[0], lines
+    assert "abcd1234efgh" not in result.stderr
+
+
+def test_a_folder_name_with_a_newline_keeps_each_problem_on_one_line():
+    from tierform.config import ConfigIssue
+
+    issue = ConfigIssue("my\nplatform/platform.yaml", "tiers\t0", "file not found")
+    assert str(issue) == "my\\nplatform/platform.yaml: tiers\\t0: file not found"

@@ -25,13 +25,35 @@ class ConfigIssue:
         message = " ".join(part for part in message.splitlines() if part.strip())
         if len(message) > MAX_MESSAGE:  # a value quoted whole (up to 1 MiB) is no message
             message = message[: MAX_MESSAGE - 1] + "…"
-        file = mask_secrets(self.file)  # a tier named like a token names its file too
+        # A tier named like a token names its file too; a folder name holding a newline
+        # (`--config $'a\nb'`) is shown escaped, so the problem stays one line.
+        file = _one_line(mask_secrets(self.file))
         if self.path:
-            return f"{file}: {mask_secrets(self.path)}: {message}"
+            return f"{file}: {_one_line(mask_secrets(self.path))}: {message}"
         return f"{file}: {message}"
 
 
+def _one_line(text: str) -> str:
+    """`text` with its control characters escaped (`\n`, `\x1b`), or as it is."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
 MAX_SHOWN_ISSUES = 100
+# How tierform/config/secrets.py opens its message: a field that holds a secret.
+SECRET_MESSAGE = "holds what looks like "
+
+
+def _one_per_secret_field(issues: list[ConfigIssue]) -> list[ConfigIssue]:
+    """A field refused for holding a secret is said once: what else its value breaks (a
+    webhook URL that is not a destination id, say) is moot until the secret is gone."""
+    secret = {(i.file, i.path) for i in issues if i.message.startswith(SECRET_MESSAGE)}
+    if not secret:
+        return issues
+    return [
+        i for i in issues if i.message.startswith(SECRET_MESSAGE) or (i.file, i.path) not in secret
+    ]
 
 
 class ConfigError(Exception):
@@ -40,7 +62,7 @@ class ConfigError(Exception):
     def __init__(self, issues: list[ConfigIssue]):
         if not issues:
             raise ValueError("ConfigError needs at least one issue")
-        self.issues = issues
+        self.issues = _one_per_secret_field(issues)
         super().__init__(str(self))
 
     def __str__(self) -> str:

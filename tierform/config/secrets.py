@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from tierform.config.errors import SECRET_MESSAGE
 from tierform.policy.checkov_checks.tierform_secret_shapes import (
     SECRET_FLAG,
     find_secret,
@@ -56,7 +57,7 @@ def _written_down(value: Any) -> bool:
 
 def _message(what: str) -> str:
     return (
-        f"holds what looks like {what} (not shown); secrets never go in configuration "
+        f"{SECRET_MESSAGE}{what} (not shown); secrets never go in configuration "
         "(it is committed and reaches the synthesized JSON): pass them through the "
         "environment or a secret store"
     )
