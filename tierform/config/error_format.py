@@ -9,7 +9,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from tierform.config.errors import ConfigIssue
+from tierform.config.errors import NOT_SHOWN, ConfigIssue
 from tierform.config.paths import child, is_missing
 from tierform.config.secrets import find_secret
 
@@ -26,10 +26,10 @@ _REPR.maxstring = _REPR.maxother = 60
 def shorten(value: Any, limit: int = 60) -> str:
     """A value as messages show it: repr-like, at most `limit` characters, never a secret."""
     if isinstance(value, str) and (what := find_secret(value)):
-        return f"<{what}, not shown>"
+        return f"<{what}{NOT_SHOWN}"
     text = _REPR.repr(value)
     if find_secret(text):
-        return "<a value holding a secret, not shown>"
+        return f"<a value holding a secret{NOT_SHOWN}"
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 

@@ -43,17 +43,26 @@ def _one_line(text: str) -> str:
 MAX_SHOWN_ISSUES = 100
 # How tierform/config/secrets.py opens its message: a field that holds a secret.
 SECRET_MESSAGE = "holds what looks like "
+# How a message quotes a value holding a secret (error_format.shorten: `<a JWT, not shown>`).
+NOT_SHOWN = ", not shown>"
 
 
 def _one_per_secret_field(issues: list[ConfigIssue]) -> list[ConfigIssue]:
-    """A field refused for holding a secret is said once: what else its value breaks (a
-    webhook URL that is not a destination id, say) is moot until the secret is gone."""
+    """A field refused for holding a secret is said once: another problem of that field that
+    quotes its value (a webhook URL with a token is no destination id either) would only
+    show `<… not shown>` again. One that does not quote it (`rsa_public_key`: "this looks
+    like a private key") says more, and stays."""
     secret = {(i.file, i.path) for i in issues if i.message.startswith(SECRET_MESSAGE)}
     if not secret:
         return issues
-    return [
-        i for i in issues if i.message.startswith(SECRET_MESSAGE) or (i.file, i.path) not in secret
-    ]
+    from tierform.config.secrets import find_secret
+
+    def moot(issue: ConfigIssue) -> bool:
+        if issue.message.startswith(SECRET_MESSAGE) or (issue.file, issue.path) not in secret:
+            return False
+        return NOT_SHOWN in issue.message or find_secret(issue.message) is not None
+
+    return [i for i in issues if not moot(i)]
 
 
 class ConfigError(Exception):
