@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from support import copy_config, edit_yaml, run_synth_in_process, tree_snapshot
 
+from tierform.config import load_platform
+
 PROD = Path("tiers") / "prod.yaml"
 DEV = Path("tiers") / "dev.yaml"
 PLATFORM = Path("platform.yaml")
@@ -579,3 +581,25 @@ def test_a_folder_name_with_a_newline_keeps_each_problem_on_one_line():
 
     issue = ConfigIssue("my\nplatform/platform.yaml", "tiers\t0", "file not found")
     assert str(issue) == "my\\nplatform/platform.yaml: tiers\\t0: file not found"
+
+
+def test_a_dbt_service_user_is_checked_only_where_the_tier_has_snowflake(tmp_path):
+    """A DuckDB tier that inherits `release.dbt.service_user` from a Snowflake tier has no
+    use for it (dbt_identity): it was refused as an unknown user, with `service_user: null`
+    the only way out."""
+    config = copy_config(tmp_path)
+    edit_yaml(
+        config / "tiers" / "local.yaml",
+        lambda d: d.setdefault("release", {}).setdefault("dbt", {}).update(service_user="ELT"),
+    )
+    load_platform(config)  # local has no Snowflake: nothing to sign in as
+    edit_yaml(
+        config / PROD,
+        lambda d: d.setdefault("release", {}).setdefault("dbt", {}).update(service_user="ELT"),
+    )
+    result = run_synth_in_process(config, tmp_path / "out")
+    assert result.returncode == 2
+    assert (
+        "tiers/prod.yaml: release.dbt.service_user: 'ELT' is not a declared Snowflake service user"
+        in result.stderr
+    )
