@@ -589,3 +589,17 @@ def test_a_tier_object_that_is_a_developers_snowflake_sandbox_is_refused(
     """Two stacks would manage one object: the dev stack's and the sandbox stack's."""
     edit_yaml(repo / "config" / "tiers" / file, edit)
     assert expected in issues_of(repo / "config")
+
+
+def test_a_secret_in_a_yaml_comment_is_refused_and_not_printed(repo: Path):
+    """YAML drops comments, so the values' check never saw `# loader password=…`; the file
+    is committed all the same."""
+    prod = repo / "config" / "tiers" / "prod.yaml"
+    lines = prod.read_text().splitlines()
+    lines.insert(2, "# the loader: password=Hunter2Hunter2xyz")
+    prod.write_text("\n".join(lines) + "\n")
+    result = run("tierform", "validate", "--config", "config", cwd=repo)
+    assert_refused(
+        result, "tiers/prod.yaml: line 3: a comment holds what looks like an inline credential"
+    )
+    assert "Hunter2Hunter2xyz" not in result.stdout + result.stderr

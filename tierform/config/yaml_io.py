@@ -4,6 +4,7 @@ would hang or exhaust the machine: files input_files.py refuses (a FIFO, /dev/ze
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,7 @@ import yaml
 from tierform.config.error_format import shorten
 from tierform.config.errors import ConfigError, ConfigIssue
 from tierform.config.input_files import MAX_FILE_BYTES, read_text_file
+from tierform.policy.checkov_checks.tierform_secret_shapes import find_secret
 
 __all__ = [
     "MAX_ALIAS_VALUES",
@@ -165,6 +167,7 @@ def _load_with(loader_class: type, text: str, display: str) -> Any:
 def read_yaml_mapping(path: Path, display: str) -> dict[str, Any]:
     """Read a YAML file whose top level must be a mapping; `display` is the name used in errors."""
     text = read_text_file(path, display)
+    _refuse_comment_secrets(text, display)
     try:
         data = load_yaml_text(text, display)
     except RecursionError:
@@ -210,3 +213,30 @@ def _kind(value: Any) -> str:
         float: "a number",
         bool: "a boolean",
     }.get(type(value), type(value).__name__)
+
+
+# What follows a `#` on a line: a comment (or, inside a quoted value, part of the value,
+# which the value's own check sees too). YAML drops comments, so the check of the parsed
+# values (config/secrets.py) never sees a key pasted into one, yet the file is committed.
+_COMMENT = re.compile(r"(?m)(?:^|[ \t])#(?P<text>.*)$")
+
+
+def _refuse_comment_secrets(text: str, display: str) -> None:
+    if "#" not in text or find_secret(text) is None:  # one pass over the file, most files
+        return
+    issues = []
+    for match in _COMMENT.finditer(text):
+        what = find_secret(match["text"])
+        if what:
+            line = text.count("\n", 0, match.start("text")) + 1
+            issues.append(
+                ConfigIssue(
+                    display,
+                    "",
+                    f"line {line}: a comment holds what looks like {what} (not shown); "
+                    "secrets never go in configuration, comments included (the file is "
+                    "committed): remove it",
+                )
+            )
+    if issues:
+        raise ConfigError(issues)
