@@ -125,6 +125,8 @@ def test_a_fresh_clone_sees_rolls_back_and_defers_to_the_other_clones_releases(
     slim = b.cli("dbt", "--tier", "local", "--slim")
     assert slim.returncode == 0, _out(slim)
     assert "no DuckDB warehouse on this machine yet" in _out(slim)
+    assert "is kept in None" not in _out(slim)  # A's file is A's: nothing of it kept here
+    assert "no previous version here" in _out(slim) and "no rollback target" in _out(slim)
     assert "deferring to the last successful build" not in _out(slim)
     assert b.status()["dbt"]["last_run"]["counts"]["success"] > 0
     assert b.repo.query("select count(*) from main_marts.fct_orders")[0][0] > 0

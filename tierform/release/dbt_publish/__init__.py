@@ -101,21 +101,26 @@ def conclude(
             dbt_records.write_publish(ledger, target, state)
             return False, {"mode": BLUE_GREEN, "published": False, "error": str(exc)}
         previous = state.get("live")
+        kept = previous if previous and where["previous"] else None
         state.update(
             live={**version, "published_at": now(), "location": where["live"]},
-            previous={**previous, "location": where["previous"]} if previous else None,
+            previous={**kept, "location": where["previous"]} if kept else None,
             shadow=None,
             publishing=None,
         )
         dbt_records.write_publish(ledger, target, state)
-        report.ok(
-            f"published build {version['run_id']} to {where['live']} (blue/green); "
-            + (
-                f"the previous version {previous['run_id']} is kept in {where['previous']}"
-                if previous
-                else "no previous version (first publish)"
+        if kept:
+            after = f"the previous version {kept['run_id']} is kept in {where['previous']}"
+        elif previous:
+            # The ledger's live version is a warehouse this machine does not hold (a DuckDB
+            # file of another clone): there is nothing here to keep, nor to roll back to.
+            after = (
+                f"no previous version here (the last one published, {previous['run_id']}, "
+                "is not on this machine): no rollback target"
             )
-        )
+        else:
+            after = "no previous version (first publish)"
+        report.ok(f"published build {version['run_id']} to {where['live']} (blue/green); {after}")
         return True, {"mode": BLUE_GREEN, "published": True, "live": version["run_id"]}
     location = publisher.shadow_location()
     state["shadow"] = {**version, "location": location}
