@@ -84,7 +84,7 @@ def _run(ctx: ReleaseContext, pr: int, full: bool) -> DbtCiRun:
         record.created = sorted(set(record.created) | set(setup.created))
         write_record(ctx.ledger, record)
         dbt_args = [*profile_args, str(setup.profiles_dir), *common_tail]
-        where = f"{setup.database.relative_to(ctx.root)} (a copy of {_show(ctx, warehouse)})"
+        where = f"{setup.database.relative_to(ctx.root)} (a copy of {ctx.show(warehouse)})"
         if setup.copied_from is None:
             pointer = None  # nothing of the tier's to read: deferral would point at nothing
             where = f"{setup.database.relative_to(ctx.root)} (the tier has no warehouse yet)"
@@ -106,10 +106,6 @@ def _run(ctx: ReleaseContext, pr: int, full: bool) -> DbtCiRun:
     record.updated_at = now()
     write_record(ctx.ledger, record)
     return run
-
-
-def _show(ctx: ReleaseContext, path: Path) -> str:
-    return str(path.relative_to(ctx.root)) if path.is_relative_to(ctx.root) else str(path)
 
 
 def _start_record(ctx: ReleaseContext, pr: int, step: DbtStep) -> EnvironmentRecord:

@@ -33,13 +33,19 @@ from tierform.config.repo_paths import git_root, syntax_problem
 ROOT_VARIABLE = "TIERFORM_ROOT"
 
 
+def configured_root() -> Path | None:
+    """$TIERFORM_ROOT, absolute, when set (and not empty)."""
+    configured = os.environ.get(ROOT_VARIABLE)
+    return Path(configured).absolute() if configured else None
+
+
 def work_root(config_dir: str | Path | None = None, subfolder: str = "") -> Path:
     """The working root, absolute: $TIERFORM_ROOT, else the repository root of `config_dir`:
     its project folder less `subfolder` (project_subfolder's answer: found from `.git`, or
     the platform's `repository.subfolder`), else (no config folder) the working directory."""
-    configured = os.environ.get(ROOT_VARIABLE)
-    if configured:
-        return Path(configured).absolute()
+    configured = configured_root()
+    if configured is not None:
+        return configured
     if config_dir is None:
         return Path(".").absolute()
     project = Path(config_dir).absolute().parent

@@ -100,12 +100,12 @@ def _entries(literal: dict[str, Any]) -> str:
     dumps = orjson.dumps
     option = _ORJSON_OPTIONS
     try:
-        text = b"\n".join(
+        text: bytes | None = b"\n".join(
             [dumps(key) + b": " + dumps(value, option=option) for key, value in literal.items()]
         )
     except TypeError:
-        text = b"null"
-    if b"null" in text:
+        text = None
+    if text is None or b"null" in text:
         return "\n".join(f"{_ENCODE(key)}: {_ENCODE(value)}" for key, value in literal.items())
     return text.decode()
 

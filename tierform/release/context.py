@@ -16,7 +16,7 @@ from pathlib import Path
 
 from tierform.config import ConfigError, ConfigIssue, PlatformConfig, TierSpec, load_platform
 from tierform.config.errors import CONFIG_VARIABLE
-from tierform.config.repository import ROOT_VARIABLE
+from tierform.config.repository import configured_root
 
 RELEASES_DIR = Path(".tierform") / "releases"
 
@@ -42,6 +42,10 @@ class ReleaseContext:
 
         return tier_ledger(self.platform, self.tier, self.root)
 
+    def show(self, path: Path) -> str:
+        """`path` as messages show it: relative to the root when inside it."""
+        return str(path.relative_to(self.root)) if path.is_relative_to(self.root) else str(path)
+
     def path(self, repo_relative: str) -> Path:
         """A path from config (relative to the config folder's parent)."""
         return self.platform.repo_root / repo_relative
@@ -56,15 +60,12 @@ def load_root_platform(
     is relative to it. Without one, the config folder is relative to the working directory
     (as for every other command) and the root is the platform's own (`work_root`): the one
     the synth, `record-deployed` and the ledger readers use, from any working directory."""
-    explicit = root or (Path(os.environ[ROOT_VARIABLE]) if os.environ.get(ROOT_VARIABLE) else None)
+    explicit = root.absolute() if root else configured_root()
     config_dir = Path(config or os.environ.get(CONFIG_VARIABLE) or "config")
     if explicit is None:
         platform = load_platform(config_dir)
         return platform.work_root, platform
-    explicit = explicit.absolute()
-    return explicit, load_platform(
-        config_dir if config_dir.is_absolute() else explicit / config_dir
-    )
+    return explicit, load_platform(explicit / config_dir)  # an absolute config_dir wins
 
 
 def load_context(tier: str, root: Path | None = None, config: Path | None = None) -> ReleaseContext:

@@ -88,12 +88,13 @@ def _build(ctx, report, step, project, content, run_dir, slim, common, publisher
                 ctx, report, step, DbtOutcome(False, content, run_dir, error=_why(deps)), publisher
             )
     args = ["build", "--target", step.target, *common]
-    if slim and step.adapter == "duckdb" and not duckdb_path(ctx, step.target).exists():
+    warehouse = duckdb_path(ctx, step.target) if step.adapter == "duckdb" else None
+    if slim and warehouse is not None and not warehouse.exists():
         # The warehouse is a file of this machine (in blue/green, the shadow copied from the
         # live file): without one, the last build's tables are not here to defer to, and a
         # slim run would build nothing and publish an empty database as a success.
         report.info(
-            f"no DuckDB warehouse on this machine yet ({_show_path(ctx, duckdb_path(ctx, step.target))}): "
+            f"no DuckDB warehouse on this machine yet ({ctx.show(warehouse)}): "
             "building everything, not state:modified+"
         )
         slim = False
@@ -117,10 +118,6 @@ def _build(ctx, report, step, project, content, run_dir, slim, common, publisher
         outcome.error = _why(result)
     report.info(f"dbt finished in {time.monotonic() - started:.1f} s")
     return _finish(ctx, report, step, outcome, publisher)
-
-
-def _show_path(ctx: ReleaseContext, path: Path) -> str:
-    return str(path.relative_to(ctx.root)) if path.is_relative_to(ctx.root) else str(path)
 
 
 def profile_args(ctx: ReleaseContext, step: DbtStep) -> list[str]:
