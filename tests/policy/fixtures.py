@@ -201,6 +201,16 @@ CASES: dict[str, tuple[str, dict, dict, str]] = {
         {"aws_mwaa_environment": {"airflow": {"name": "northwind-prod", "webserver_access_mode": "PRIVATE_ONLY", "lifecycle": {"prevent_destroy": True}}}},
         "aws_mwaa_environment.airflow",
     ),
+    "CKV_TF_SEC_001": (
+        "dev-sec001",
+        {"snowflake_secret_with_generic_string": {"secrets": foreach(
+            {"API": {"name": "API", "secret_string": "ghp_0123456789abcdefghijklmnopqrstuvwxyzAB"}},
+            name=each("name"), secret_string=each("secret_string"))}},
+        {"snowflake_secret_with_generic_string": {"secrets": foreach(
+            {"API": {"name": "API"}},
+            name=each("name"), secret_string="${var.api_secret}")}},
+        'snowflake_secret_with_generic_string.secrets["API"]',
+    ),
     "CKV_TF_REL_001": (
         "dev-rel001",
         {"terraform_data": {"release_dags": {

@@ -32,6 +32,9 @@ EXTRA = {
     "git_user_url": "https://git@github.com/org/repo.git",
     "named_user_url": "https://alice.example-user@example.com/x",
     "password_reference": "password=$DB_PASSWORD and token=${var.token}",
+    # A secret's name as a segment of a resource path names where it is, not what it is.
+    "secrets_manager_arn": "arn:aws:secretsmanager:eu-west-1:123456789012:secret:airflow/conn-x",
+    "secret_manager_version": "projects/p1/secrets/token:latest",
 }
 SAMPLES = {**SECRETS, **EXTRA}
 
@@ -65,5 +68,6 @@ def test_find_secret_answers_as_the_shapes_alone(name):
 def test_extra_samples_are_secrets_except_the_near_misses():
     found = {name for name, text in EXTRA.items() if shapes.find_secret(text)}
     near_misses = {"plain", "reference", "access_word", "public_pem_base64", "git_user_url"}
-    near_misses |= {"named_user_url", "password_reference"}
+    near_misses |= {"named_user_url", "password_reference", "secrets_manager_arn"}
+    near_misses |= {"secret_manager_version"}
     assert found == set(EXTRA) - near_misses

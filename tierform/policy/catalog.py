@@ -96,6 +96,9 @@ CHECKS: tuple[CheckInfo, ...] = (
               "dbt Cloud deploy jobs have no webhook or merge trigger: only the release step starts them, for the commit it deploys."),
     CheckInfo("CKV_TF_DBTC_003", "hygiene", ("dbtcloud_job",),
               "dbt Cloud CI jobs (job_type ci or a webhook trigger) defer to a deployment environment (deferring_environment_id), not to nothing or a legacy job."),
+    # Every resource
+    CheckInfo("CKV_TF_SEC_001", "security", ("*",),
+              "No resource attribute (for_each values included) holds a secret's shape: key material, a vendor token, credentials in a URL. Everything in a resource lands in the plan and in state; secrets come from variables or the environment."),
     # Release steps
     CheckInfo("CKV_TF_REL_001", "security", ("terraform_data",),
               "Release-step triggers, input and local-exec environment/command hold no secret-looking values (key material, tokens, passwords): triggers land in state."),

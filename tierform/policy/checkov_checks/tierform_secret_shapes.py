@@ -69,10 +69,11 @@ SECRET_SHAPES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"(?i)\bbearer\s+[A-Za-z0-9._~+/-]{20,}=*"), "a bearer token"),
     # `password=…`, `"client_secret": "…"`, `export DB_TOKEN=…`, `$` inside the value
     # included (`Hu$tler99`); not a value that is a reference (`${…}`, `$VAR`) or a Jinja
-    # expression (`token={{env_var('X')}}` in a dbt profile)
+    # expression (`token={{env_var('X')}}` in a dbt profile); not a name that is a segment
+    # of a resource path (`arn:aws:secretsmanager:…:secret:name`, `…/secrets/token:latest`)
     (
         re.compile(
-            r"(?i)(password|passwd|pwd|passphrase|secret|token|api[_-]?key|access[_-]?key|"
+            r"(?i)(?<![:/])(password|passwd|pwd|passphrase|secret|token|api[_-]?key|access[_-]?key|"
             r"private[_-]?key|credentials?)[\"']?\s*[=:]\s*[\"']?[^\s\"'${](?:(?!\$\{)[^\s\"']){3,}"
         ),
         "an inline credential",
