@@ -81,6 +81,33 @@ def test_prod_mwaa_environment_is_valid_for_aws_provider_5_100(terraform, prod_a
     assert report["warning_count"] == 0, report["diagnostics"]
 
 
+def test_two_mwaa_environments_in_one_stack_are_valid(terraform, tmp_path):
+    """A library user's stack with two MWAA environments (the second with an address
+    prefix): two aws provider blocks, the second aliased, each environment's resources on
+    its own. Before, both blocks had no alias: "Duplicate provider configuration"."""
+    from cdktf import App, TerraformStack
+
+    from tierform.constructs import AirflowEnvironment, AirflowEnvironmentProps
+
+    airflow = {
+        "flavor": "mwaa", "region": "eu-west-1", "airflow_version": "3.0.6",
+        "network": {"subnet_ids": ["subnet-0a1b2c3d", "subnet-0a1b2c3e"],
+                    "security_group_ids": ["sg-0a1b2c3d"]},
+    }  # fmt: skip
+    app = App(outdir=str(tmp_path / "cdktf.out"))
+    stack = TerraformStack(app, "two")
+    AirflowEnvironment(stack, "qa", AirflowEnvironmentProps(tier="qa", airflow=airflow))
+    AirflowEnvironment(
+        stack, "uat", AirflowEnvironmentProps(tier="uat", address_prefix="uat", airflow=airflow)
+    )
+    app.synth()
+    folder = tmp_path / "cdktf.out" / "stacks" / "two"
+    _init(terraform, folder)
+    validate = _terraform(terraform, folder, "validate", "-json")
+    report = json.loads(validate.stdout)
+    assert validate.returncode == 0 and report["valid"] is True, report["diagnostics"]
+
+
 def test_misspelled_attribute_fails_validation_naming_it(terraform, prod_airflow_stack, tmp_path):
     """The schema check is real: one wrong attribute name in the emitted JSON is caught."""
     broken = tmp_path / "broken"

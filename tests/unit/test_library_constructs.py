@@ -325,3 +325,48 @@ def test_a_release_step_environment_takes_references_not_secrets():
         step="dbt", tier="dev", triggers={}, environment={"CREDENTIAL_ID": "${dbtcloud_x.id}"}
     )
     assert ok.environment == {"CREDENTIAL_ID": "${dbtcloud_x.id}"}
+
+
+AIRFLOW_FLAVORS = {
+    "mwaa": ("aws", {
+        "flavor": "mwaa", "region": "eu-west-1", "airflow_version": "3.0.6",
+        "network": {"subnet_ids": ["subnet-0a1b2c3d", "subnet-0a1b2c3e"],
+                    "security_group_ids": ["sg-0a1b2c3d"]}}),
+    "astronomer": ("astro", {
+        "flavor": "astronomer", "organization_id": "o", "workspace_id": "w",
+        "runtime_version": "3.0-1", "cloud_provider": "AWS", "region": "us-east-1"}),
+    "composer": ("google", {
+        "flavor": "composer", "project": "acme-data", "region": "europe-west1",
+        "image_version": "composer-3-airflow-2.10.5"}),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("flavor", sorted(AIRFLOW_FLAVORS))
+def test_two_airflow_environments_in_one_stack_act_through_their_own_providers(
+    tmp_path: Path, flavor: str
+) -> None:
+    """The prefixed copy gets its own aliased provider block, and every one of its
+    resources and data sources uses it; the first copy keeps the default provider."""
+    provider_type, airflow = AIRFLOW_FLAVORS[flavor]
+    app = cdktf.App(outdir=str(tmp_path))
+    stack = cdktf.TerraformStack(app, "s")
+    AirflowEnvironment(stack, "a", AirflowEnvironmentProps(tier="qa", airflow=airflow))
+    AirflowEnvironment(
+        stack, "b", AirflowEnvironmentProps(tier="uat", address_prefix="uat", airflow=airflow)
+    )
+    app.synth()
+    synthesized = json.loads((tmp_path / "stacks" / "s" / "cdk.tf.json").read_text())
+    blocks = synthesized["provider"][provider_type]
+    assert [block.get("alias") for block in blocks] == [None, "uat"]
+    used = {}
+    for section in ("resource", "data"):
+        for rtype, named in synthesized.get(section, {}).items():
+            if rtype.startswith(f"{provider_type}_"):
+                for name, block in named.items():
+                    used[f"{rtype}.{name}"] = block.get("provider")
+    prefixed = {
+        address: p for address, p in used.items() if address.split(".")[1].startswith("uat_")
+    }
+    assert prefixed and set(prefixed.values()) == {f"{provider_type}.uat"}, used
+    others = {p for address, p in used.items() if address not in prefixed}
+    assert others and others <= {None, provider_type}, used

@@ -10,6 +10,7 @@ provider schema with `terraform validate` (tests/integration/test_mwaa_validate.
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
@@ -77,6 +78,19 @@ class TypedProvider(TerraformProvider):
         if alias is not None:
             self.alias = alias
         claim_provider(self, model.provider_name, alias)
+
+    # cdktf's TerraformProvider has no alias of its own (its getter answers undefined, its
+    # setter drops the value; each generated provider class overrides both). Overridden here
+    # too, so node reads ours: the block gets `alias` and the resources given this provider
+    # point at `<type>.<alias>`, not at the default provider.
+    @builtins.property
+    @jsii.member(jsii_name="alias")
+    def alias(self) -> str | None:
+        return self.__dict__.get("_tierform_alias")
+
+    @alias.setter
+    def alias(self, value: str | None) -> None:
+        self.__dict__["_tierform_alias"] = value
 
     @jsii.member(jsii_name="synthesizeAttributes")
     def _synthesize_attributes(self) -> dict[str, Any]:
