@@ -405,3 +405,19 @@ def test_databricks_pr_schemas_live_in_the_tier_catalog(tmp_path, monkeypatch):
         "DROP SCHEMA IF EXISTS analytics_dev.pr_12_marts CASCADE",
         "DROP SCHEMA IF EXISTS analytics_dev.pr_12_staging CASCADE",
     ]
+
+
+def test_the_pr_comment_knows_which_tiers_were_sent_to_plan():
+    """A plan job that dies before planning leaves no artifact; the comment job passes the
+    promotion job's plan_tiers, so plan-summary shows that tier as failed."""
+    pr = _workflow("pr.yml")["jobs"]
+    assert pr["promotion"]["outputs"]["plan_tiers"] == "${{ steps.rules.outputs.plan_tiers }}"
+    render = next(s for s in pr["comment"]["steps"] if "make plan-summary" in s.get("run", ""))
+    assert render["env"]["TIERFORM_PLAN_TIERS"] == "${{ needs.promotion.outputs.plan_tiers }}"
+    from tierform.gitops.plan_summary import EXPECT_VARIABLE
+    from tierform.gitops.promotion import github_outputs
+
+    assert EXPECT_VARIABLE == "TIERFORM_PLAN_TIERS"
+    written = github_outputs({"deploy_matrix": {}, "plan_matrix": {}, "deploy": [],
+                              "plan": [{"tier": "dev"}, {"tier": "prod"}]})  # fmt: skip
+    assert "plan_tiers=dev prod\n" in written

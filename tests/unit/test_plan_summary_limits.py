@@ -84,3 +84,28 @@ def test_destroy_list_too_long_per_line_is_compacted_and_complete():
                for i in range(300))  # fmt: skip
     assert all(f'`snowflake_schema.schemas["DB.OLD_{i:05d}"]`' in head for i in range(300))
     assert "- **prod** (300): " in head
+
+
+def test_an_expected_tier_that_left_nothing_is_shown_failed(tmp_path, monkeypatch):
+    """pr.yml's comment job names the tiers it sent to plan: one whose plan job stopped
+    before planning (no plan JSON, no status file) is a failed row, not a missing one."""
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    (plans / "dev.json").write_text(json.dumps(huge_plan(adds=2, destroys=0)))
+    monkeypatch.setenv("TIERFORM_PLAN_TIERS", "dev staging prod")
+    result = run_tierform_in_process(
+        "plan-summary", "--plans-dir", str(plans), "--config", str(tmp_path / "none")
+    )
+    assert result.returncode == 0, result.stderr
+    md = result.stdout
+    assert "| **dev** | planned | 2 |" in md
+    for tier in ("staging", "prod"):
+        row = next(line for line in md.splitlines() if line.startswith(f"| **{tier}** |"))
+        assert "failed" in row, md
+    assert "its plan job stopped before planning" in md
+    # Without the list, the summary shows what it has (as before).
+    monkeypatch.delenv("TIERFORM_PLAN_TIERS")
+    alone = run_tierform_in_process(
+        "plan-summary", "--plans-dir", str(plans), "--config", str(tmp_path / "none")
+    )
+    assert "**prod**" not in alone.stdout

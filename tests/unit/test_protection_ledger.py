@@ -104,3 +104,43 @@ def test_drift_takes_the_commit_the_tier_last_deployed(tmp_path):
     exported = run_tierform_in_process(*args, *export, cwd=a, GITHUB_ENV=str(env_file))
     assert exported.returncode == 0, exported.stderr
     assert env_file.read_text() == f"TF_VAR_databricks_git_commit={COMMIT}\n"
+
+
+def _status(root):
+    return json.loads((root / "plans" / "staging.status.json").read_text())
+
+
+def test_a_corrupt_ledger_record_fails_the_tier_in_the_pr_comment(tmp_path):
+    ledger = tmp_path / "ledger"
+    a = tmp_path / "a"
+    _clone(a, ledger)
+    record = ledger / "staging" / "deployments" / "last-success.json"
+    record.parent.mkdir(parents=True)
+    record.write_text("{not json")
+    result = _check(a, "--status-dir", str(a / "plans"))
+    assert result.returncode == 2, result.stdout + result.stderr
+    status = _status(a)
+    assert status["status"] == "failed"
+    assert status["error"].startswith("protection check: ")
+
+
+def test_an_unreachable_ledger_fails_the_tier_in_the_pr_comment(tmp_path, monkeypatch):
+    """The plan job's credentials cannot read the ledger (here: nothing listens at the S3
+    endpoint): exit 1 and a failed status, so the tier does not vanish from the comment."""
+    a = tmp_path / "a"
+    config = _clone(a, tmp_path / "ledger")
+    edit_yaml(
+        config / "tiers/staging.yaml",
+        lambda d: d["release"].update(
+            store={"type": "s3", "bucket": "ledger", "prefix": "r", "region": "eu-west-1"}
+        ),
+    )
+    monkeypatch.setenv("AWS_ENDPOINT_URL_S3", "http://127.0.0.1:9")
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
+    result = _check(a, "--status-dir", str(a / "plans"))
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    status = _status(a)
+    assert status["status"] == "failed" and status["error"].startswith("protection check: ")

@@ -30,8 +30,8 @@ from tierform.gitops.dag_changes import FileChange, GitError, dag_changes
 from tierform.gitops.dbt_models import ModelSelection, last_success_dir, ledger_state_dir
 from tierform.gitops.markdown import GITHUB_COMMENT_LIMIT, cell, code, short_hash
 from tierform.gitops.plan_model import Plan, PlanFormatError, ResourceChange, load_plan
+from tierform.gitops.plan_status import FAILED, TierStatus, read_status, tier_of_status_file
 from tierform.gitops.plan_status import SUFFIX as STATUS_SUFFIX
-from tierform.gitops.plan_status import TierStatus, read_status, tier_of_status_file
 
 if TYPE_CHECKING:
     from tierform.config import PlatformConfig
@@ -45,6 +45,9 @@ _ICON = {"add": "➕", "change": "✏️", "destroy": "🗑️", "replace": "♻
 MAX_ATTRIBUTES = 8
 MAX_VALUE_CHARS = 72  # a sha256 fits
 MAX_ERROR_CHARS = 300
+# `--expect`: the tiers the promotion job sent to plan (pr.yml passes its plan_tiers).
+EXPECT_VARIABLE = "TIERFORM_PLAN_TIERS"
+_NOTHING = "its plan job stopped before planning: no plan and no status file (see its log)"
 
 
 @dataclass
@@ -411,6 +414,19 @@ def collect_tiers(plan_args: list[str], plans_dir: Path | None) -> list[TierPlan
     return tiers
 
 
+def with_expected(tiers: list[TierPlan], expect: str | None) -> list[TierPlan]:
+    """`tiers` plus every expected tier that left nothing behind: a plan job that stopped
+    before `tierform diff` (its synth, its credentials, the ledger reads before the plan
+    failed, or the runner was lost) writes no plan and no status file, and would otherwise
+    drop out of the comment, which then reads as if every tier planned cleanly."""
+    seen = {t.tier for t in tiers}
+    missing = [
+        name for name in dict.fromkeys((expect or "").replace(",", " ").split()) if name not in seen
+    ]
+    lost = [TierPlan(name, None, status=TierStatus(name, FAILED, _NOTHING)) for name in missing]
+    return [*tiers, *lost]
+
+
 def _load_config(config: Path) -> PlatformConfig | None:
     """The config when there is a valid one: the summary works without (the checks job
     reports config errors), it only loses the tier order and the release paths."""
@@ -527,6 +543,15 @@ def plan_summary(
         int, typer.Option("--max-chars", help="cut detail to stay under this size")
     ] = GITHUB_COMMENT_LIMIT - 1_536,
     title: Annotated[str, typer.Option("--title")] = "Tierform plan",
+    expect: Annotated[
+        str | None,
+        typer.Option(
+            "--expect",
+            envvar=EXPECT_VARIABLE,
+            help="tiers whose plan jobs ran (space or comma separated; the promotion job's "
+            "plan_tiers): one with neither a plan nor a status file is shown as failed",
+        ),
+    ] = None,
     config: Annotated[
         Path,
         typer.Option(
@@ -544,6 +569,7 @@ def plan_summary(
     except PlanFormatError as exc:
         print(f"tierform plan-summary: {exc}", file=sys.stderr)
         raise typer.Exit(EXIT_BAD_INPUT) from None
+    tiers = with_expected(tiers, expect)
     platform = _load_config(config)
     tiers = _in_promotion_order(tiers, platform)
     with tempfile.TemporaryDirectory(prefix="tierform-dbt-state-") as states:

@@ -282,13 +282,14 @@ def protection_check(
 
     report = Reporter("protection", tier)
 
-    def refuse(exc: ConfigError) -> typer.Exit:
-        print(exc, file=sys.stderr)
-        if status_dir is not None:  # the PR comment says why this tier has no plan
+    def failed(message: str, code: int) -> typer.Exit:
+        # Whatever stops the check, the PR comment says why this tier has no plan.
+        if status_dir is not None:
             from tierform.gitops.plan_status import TierStatus, write_status
 
-            write_status(status_dir, TierStatus(tier, "failed", str(exc).splitlines()[0]))
-        return typer.Exit(EXIT_BAD_INPUT)
+            first = message.splitlines()[0] if message else "the protection check failed"
+            write_status(status_dir, TierStatus(tier, "failed", f"protection check: {first}"))
+        return typer.Exit(code)
 
     try:
         ctx = load_context(tier, root)  # enforces this machine's record, if any
@@ -296,13 +297,14 @@ def protection_check(
         if record is not None:
             load_context(tier, root)  # enforces the record just fetched from the ledger
     except ConfigError as exc:
-        raise refuse(exc) from None
+        print(exc, file=sys.stderr)
+        raise failed(str(exc), EXIT_BAD_INPUT) from None
     except CorruptRecord as exc:
         report.fail(str(exc))
-        raise typer.Exit(EXIT_BAD_INPUT) from None
+        raise failed(str(exc), EXIT_BAD_INPUT) from None
     except (ReleaseError, LedgerError) as exc:
         report.fail(str(exc))
-        raise typer.Exit(1) from None
+        raise failed(str(exc), 1) from None
     if record is None:
         report.ok(f"no protected deployment of {tier!r} recorded in {ctx.ledger.location}")
         return
