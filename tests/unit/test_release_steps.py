@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+from pathlib import Path
 
 import cdktf
 import pytest
@@ -279,9 +281,10 @@ def test_dbt_step_of_unknown_adapter_waits_for_every_environment(platform):
     assert after == expected and stack.snowflake is not None
 
 
-def test_stack_root_follows_a_nested_outdir_and_never_writes_a_machine_path(tmp_path):
+def test_stack_root_follows_a_nested_outdir_and_never_writes_a_machine_path(tmp_path, monkeypatch):
     from tierform.constructs.release.step import stack_root
 
+    monkeypatch.chdir(tmp_path)  # a relative outdir is the working directory's
     assert stack_root("cdktf.out", tmp_path) == "../../.."
     assert stack_root("build/tf/cdktf.out", tmp_path) == "../../../../.."
     assert stack_root(tmp_path / "a" / "cdktf.out", tmp_path) == "../../../.."
@@ -289,6 +292,10 @@ def test_stack_root_follows_a_nested_outdir_and_never_writes_a_machine_path(tmp_
     # Outside the repository: the default (the step then needs $TIERFORM_ROOT).
     assert stack_root("/elsewhere/cdktf.out", tmp_path) == "../../.."
     assert stack_root("../cdktf.out", tmp_path) == "../../.."
+    # Started in a subfolder of the root (a project folder): the stacks still reach it.
+    (tmp_path / "helix").mkdir()
+    monkeypatch.chdir(tmp_path / "helix")
+    assert stack_root("cdktf.out", tmp_path) == "../../../.."
 
 
 def test_a_nested_cdktf_outdir_gives_the_steps_the_root_from_there(tmp_path):
@@ -340,18 +347,50 @@ def test_a_sandbox_stack_on_a_local_backend_keeps_its_state_in_the_repository(tm
         ), (name, state)
 
 
-def test_the_steps_name_the_config_folder_they_were_synthesized_from(tmp_path):
+def test_the_steps_name_the_config_folder_they_were_synthesized_from(tmp_path, monkeypatch):
     from tierform.constructs.release.step import release_config_folder
 
     root = tmp_path / "repo"
-    assert release_config_folder(root / "platforms/zeta/config", cwd=root) == (
-        "platforms/zeta/config"
-    )
-    assert release_config_folder("config", cwd=root) == "config"
+    assert release_config_folder(root / "platforms/zeta/config", root) == ("platforms/zeta/config")
+    root.mkdir()
+    monkeypatch.chdir(root)  # a relative config folder is the working directory's
+    assert release_config_folder("config", root) == "config"
     # Outside the repository, or not a plain path: no machine path in the stack; the steps
     # read TIERFORM_CONFIG at apply instead.
-    assert release_config_folder(tmp_path / "elsewhere" / "config", cwd=root) is None
-    assert release_config_folder(root / "my config", cwd=root) is None
-    assert release_config_folder(root / "a$b", cwd=root) is None
+    assert release_config_folder(tmp_path / "elsewhere" / "config", root) is None
+    assert release_config_folder(root / "my config", root) is None
+    assert release_config_folder(root / "a$b", root) is None
     with pytest.raises(ConfigError, match=re.escape("config: '../config' does not match")):
         ReleaseStepProps(step="dbt", tier="dev", triggers={}, config="../config")
+
+
+def test_a_synth_started_in_the_project_subfolder_points_at_the_git_root(tmp_path):
+    """A monorepo keeps the platform in proj/ and the synth runs there (a cdktf.json in
+    proj/): the steps and the local state still start from the git root, where `.venv`,
+    `.tierform/` and every other command are, not from proj/."""
+    project = tmp_path / "proj"
+    config = copy_config(project)
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    result = run_synth_in_process(
+        Path("config"), Path("cdktf.out"), cwd=project, TIERFORM_TIERS="local"
+    )
+    assert result.returncode == 0, result.stderr
+    assert config.is_dir()
+    stack = stack_json(project / "cdktf.out", "local")
+    folder = project / "cdktf.out" / "stacks" / "local"
+    command = steps(stack)["release_dbt"]["provisioner"][0]["local-exec"]["command"]
+    assert command.startswith('cd "$${TIERFORM_ROOT:-../../../..}" && '), command
+    state = stack["terraform"]["backend"]["local"]["path"]
+    assert (folder / state).resolve() == tmp_path.resolve() / ".tierform/state/local.tfstate"
+
+
+def test_an_outdir_outside_the_root_keeps_local_state_in_the_root(tmp_path):
+    """CDKTF_OUTDIR outside the repository: no relative path leads back, so the local state
+    path is the root's own, written out (the steps need $TIERFORM_ROOT there, as before)."""
+    repo = tmp_path / "repo"
+    copy_config(repo)
+    outside = tmp_path / "elsewhere" / "out"
+    result = run_synth_in_process(Path("config"), outside, cwd=repo, TIERFORM_TIERS="local")
+    assert result.returncode == 0, result.stderr
+    state = stack_json(outside, "local")["terraform"]["backend"]["local"]["path"]
+    assert state == str(repo.resolve() / ".tierform/state/local.tfstate"), state

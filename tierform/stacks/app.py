@@ -13,7 +13,7 @@ from tierform.config.tier import TierSpec
 from tierform.constructs import map_bypass
 from tierform.constructs.framework import App
 from tierform.constructs.map_bypass import MapBypass
-from tierform.constructs.release.step import release_config_folder, stack_root
+from tierform.constructs.release.step import inside_root, release_config_folder, stack_root
 from tierform.release.triggers import tier_triggers
 from tierform.stacks import guardrails
 from tierform.stacks.guardrails import GuardrailViolation
@@ -43,8 +43,15 @@ def build_app(
     Their guardrails are not Aspects: the caller runs them on the synthesized JSON
     (`guardrail_violations`), which spares node a callback per construct."""
     app = App(outdir=str(outdir), stack_traces=False)
-    root = stack_root(outdir)  # a nested CDKTF_OUTDIR puts the stacks deeper
-    config_folder = release_config_folder(platform.config_dir)
+    # The stacks point at the working root (where `.tierform/` and `.venv` are), whichever
+    # folder the synth was started in; a nested CDKTF_OUTDIR puts the stacks deeper.
+    work_root = platform.work_root
+    root = stack_root(outdir, work_root)
+    config_folder = release_config_folder(platform.config_dir, work_root)
+    # Local state has no relative way back from an output folder outside the root: its
+    # path is then the root's, written out. Such a stack is one machine's anyway (a tier
+    # CI deploys may not keep local state), and the state stays the one `.tierform/state`.
+    state_root = root if inside_root(outdir, work_root) is not None else str(work_root)
     with map_bypass.collecting(bypass), guardrails.after_synth():
         for tier in tiers:
             # Release triggers hash files of the repository: computed here, not in a construct.
@@ -55,9 +62,10 @@ def build_app(
                 dbt_cloud=platform.dbt_cloud_environment(tier),
                 release_root=root,
                 release_config=config_folder,
+                state_root=state_root,
             )
         for sandbox in sandboxes:
-            SandboxStack(app, sandbox, root=root)
+            SandboxStack(app, sandbox, root=state_root)
     return app
 
 

@@ -42,7 +42,9 @@ class TierStack(TerraformStack):
 
     `release_root`: the repository root seen from the stack's output folder, where the steps'
     local-exec runs (`constructs/release/step.py`, `stack_root`) and a local backend's state
-    path starts; the default fits cdktf.out. `release_config`: the configuration folder
+    path starts; the default fits cdktf.out. `state_root`: where that state path starts
+    when it differs (an output folder outside the root: the root itself, absolute).
+    `release_config`: the configuration folder
     relative to that root, which the steps then load at apply whatever TIERFORM_CONFIG the
     applying shell has (None: they read TIERFORM_CONFIG, default `config`).
 
@@ -61,10 +63,11 @@ class TierStack(TerraformStack):
         dbt_cloud: DbtCloudEnvironmentSpec | None = None,
         release_root: str = ROOT_FALLBACK,
         release_config: str | None = None,
+        state_root: str | None = None,
     ):
         super().__init__(scope, tier.name)
         # Backend settings are read by Terraform as plain strings: they get the raw spec.
-        add_backend(self, tier.name, tier.backend, root=release_root)
+        add_backend(self, tier.name, tier.backend, root=state_root or release_root)
         # Everything else sees config text as Terraform literals (tierform/constructs/literal.py).
         self.tier = tier = literal_spec(tier)
         self.guardrails = guardrails.for_tier(tier)

@@ -39,32 +39,35 @@ def release_command(step: str, tier: str, root: str = ROOT_FALLBACK) -> str:
     )
 
 
-def stack_root(outdir: str | Path, cwd: str | Path | None = None) -> str:
-    """The repository root (`cwd`, where cdktf runs the app) seen from a stack folder of
-    `outdir`: `../../..` for cdktf.out, one `..` more per level of a nested CDKTF_OUTDIR
-    (build/tf/cdktf.out → ../../../../..). An outdir outside the repository gets the
-    default, never a machine path: there the step needs $TIERFORM_ROOT."""
-    relative = _inside(outdir, cwd)
+def stack_root(outdir: str | Path, root: str | Path | None = None) -> str:
+    """The working root (`root`, default the working directory; Tierform's app passes the
+    platform's `work_root`, the git root) seen from a stack folder of `outdir` (relative to
+    the working directory): `../../..` for cdktf.out at the root, one `..` more per level of
+    a nested CDKTF_OUTDIR or of the folder the synth was started in (helix/cdktf.out →
+    ../../../..). An outdir outside the root gets the default, never a machine path: there
+    the step needs $TIERFORM_ROOT."""
+    relative = inside_root(outdir, root)
     depth = len(relative.parts) if relative is not None else 0
     return "/".join([".."] * (depth + 2)) if depth else ROOT_FALLBACK
 
 
-def release_config_folder(config_dir: str | Path, cwd: str | Path | None = None) -> str | None:
-    """The config folder relative to the repository root (`cwd`, where cdktf runs the app),
-    for the steps to load at apply; None when it is outside the root or not a plain path
+def release_config_folder(config_dir: str | Path, root: str | Path | None = None) -> str | None:
+    """The config folder relative to the working root (`root`, as for `stack_root`), for
+    the steps to load at apply; None when it is outside the root or not a plain path
     (CONFIG_FOLDER_PATTERN), where a machine path would make each checkout plan differently:
     the steps then read TIERFORM_CONFIG at apply, as before."""
-    relative = _inside(config_dir, cwd)
+    relative = inside_root(config_dir, root)
     if relative is None or not re.fullmatch(CONFIG_FOLDER_PATTERN, relative.as_posix()):
         return None
     return relative.as_posix()
 
 
-def _inside(path: str | Path, cwd: str | Path | None) -> Path | None:
-    """`path` relative to `cwd` (default the working directory), None when outside it."""
-    base = Path(os.path.abspath(cwd or os.getcwd()))
+def inside_root(path: str | Path, root: str | Path | None = None) -> Path | None:
+    """`path` (relative to the working directory) relative to `root` (default the working
+    directory), None when outside it."""
+    base = Path(os.path.abspath(root or os.getcwd()))
     try:
-        return Path(os.path.normpath(base / path)).relative_to(base)
+        return Path(os.path.abspath(path)).relative_to(base)
     except ValueError:
         return None
 
