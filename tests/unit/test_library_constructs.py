@@ -370,3 +370,39 @@ def test_two_airflow_environments_in_one_stack_act_through_their_own_providers(
     assert prefixed and set(prefixed.values()) == {f"{provider_type}.uat"}, used
     others = {p for address, p in used.items() if address not in prefixed}
     assert others and others <= {None, provider_type}, used
+
+
+def test_a_user_block_with_one_of_our_addresses_fails_synth_naming_both(tmp_path) -> None:
+    """cdktf would merge the two into one block without a word (a user's terraform_data
+    next to a release step, an output of theirs named like ours)."""
+    from cdktf_cdktf_provider_snowflake.provider import SnowflakeProvider
+
+    def build(stack: cdktf.TerraformStack) -> None:
+        cdktf.DataResource(stack, "release_dbt", input={"mine": "1"})
+        ReleaseStep(stack, "rel", ReleaseStepProps(step="dbt", tier="prod", triggers={"a": "1"}))
+        cdktf.TerraformOutput(stack, "airflow_dag_bucket", value="mine")
+        airflow = AIRFLOW_FLAVORS["mwaa"][1]
+        AirflowEnvironment(stack, "af", AirflowEnvironmentProps(tier="prod", airflow=airflow))
+
+    app = cdktf.App(outdir=str(tmp_path))
+    stack = cdktf.TerraformStack(app, "mine")
+    build(stack)
+    with pytest.raises(Exception) as caught:
+        app.synth()
+    message = str(caught.value)
+    assert (
+        "terraform_data.release_dbt is written by both 'mine/release_dbt' and 'mine/rel/step'"
+        in message
+    )
+    assert "output.airflow_dag_bucket is written by both 'mine/airflow_dag_bucket'" in message
+    assert "address_prefix" in message
+
+    # Distinct ids: the user's blocks sit beside ours.
+    app = cdktf.App(outdir=str(tmp_path / "ok"))
+    stack = cdktf.TerraformStack(app, "mine")
+    cdktf.DataResource(stack, "my_bookkeeping", input={"mine": "1"})
+    SnowflakeProvider(stack, "own", alias="mine", organization_name="O", account_name="A")
+    ReleaseStep(stack, "rel", ReleaseStepProps(step="dbt", tier="prod", triggers={"a": "1"}))
+    app.synth()
+    written = json.loads((tmp_path / "ok/stacks/mine/cdk.tf.json").read_text())
+    assert set(written["resource"]["terraform_data"]) == {"my_bookkeeping", "release_dbt"}

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from contextvars import ContextVar
 from typing import Any, TypeVar
 
+from tierform.constructs.address_check import check_stack
 from tierform.constructs.framework import IConstruct, TerraformDataSource, TerraformStack
 from tierform.constructs.props import check_address_prefix
 
@@ -96,8 +97,9 @@ def stack_constructor(init: Init) -> Init:
 def claim(scope: IConstruct, kind: str, name: str) -> None:
     """Record that `scope` owns `kind`.`name` in its stack; refuse a second owner."""
     stack = _BUILDING.get()
-    if stack is None:
+    if stack is None:  # a stack Tierform does not build itself: a library user's
         stack = TerraformStack.of(scope)
+        check_stack(stack)
     # The claimant itself, not its path: jsii hands back one Python object per construct,
     # and the paths (two round trips each) are only needed for the error.
     claims: dict[tuple[str, str], IConstruct] = stack.__dict__.setdefault(_CLAIMS, {})
