@@ -12,9 +12,11 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from tierform.config.dag_target import AirflowInstallFiles
     from tierform.constructs.addresses import AddressConflict
     from tierform.constructs.airflow import AirflowEnvironment
     from tierform.constructs.databricks import DatabricksEnvironment, DatabricksSandbox
+    from tierform.constructs.name_claims import NameConflict
     from tierform.constructs.props import (
         AirflowEnvironmentProps,
         DatabricksEnvironmentProps,
@@ -28,11 +30,13 @@ if TYPE_CHECKING:
 _WHERE = {
     "AddressConflict": "tierform.constructs.addresses",
     "AirflowEnvironment": "tierform.constructs.airflow",
+    "AirflowInstallFiles": "tierform.config.dag_target",
     "AirflowEnvironmentProps": "tierform.constructs.props",
     "DatabricksEnvironment": "tierform.constructs.databricks",
     "DatabricksEnvironmentProps": "tierform.constructs.props",
     "DatabricksSandbox": "tierform.constructs.databricks",
     "EnvironmentProps": "tierform.constructs.props",
+    "NameConflict": "tierform.constructs.name_claims",
     "ReleaseStep": "tierform.constructs.release",
     "ReleaseStepProps": "tierform.constructs.props",
     "SnowflakeEnvironment": "tierform.constructs.snowflake",
@@ -44,10 +48,12 @@ __all__ = [
     "AddressConflict",
     "AirflowEnvironment",
     "AirflowEnvironmentProps",
+    "AirflowInstallFiles",
     "DatabricksEnvironment",
     "DatabricksEnvironmentProps",
     "DatabricksSandbox",
     "EnvironmentProps",
+    "NameConflict",
     "ReleaseStep",
     "ReleaseStepProps",
     "SnowflakeEnvironment",

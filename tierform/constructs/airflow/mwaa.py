@@ -71,6 +71,14 @@ class MwaaAirflow(Construct):
             secrets_prefix=spec.secrets_prefix(tier) if spec.secrets.enabled else None,
         )
         files = files or AirflowInstallFiles()
+        if spec.plugins is not None and files.plugins is None:
+            # The construct never reads the repository; without the bytes the environment
+            # would be created without the plugins its config names, silently.
+            raise ValueError(
+                f"airflow.plugins.path {spec.plugins.path!r}: pass the zip's bytes as "
+                "files=AirflowInstallFiles(plugins=...) (tierform.release.artifact."
+                "airflow_install_files reads them from the repository)"
+            )
         requirements = self._object("requirements", "requirements.txt", files.requirements, spec)
         plugins = self._object("plugins", "plugins.zip", files.plugins, spec)
         options = spec.configuration_options(tier)
