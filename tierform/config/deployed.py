@@ -143,9 +143,11 @@ def check_against(
 
 
 def check_retire_names(
-    tier, record: DeployedProtection | None, tier_file: str
+    tier, record: DeployedProtection | None, tier_file: str, section: str | None = None
 ) -> list[ConfigIssue]:
-    """A `retire` entry must name something this tier has or had: a typo protects nothing."""
+    """A `retire` entry must name something this tier has or had: a typo protects nothing.
+    `section`: check only the entries of that section (an environment construct's props hold
+    one section; their shared retire list may name the others' stores)."""
     known = set(data_stores(tier)) | set(record.data_stores if record else []) | {PROTECTION}
     return [
         ConfigIssue(
@@ -156,6 +158,7 @@ def check_retire_names(
         )
         for index, entry in enumerate(tier.retire)
         if entry.resource not in known
+        and (section is None or entry.resource.startswith(f"{section}."))
     ]
 
 

@@ -142,11 +142,17 @@ class EnvironmentProps(Props):
     def check(self) -> Self:
         """Raise the loader's cross-reference problems of this section as one ConfigError
         (`<PropsClass>: <field path>: <message>`); return self when there are none."""
+        from tierform.config.deployed import check_retire_names
+
         source = type(self).__name__
+        tier = self.tier_spec()
         issues = [
             ConfigIssue(source, join_path(path), message)
-            for path, message in section_problems(self.tier_spec(), self.section)
+            for path, message in section_problems(tier, self.section)
         ]
+        # Props built in code have no deployment record: a retire entry must name a store
+        # of the section (a typo would lift nothing, silently).
+        issues += check_retire_names(tier, None, source, section=self.section)
         if issues:
             raise ConfigError(issues)
         return self
