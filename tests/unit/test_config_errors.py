@@ -375,6 +375,18 @@ CASES = [
         id="cloud-flavor-on-local-tier",
     ),
     pytest.param(
+        Path("tiers") / "local.yaml",
+        _set(["snowflake"], {"connection": {"organization_name": "O", "account_name": "A"}}),
+        "tiers/local.yaml: snowflake: a local tier runs without any cloud account; remove the snowflake section",
+        id="snowflake-on-local-tier",
+    ),
+    pytest.param(
+        Path("tiers") / "staging.yaml",
+        _set(["airflow"], {"flavor": "local"}),
+        "tiers/staging.yaml: airflow.flavor: tier 'staging' (kind staging) would publish its DAGs into a local folder on whichever machine deploys it (in CI a runner's temporary disk); give it a real Airflow (flavor mwaa, astronomer, composer) or set release.dags.enabled: false",
+        id="local-airflow-on-shared-tier",
+    ),
+    pytest.param(
         PROD,
         _set(["airflow"], {**_ASTRO, "region": None}),
         "tiers/prod.yaml: airflow.region: required when deployment_type is STANDARD",

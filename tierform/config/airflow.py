@@ -56,6 +56,12 @@ class LocalAirflowSpec(FlavorSpec):
         return DagTarget(kind="local", location=folder, environment_name=f"local-{tier}")
 
 
+# The flavors that run in a cloud account (everything but `local`), in the order messages
+# list them.
+CLOUD_FLAVORS = tuple(
+    spec.flavor_name for spec in (MwaaAirflowSpec, AstronomerAirflowSpec, ComposerAirflowSpec)
+)
+
 AirflowSpec = Annotated[
     LocalAirflowSpec | MwaaAirflowSpec | AstronomerAirflowSpec | ComposerAirflowSpec,
     Field(discriminator="flavor"),

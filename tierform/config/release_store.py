@@ -140,11 +140,13 @@ def check_store(tier, platform_store) -> Iterator[Problem]:
 def check_shared_local_dags(tier, has_dags_step: bool) -> Iterator[Problem]:
     """A shared tier (dev, staging, prod) is deployed by CI runners: a `local` DAGs folder there
     is a folder on a throwaway machine, so its DAGs would silently vanish after the job."""
+    from tierform.config.airflow import CLOUD_FLAVORS  # late: the airflow specs are many
+
     airflow = tier.airflow
     if has_dags_step and tier.kind != "local" and airflow is not None and airflow.flavor == "local":
         yield (
             ["airflow", "flavor"],
             f"tier {tier.name!r} (kind {tier.kind}) would publish its DAGs into a local folder "
             "on whichever machine deploys it (in CI a runner's temporary disk); give it a real "
-            "Airflow (flavor mwaa or astronomer) or set release.dags.enabled: false",
+            f"Airflow (flavor {', '.join(CLOUD_FLAVORS)}) or set release.dags.enabled: false",
         )
