@@ -406,3 +406,75 @@ def test_a_user_block_with_one_of_our_addresses_fails_synth_naming_both(tmp_path
     app.synth()
     written = json.loads((tmp_path / "ok/stacks/mine/cdk.tf.json").read_text())
     assert set(written["resource"]["terraform_data"]) == {"my_bookkeeping", "release_dbt"}
+
+
+def test_mwaa_plugins_named_in_props_without_their_bytes_are_refused(tmp_path) -> None:
+    """The construct never reads the repository: plugins.zip named in the section and no
+    bytes given would create the environment without them."""
+    from tierform.constructs import AirflowInstallFiles
+
+    airflow = {**AIRFLOW_FLAVORS["mwaa"][1], "plugins": {"path": "airflow/plugins.zip"}}
+    props = AirflowEnvironmentProps(tier="prod", airflow=airflow)
+    stack = cdktf.TerraformStack(cdktf.App(outdir=str(tmp_path)), "mine")
+    with pytest.raises(ValueError, match=r"airflow\.plugins\.path 'airflow/plugins\.zip'.*files="):
+        AirflowEnvironment(stack, "af", props)
+
+    stack = cdktf.TerraformStack(cdktf.App(outdir=str(tmp_path / "ok")), "mine")
+    files = AirflowInstallFiles(plugins=b"PK\x05\x06" + b"\0" * 18)
+    AirflowEnvironment(stack, "af", props, files=files)
+    written = json.loads(cdktf.Testing.synth(stack))
+    environment = written["resource"]["aws_mwaa_environment"]["airflow"]
+    assert environment["plugins_s3_path"] == "plugins.zip"
+    assert "airflow_plugins" in written["resource"]["aws_s3_object"]
+
+
+def test_props_refuse_a_retire_entry_naming_no_store_of_their_section() -> None:
+    """A typo in `retire` lifts nothing, silently: refused as the loader refuses it."""
+    retire = [{"resource": "snowflake.databases.RAWW", "reason": "moved"}]
+    with pytest.raises(ConfigError) as caught:
+        SnowflakeEnvironmentProps(tier="prod", snowflake=_snowflake(), retire=retire)
+    [issue] = caught.value.issues
+    assert (issue.file, issue.path) == ("SnowflakeEnvironmentProps", "retire.0.resource")
+    assert "'snowflake.databases.RAWW' is not a data store of tier 'prod'" in issue.message
+
+    # One retire list shared by a tier's constructs: each checks its own section's entries.
+    shared = [
+        {"resource": "snowflake.databases.RAW", "reason": "moved"},
+        {"resource": "databricks.catalog", "reason": "moved"},
+        {"resource": "protection", "reason": "moved"},
+    ]
+    props = SnowflakeEnvironmentProps(tier="prod", snowflake=_snowflake(), retire=shared)
+    assert props.retire[0].resource == "snowflake.databases.RAW"
+
+
+def test_two_environments_making_one_physical_object_are_refused_naming_both() -> None:
+    """address_prefix keeps the Terraform addresses apart; the objects they create must be
+    apart too, by the loader's rule for tiers (config/shared_names.py)."""
+    from tierform.constructs import NameConflict
+
+    stack = cdktf.TerraformStack(cdktf.App(), "mine")
+    SnowflakeEnvironment(stack, "a", SnowflakeEnvironmentProps(tier="prod", snowflake=_snowflake()))
+    second = SnowflakeEnvironmentProps(tier="prod", address_prefix="b", snowflake=_snowflake())
+    with pytest.raises(NameConflict) as caught:
+        SnowflakeEnvironment(stack, "b", second)
+    message = str(caught.value)
+    assert "'mine/a' and 'mine/b' both make the database 'RAW_PROD'" in message
+    assert "Snowflake account ACME.ANALYTICS" in message
+
+    # Another tier name, or another account: distinct objects, accepted.
+    SnowflakeEnvironment(
+        stack, "c", SnowflakeEnvironmentProps(tier="lab", address_prefix="c", snowflake=_snowflake())
+    )
+    other = _snowflake(connection={"organization_name": "ACME", "account_name": "OTHER"})
+    SnowflakeEnvironment(
+        stack, "d", SnowflakeEnvironmentProps(tier="prod", address_prefix="d", snowflake=other)
+    )
+
+    # Airflow: one MWAA environment name (and S3 bucket) twice.
+    stack = cdktf.TerraformStack(cdktf.App(), "air")
+    airflow = AIRFLOW_FLAVORS["mwaa"][1]
+    AirflowEnvironment(stack, "a", AirflowEnvironmentProps(tier="qa", airflow=airflow))
+    with pytest.raises(NameConflict, match="both make the S3 bucket"):
+        AirflowEnvironment(
+            stack, "b", AirflowEnvironmentProps(tier="qa", address_prefix="b", airflow=airflow)
+        )

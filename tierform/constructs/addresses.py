@@ -94,6 +94,11 @@ def stack_constructor(init: Init) -> Init:
     return build  # type: ignore[return-value]
 
 
+def building_stack() -> Any:
+    """The Tierform stack whose constructor is running, or None (a library user's stack)."""
+    return _BUILDING.get()
+
+
 def claim(scope: IConstruct, kind: str, name: str) -> None:
     """Record that `scope` owns `kind`.`name` in its stack; refuse a second owner."""
     stack = _BUILDING.get()

@@ -15,6 +15,7 @@ from tierform.config.tier import TierSpec
 from tierform.constructs.addresses import set_address_prefix
 from tierform.constructs.framework import Construct, TerraformResource
 from tierform.constructs.literal import literal_spec
+from tierform.constructs.name_claims import claim_names
 from tierform.constructs.props import AirflowEnvironmentProps, environment_props
 
 
@@ -44,6 +45,7 @@ class AirflowEnvironment(Construct):
         super().__init__(scope, id)
         props = environment_props(AirflowEnvironmentProps, props, tier)
         set_address_prefix(self, props.address_prefix)
+        claim_names(self, props.tier_spec())
         self.props = props
         # Its tier's guardrails, unless a tier stack above carries them (a stack of one's own).
         from tierform.stacks.guardrails import guard_environment

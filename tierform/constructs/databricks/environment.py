@@ -18,6 +18,7 @@ from tierform.constructs.databricks.service_principal import TierServicePrincipa
 from tierform.constructs.databricks.sql_warehouses import SqlWarehouses
 from tierform.constructs.framework import Construct, TerraformResource
 from tierform.constructs.literal import literal_spec
+from tierform.constructs.name_claims import claim_names
 from tierform.constructs.props import DatabricksEnvironmentProps, environment_props
 
 
@@ -43,6 +44,7 @@ class DatabricksEnvironment(Construct):
         super().__init__(scope, id)
         props = environment_props(DatabricksEnvironmentProps, props, tier)
         set_address_prefix(self, props.address_prefix)
+        claim_names(self, props.tier_spec())
         self.props = props
         # Its tier's guardrails, unless a tier stack above carries them (a stack of one's own).
         from tierform.stacks.guardrails import guard_environment

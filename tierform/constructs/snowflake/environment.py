@@ -7,6 +7,7 @@ from tierform.config.tier import TierSpec
 from tierform.constructs.addresses import set_address_prefix
 from tierform.constructs.framework import Construct, TerraformResource
 from tierform.constructs.literal import literal_spec
+from tierform.constructs.name_claims import claim_names
 from tierform.constructs.props import SnowflakeEnvironmentProps, environment_props
 from tierform.constructs.snowflake.access_roles import SnowflakeAccessRoles
 from tierform.constructs.snowflake.databases import SnowflakeDatabases
@@ -39,6 +40,7 @@ class SnowflakeEnvironment(Construct):
         super().__init__(scope, id)
         props = environment_props(SnowflakeEnvironmentProps, props, tier)
         set_address_prefix(self, props.address_prefix)
+        claim_names(self, props.tier_spec())
         self.props = props
         # Its tier's guardrails, unless a tier stack above carries them (a stack of one's own).
         from tierform.stacks.guardrails import guard_environment
