@@ -463,7 +463,9 @@ def test_two_environments_making_one_physical_object_are_refused_naming_both() -
 
     # Another tier name, or another account: distinct objects, accepted.
     SnowflakeEnvironment(
-        stack, "c", SnowflakeEnvironmentProps(tier="lab", address_prefix="c", snowflake=_snowflake())
+        stack,
+        "c",
+        SnowflakeEnvironmentProps(tier="lab", address_prefix="c", snowflake=_snowflake()),
     )
     other = _snowflake(connection={"organization_name": "ACME", "account_name": "OTHER"})
     SnowflakeEnvironment(

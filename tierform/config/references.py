@@ -42,7 +42,10 @@ def check_tier(tier: TierSpec, repo_root: Path | None = None) -> Iterator[Proble
     sf = tier.snowflake
     if sf is not None and tier.kind == "local":
         # As Databricks and a cloud Airflow on a local tier: its stack would need an account.
-        yield ["snowflake"], "a local tier runs without any cloud account; remove the snowflake section"
+        yield (
+            ["snowflake"],
+            "a local tier runs without any cloud account; remove the snowflake section",
+        )
         return
     if sf is None:
         # No Snowflake of the tier's own: a dbt service user it inherits (a DuckDB tier that
