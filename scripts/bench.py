@@ -8,13 +8,16 @@ from the example to ~50,000 resource instances. Prints figures; asserts nothing.
 Per size, each a fresh process measured by scripts/bench_measure.py (wall, CPU of the
 process and everything it waited for, peak RSS summed over its process tree):
 - floor: importing what the synth imports (tierform, cdktf, the Snowflake and Databricks
-  provider packages and our constructs), measured in the same run as the synth;
+  provider submodules Tierform uses and our constructs), measured in the same run as the synth;
+- package floor: importing cdktf and the two provider packages whole (`import
+  cdktf_cdktf_provider_databricks` runs every one of its submodules), the floor as issue 16
+  measured it before Tierform imported the packages a submodule at a time;
 - synth: `python main.py` (validation, constructs, guardrails, jsii, writing, summary);
 - gate: `python -m tierform policy` on that output (checkov included);
 - validate: `python -m tierform validate`, and the config load alone inside it;
 - plan-summary: `python -m tierform plan-summary` on a generated plan JSON with as many
   changes as the platform has instances (1% destroys/replaces, 10% updates).
-Ratios: synth / floor, and the gate's wall and CPU per 1,000 instances. The floor and the
+Ratios: synth / floor, synth / package floor, and the gate's wall and CPU per 1,000 instances. The floor and the
 synth run as --repeat pairs (default 3), one right after the other: single runs vary by a
 second or more on a shared 2-core machine, so the row shows the median run of each and the
 median of the pairs' CPU ratios, with their range.
@@ -47,6 +50,11 @@ FLOOR = (
     "tierform.constructs.databricks, tierform.constructs.airflow, tierform.constructs.release; "
     "from tierform.guard import skip_exit_collection; skip_exit_collection()"
 )
+PACKAGE_FLOOR = (
+    "import gc; gc.disable(); import cdktf, cdktf_cdktf_provider_snowflake, "
+    "cdktf_cdktf_provider_databricks; "
+    "from tierform.guard import skip_exit_collection; skip_exit_collection()"
+)
 LOAD_ONLY = (
     "import sys, time; from pathlib import Path; from tierform.config import load_platform; "
     "t = time.process_time(); load_platform(Path(sys.argv[1])); "
@@ -66,6 +74,8 @@ class Row:
     summary: Measured
     summary_chars: int
     ratios: list[float]  # synth / floor CPU of each pair
+    package_floor: Measured
+    package_ratios: list[float]  # synth / package floor CPU of each pair
 
 
 def environment(**extra: str) -> dict[str, str]:
@@ -107,11 +117,15 @@ def bench_size(label: str, work: Path, repeat: int = 3) -> Row:
         generate_config(config, SIZES[label])
     outdir = work / "cdktf.out"
     env = environment(TIERFORM_CONFIG=str(config), CDKTF_OUTDIR=str(outdir))
-    floors, synths = [], []
+    floors, package_floors, synths = [], [], []
     for _ in range(repeat):
+        package_floors.append(
+            _checked("package floor", run([PY, "-c", PACKAGE_FLOOR], env=env, cwd=str(REPO)))
+        )
         floors.append(_checked("import floor", run([PY, "-c", FLOOR], env=env, cwd=str(REPO))))
         synths.append(_checked("synth", run([PY, str(REPO / "main.py")], env=env, cwd=str(REPO))))
     ratios = [s.cpu / f.cpu for f, s in zip(floors, synths, strict=True)]
+    package_ratios = [s.cpu / f.cpu for f, s in zip(package_floors, synths, strict=True)]
     floor, synth = _median_run(floors), _median_run(synths)
     count = instances(outdir)
     gate = _checked(
@@ -139,8 +153,9 @@ def bench_size(label: str, work: Path, repeat: int = 3) -> Row:
     )  # fmt: skip
     chars = len((work / "summary.md").read_text(encoding="utf-8"))
     return Row(
-        label, count, floor, synth, gate, validate, float(load.stdout), summary, chars, ratios
-    )
+        label, count, floor, synth, gate, validate, float(load.stdout), summary, chars, ratios,
+        _median_run(package_floors), package_ratios,
+    )  # fmt: skip
 
 
 def print_row(r: Row) -> None:
@@ -150,7 +165,10 @@ def print_row(r: Row) -> None:
         f"floor {r.floor.wall:5.1f}s/{r.floor.cpu:5.1f}s  "
         f"synth {r.synth.wall:5.1f}s/{r.synth.cpu:5.1f}s {r.synth.peak_mb:5.0f}MB "
         f"({statistics.median(r.ratios):4.2f}x floor CPU, {len(r.ratios)} pairs "
-        f"{min(r.ratios):4.2f}-{max(r.ratios):4.2f}x)  "
+        f"{min(r.ratios):4.2f}-{max(r.ratios):4.2f}x; "
+        f"package floor {r.package_floor.wall:4.1f}s/{r.package_floor.cpu:4.1f}s, "
+        f"{statistics.median(r.package_ratios):4.2f}x "
+        f"{min(r.package_ratios):4.2f}-{max(r.package_ratios):4.2f}x)  "
         f"gate {r.gate.wall:6.1f}s/{r.gate.cpu:6.1f}s {r.gate.peak_mb:5.0f}MB "
         f"({r.gate.wall / per_k:5.2f}s/{r.gate.cpu / per_k:5.2f}s per 1k)  "
         f"validate {r.validate.wall:4.1f}s/{r.validate.cpu:4.1f}s (load {r.load_cpu:4.2f}s)  "

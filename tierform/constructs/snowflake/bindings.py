@@ -11,8 +11,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from tierform.constructs.framework import FRAMEWORK
+from tierform.constructs.provider_packages import import_lazily
 
 if TYPE_CHECKING or FRAMEWORK == "cdktf":
+    # Only the submodules below, not the package's 150-250 (provider_packages.py says why).
+    import_lazily("cdktf_cdktf_provider_snowflake")
     from cdktf_cdktf_provider_snowflake.account_role import (
         AccountRole,
     )
