@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import reprlib
 from collections.abc import Callable, Sequence
@@ -49,6 +50,8 @@ def _type_name(value: Any) -> str:
         return "a mapping"
     if value is None:
         return "nothing (null)"
+    if isinstance(value, dt.date):  # `2026-12-31` unquoted (a datetime is a date too)
+        return "a date"
     return type(value).__name__
 
 
@@ -82,7 +85,7 @@ def describe(error: dict[str, Any]) -> str:
     if kind in ("literal_error", "enum"):
         return f"{_short(value)} is not one of {_choices(str(ctx.get('expected', '')))}"
     if kind in _EXPECTED_TYPE:
-        return f"expected {_EXPECTED_TYPE[kind]}, got {_type_name(value)} {_short(value)}"
+        return _wrong_type([_EXPECTED_TYPE[kind]], value)
     if kind == "greater_than_equal":
         return f"must be at least {ctx['ge']}, got {_short(value)}"
     if kind == "greater_than":
@@ -102,6 +105,15 @@ def describe(error: dict[str, Any]) -> str:
     if kind == "value_error":
         return str(error["msg"]).removeprefix("Value error, ")
     return f"{error['msg']} (got {_short(value)})"
+
+
+def _wrong_type(expected: list[str], value: Any) -> str:
+    """`expected a string or a mapping, got a number 2.1`, with a hint when quoting fixes it."""
+    text = f"expected {' or '.join(expected)}, got {_type_name(value)} {_short(value)}"
+    if "a string" in expected and isinstance(value, int | float | dt.date):
+        # YAML typed what was written (2.10 is the number 2.1, 0123 is 123): quotes keep it.
+        text += " (put it in quotes to keep it as written)"
+    return text
 
 
 def display_path(loc: Loc, data: Any) -> list[str | int]:
@@ -149,13 +161,23 @@ def join_path(path: Sequence[str | int]) -> str:
 
 
 def issues_from_validation(
-    exc: ValidationError, data: Any, file_for: Callable[[Sequence[str | int]], str]
+    exc: ValidationError,
+    data: Any,
+    file_for: Callable[[Sequence[str | int]], str],
+    written_as: dict[str, str] | None = None,
 ) -> list[ConfigIssue]:
-    """Every error of `exc`, each attributed to the file that holds (or lacks) the field."""
+    """Every error of `exc`, each attributed to the file that holds (or lacks) the field.
+    `written_as` names a top-level field the model fills from another one by what the
+    user wrote (`tier_entries` from `tiers`), so its errors are said, and merged, there."""
     issues: list[ConfigIssue] = []
     seen: set[tuple[str, str]] = set()
+    # A field that takes one of several types (a tier: a name or a mapping) fails once per
+    # type; said once: "expected a string or a mapping".
+    wrong_type: dict[str, tuple[int, list[str]]] = {}
     for error in exc.errors(include_url=False):
         path = display_path(error["loc"], data)
+        if written_as and path and path[0] in written_as:
+            path = [written_as[str(path[0])], *path[1:]]
         if error["type"] == "unknown_key":
             path = [*path, error["ctx"]["key"]]
         elif error["type"] == "field_error":  # a model-level check about one of its fields
@@ -167,5 +189,17 @@ def issues_from_validation(
         if key in seen:
             continue
         seen.add(key)
+        expected = _EXPECTED_TYPE.get(error["type"])
+        if expected and text in wrong_type:
+            index, types = wrong_type[text]
+            if expected not in types:
+                types.append(expected)
+                issue = issues[index]
+                issues[index] = ConfigIssue(
+                    issue.file, issue.path, _wrong_type(types, error.get("input"))
+                )
+            continue
+        if expected:
+            wrong_type[text] = (len(issues), [expected])
         issues.append(ConfigIssue(file_for(path), text, describe(error)))
     return issues

@@ -73,12 +73,12 @@ def load_platform(config_dir: str | Path = "config") -> PlatformConfig:
     except ValidationError as exc:
         raise ConfigError(
             issues
-            + _entries_as_tiers(
-                issues_from_validation(
-                    exc,
-                    {**raw_platform, "tier_entries": raw_platform.get("tiers")},
-                    lambda _path: platform_display,
-                )
+            + issues_from_validation(
+                exc,
+                {**raw_platform, "tier_entries": raw_platform.get("tiers")},
+                lambda _path: platform_display,
+                # `tier_entries[3].kind` is what the user wrote as `tiers[3].kind`.
+                written_as={"tier_entries": "tiers"},
             )
         ) from None
 
@@ -176,16 +176,6 @@ def load_platform(config_dir: str | Path = "config") -> PlatformConfig:
         dbt_targets=dbt_targets or {},
         repository_subfolder=subfolder,
     )
-
-
-def _entries_as_tiers(issues: list[ConfigIssue]) -> list[ConfigIssue]:
-    """`tier_entries[3].kind` is what the user wrote as `tiers[3].kind`."""
-    return [
-        ConfigIssue(i.file, "tiers" + i.path[len("tier_entries") :], i.message)
-        if i.path.startswith("tier_entries")
-        else i
-        for i in issues
-    ]
 
 
 def _check_deployed(

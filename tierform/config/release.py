@@ -209,9 +209,10 @@ class DbtFileError(ValueError):
 
 
 def _read_yaml(path: Path) -> Any:
-    # The same limits as config files (regular file, size cap, bounded aliases, UTF-8).
+    # The same limits as config files (regular file, size cap, bounded aliases, UTF-8);
+    # scalars typed as dbt (PyYAML) types them.
     try:
-        return read_yaml_mapping(path, path.name)
+        return read_yaml_mapping(path, path.name, yaml_1_1=True)
     except ConfigError as exc:
         issue = exc.issues[0]
         if issue.message.startswith("expected a mapping"):

@@ -31,7 +31,64 @@ MAX_ALIAS_VALUES = 100_000
 
 
 class _StrictLoader(yaml.SafeLoader):
-    """SafeLoader that rejects duplicate mapping keys instead of keeping the last one."""
+    """SafeLoader that rejects duplicate mapping keys instead of keeping the last one. Its
+    scalars are PyYAML's (YAML 1.1): dbt's own files, read as dbt reads them."""
+
+    text_keys = False
+
+
+class _ConfigLoader(_StrictLoader):
+    """_StrictLoader for Tierform's own files: plain scalars typed as YAML 1.2 types them
+    (_yaml12_scalars), every mapping key the text written."""
+
+    text_keys = True
+
+
+_BOOL = "tag:yaml.org,2002:bool"
+_INT = "tag:yaml.org,2002:int"
+_FLOAT = "tag:yaml.org,2002:float"
+
+
+def _yaml12_scalars(loader: type) -> None:
+    """Plain scalars typed as YAML 1.2 types them, not as PyYAML's YAML 1.1 does.
+
+    YAML 1.1 reads `yes`, `no`, `on`, `off`, `y` and `n` as booleans: a warehouse or schema
+    named NO (Norway) became the key False, shown as `0`; a tier listed as `- on` became
+    True. It reads `1:30` as 90 (base 60) and `010` as 8 (octal). Here only true/false are
+    booleans, and numbers are decimal (or 0x / 0o). Every field that takes a boolean is
+    strict (config/base.py), so `enabled: yes` is refused as "expected true or false"
+    rather than read one way or another. Dates stay dates (policy-suppressions' expires)."""
+    kept = {
+        first: [(tag, rx) for tag, rx in resolvers if tag not in (_BOOL, _INT, _FLOAT)]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    loader.yaml_implicit_resolvers = kept
+    loader.add_implicit_resolver(
+        _BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+    )
+    loader.add_implicit_resolver(
+        _INT,
+        re.compile(r"^(?:[-+]?[0-9][0-9_]*|0x[0-9a-fA-F_]+|0o[0-7_]+)$"),
+        list("-+0123456789"),
+    )
+    # PyYAML's float pattern without its base-60 branch (`1:30.5`); a float needs a dot.
+    loader.add_implicit_resolver(
+        _FLOAT,
+        re.compile(
+            r"^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?"
+            r"|\.[0-9_]+(?:[eE][-+][0-9]+)?"
+            r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
+        ),
+        list("-+0123456789."),
+    )
+    loader.add_constructor(_INT, _construct_int)
+
+
+def _construct_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int:
+    text = loader.construct_scalar(node).replace("_", "")
+    if text[:2] in ("0x", "0o"):
+        return int(text, 0)
+    return int(text, 10)  # `010` is ten, as in YAML 1.2 (1.1 read it as octal 8)
 
 
 # The same loader over libyaml's parser (when PyYAML was built with it): ~6x faster on a
@@ -39,10 +96,19 @@ class _StrictLoader(yaml.SafeLoader):
 # only text the pure-Python loader's reader accepts, and any document it refuses is parsed
 # again by the pure-Python loader, so errors (and their wording) stay that loader's.
 _FastStrictLoader: type | None = None
+_FastConfigLoader: type | None = None
 if getattr(yaml, "__with_libyaml__", False):
 
     class _FastStrictLoader(yaml.CSafeLoader):  # type: ignore[no-redef]
         """CSafeLoader with _StrictLoader's mapping constructor."""
+
+        text_keys = False
+
+    class _FastConfigLoader(_FastStrictLoader):  # type: ignore[no-redef]
+        """_FastStrictLoader with _ConfigLoader's scalar types and keys (libyaml parses;
+        a scalar's type is resolved by PyYAML's Python resolver in both)."""
+
+        text_keys = True
 
 
 def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
@@ -53,6 +119,10 @@ def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool
     written: set[Any] = set()
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=deep)
+        if loader.text_keys and not isinstance(key, str) and _is_plain(key_node):
+            # Every key in Tierform's files is a name or a field: `2024:` or `null:` is the
+            # text written (which the name rules then judge), not a number or nothing.
+            key = key_node.value
         try:
             hash(key)
         except TypeError:
@@ -63,6 +133,11 @@ def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool
             written.add(key)
         mapping[key] = loader.construct_object(value_node, deep=deep)
     return mapping
+
+
+def _is_plain(node: yaml.Node) -> bool:
+    """An unquoted scalar (a quoted one resolves to a string anyway)."""
+    return isinstance(node, yaml.ScalarNode) and not node.style  # libyaml says "", PyYAML None
 
 
 class _DuplicateKey(Exception):
@@ -80,11 +155,12 @@ class _UnhashableKey(Exception):
         self.line = line
 
 
-_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-if _FastStrictLoader is not None:
-    _FastStrictLoader.add_constructor(
-        yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping
-    )
+for _loader in (_StrictLoader, _FastStrictLoader):
+    if _loader is not None:
+        _loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+for _loader in (_ConfigLoader, _FastConfigLoader):
+    if _loader is not None:
+        _yaml12_scalars(_loader)
 
 
 def _alias_growth(root: yaml.Node) -> int:
@@ -134,14 +210,18 @@ def _alias_growth(root: yaml.Node) -> int:
     return size(root) - written
 
 
-def load_yaml_text(text: str, display: str) -> Any:
-    """Parse one YAML document with the strict loader; bad YAML is a ConfigError."""
-    if _FastStrictLoader is not None and not yaml.reader.Reader.NON_PRINTABLE.search(text):
+def load_yaml_text(text: str, display: str, *, yaml_1_1: bool = False) -> Any:
+    """Parse one YAML document with the strict loader; bad YAML is a ConfigError.
+    `yaml_1_1`: type scalars as PyYAML does (for dbt's files, which dbt reads that way)."""
+    fast, slow = (
+        (_FastStrictLoader, _StrictLoader) if yaml_1_1 else (_FastConfigLoader, _ConfigLoader)
+    )
+    if fast is not None and not yaml.reader.Reader.NON_PRINTABLE.search(text):
         try:
-            return _load_with(_FastStrictLoader, text, display)
+            return _load_with(fast, text, display)
         except yaml.YAMLError:
             pass  # parse it again below: the error is the pure-Python loader's
-    return _load_with(_StrictLoader, text, display)
+    return _load_with(slow, text, display)
 
 
 def _load_with(loader_class: type, text: str, display: str) -> Any:
@@ -164,12 +244,14 @@ def _load_with(loader_class: type, text: str, display: str) -> Any:
         loader.dispose()
 
 
-def read_yaml_mapping(path: Path, display: str) -> dict[str, Any]:
-    """Read a YAML file whose top level must be a mapping; `display` is the name used in errors."""
+def read_yaml_mapping(path: Path, display: str, *, yaml_1_1: bool = False) -> dict[str, Any]:
+    """Read a YAML file whose top level must be a mapping; `display` is the name used in
+    errors. `yaml_1_1`: a file another tool reads with PyYAML's types (dbt's profiles.yml),
+    so a target named `no` is what dbt makes of it."""
     text = read_text_file(path, display)
     _refuse_comment_secrets(text, display)
     try:
-        data = load_yaml_text(text, display)
+        data = load_yaml_text(text, display, yaml_1_1=yaml_1_1)
     except RecursionError:
         raise ConfigError([ConfigIssue(display, "", "YAML nested too deeply")]) from None
     except _DuplicateKey as dup:
