@@ -6,9 +6,11 @@ removes the ones the app no longer produces), repeated synths, `--skip-synth`. T
 from __future__ import annotations
 
 import json
+import subprocess
 
 import pytest
 from release_support import make_repo_copy
+from support import REPO, tool_env
 
 pytestmark = pytest.mark.integration
 
@@ -49,3 +51,21 @@ def test_cdktf_diff_after_full_subset_and_repeated_synths(tmp_path):
         "terraform_data.release_dbt": ["create"],
         "terraform_data.release_dags": ["create"],
     }
+
+
+@pytest.mark.parametrize("command", ["diff", "deploy"])
+def test_the_cli_reads_a_stack_named_help_as_its_help_command(tmp_path, command):
+    # Why tierform.config.base.CDKTF_RESERVED_STACK_NAMES holds `help`: the command never
+    # runs (an app that cannot start is not even launched), yet the exit code is 0.
+    (tmp_path / "cdktf.json").write_text('{"app": "false", "language": "python"}')
+
+    result = subprocess.run(
+        [str(REPO / "node_modules" / ".bin" / "cdktf"), command, "help"],
+        cwd=tmp_path,
+        env=tool_env(CI="true"),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert f"cdktf {command} [stack" in result.stdout

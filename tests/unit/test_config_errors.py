@@ -406,6 +406,12 @@ CASES = [
     ),
     pytest.param(
         PLATFORM,
+        _set(["tiers", 1], "help"),
+        "platform.yaml: tiers.1: 'help' cannot name a tier or stack: the cdktf CLI reads `cdktf diff help` as its own help command (it prints the usage, plans nothing and exits 0); choose another name",
+        id="tier-named-cdktf-help",
+    ),
+    pytest.param(
+        PLATFORM,
         _set(["release", "dbt", "project_dir"], "examples/nope"),
         "platform.yaml: release.dbt.project_dir: folder 'examples/nope' does not exist",
         id="release-missing-dbt-folder",

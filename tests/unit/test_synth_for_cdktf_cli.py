@@ -8,9 +8,16 @@ from __future__ import annotations
 import json
 import shutil
 
+import pytest
 from support import EXAMPLE_CONFIG, run_synth_in_process, shared_synth
 
-from tierform.gitops.cdktf_cli import cli_env, first_error_line
+from tierform.gitops.cdktf_cli import (
+    CLI_VARIABLE,
+    CdktfCliError,
+    cli_env,
+    first_error_line,
+    run,
+)
 from tierform.synth import CDKTF_CLI_SYNTH_VARIABLE
 
 
@@ -76,3 +83,19 @@ def test_a_cloud_stack_saves_its_plan_through_terraform_cli_args(monkeypatch):
     assert env["TF_CLI_ARGS_plan"] == "-parallelism=4 -lock=false -out=plan"
     assert cli_env("prod", save_cloud_plan=True)["TF_CLI_ARGS_plan"] == "-parallelism=4 -out=plan"
     assert cli_env("prod")["TF_CLI_ARGS_plan"] == "-parallelism=4"  # the user's, unchanged
+
+
+def test_a_stack_the_cli_reads_as_its_help_command_is_refused_before_the_cli_runs(
+    tmp_path, monkeypatch
+):
+    # `cdktf deploy help` would print the usage and exit 0: "applied" with nothing run.
+    marker = tmp_path / "ran"
+    fake = tmp_path / "cdktf"
+    fake.write_text(f"#!/bin/sh\ntouch {marker}\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv(CLI_VARIABLE, str(fake))
+    with pytest.raises(CdktfCliError, match="'help' cannot name a tier or stack"):
+        run(["deploy", "help", "--auto-approve"], stack="help", root=tmp_path)
+    assert not marker.exists()
+    run(["deploy", "dev"], stack="dev", root=tmp_path)  # any other stack reaches the CLI
+    assert marker.exists()

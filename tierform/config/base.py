@@ -77,6 +77,27 @@ def _check_slug(value: str) -> str:
 # Tier and developer names: they become stack names, file names and parts of object names.
 Slug = Annotated[str, AfterValidator(_check_slug)]
 
+# Stack names the cdktf CLI takes as its own word: `cdktf diff help` and `cdktf deploy help`
+# print the usage and exit 0 (yargs' help command), so a tier of that name would be
+# "planned" and "deployed" with no Terraform run, and CD would record the deployment.
+# Checked on cdktf-cli 0.21: the other command words (deploy, synth, completion, …) reach
+# the command as a stack name. Sandbox stacks (`tier-developer`) hold a `-`, never a word.
+CDKTF_RESERVED_STACK_NAMES = frozenset({"help"})
+
+
+def check_stack_name(value: str) -> str:
+    if value in CDKTF_RESERVED_STACK_NAMES:
+        raise ValueError(
+            f"{shorten(value)} cannot name a tier or stack: the cdktf CLI reads `cdktf diff {value}` "
+            "as its own help command (it prints the usage, plans nothing and exits 0); "
+            "choose another name"
+        )
+    return value
+
+
+# Tier names: slugs that are also safe stack names on the cdktf command line.
+TierName = Annotated[str, AfterValidator(_check_slug), AfterValidator(check_stack_name)]
+
 
 def names_list_to_map(value: Any) -> Any:
     """Allow `[A, B]` as shorthand for `{A: {}, B: {}}`; a name listed twice is an error."""

@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from tierform.config.base import Slug, Spec
+from tierform.config.base import Slug, Spec, TierName
 from tierform.config.ci import CiSpec
 from tierform.config.dbt_cloud_resolve import DbtCloudEnvironmentSpec, resolve
 from tierform.config.error_format import shorten
@@ -26,7 +26,7 @@ class PlatformSpec(Spec):
     name: Slug
     description: str | None = None
     # Promotion order: code moves from the first tier to the last.
-    tiers: list[Slug] = Field(min_length=1)
+    tiers: list[TierName] = Field(min_length=1)
     # Default naming rule; a tier may override it.
     naming: NamingRule = Field(default_factory=NamingRule)
     # Which git refs deploy which tier (see tierform/config/promotion.py); empty: none.

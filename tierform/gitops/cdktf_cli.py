@@ -16,6 +16,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from tierform.config.base import check_stack_name
+
 # Another cdktf binary than the project's pinned one (e.g. a global install).
 CLI_VARIABLE = "TIERFORM_CDKTF"
 PROJECT_CLI = Path("node_modules") / ".bin" / "cdktf"
@@ -103,6 +105,11 @@ def run(
     save_cloud_plan: bool = False,
 ) -> CliResult:
     """`cdktf ARGS` in `root` (the project folder, where cdktf.json is), output teed."""
+    try:
+        # Validated configs never get here with such a stack; a library app's could.
+        check_stack_name(stack)
+    except ValueError as exc:
+        raise CdktfCliError(str(exc)) from None
     cmd = [cdktf_binary(root), *args]
     lines: list[str] = []
     with subprocess.Popen(
