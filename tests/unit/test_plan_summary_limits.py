@@ -52,11 +52,13 @@ def test_small_plan_is_not_cut():
     assert md.count('snowflake_schema.schemas["DB.SCHEMA_') == 10
 
 
-def test_destroy_list_longer_than_the_limit_is_still_whole():
+def test_a_destroy_list_longer_than_the_limit_is_counted_and_the_comment_still_fits():
+    # Over the limit, GitHub refuses the comment and the reviewers see nothing at all.
     plan = parse_plan(huge_plan(adds=50, destroys=300))
     md = render(Summary([TierPlan("prod", plan)]), max_chars=5_000)
-    assert all(f'grants["ROLE_{i:04d}"]' in md for i in range(300))
-    assert "Per-tier detail left out" in md
+    assert len(md) <= 5_000
+    assert "- **prod** (300): `snowflake_grant_privileges_to_account_role.grants` (300)" in md
+    assert "**Not every address fits in this comment** (300 destroyed or replaced" in md
 
 
 def test_each_action_counted():
@@ -109,3 +111,77 @@ def test_an_expected_tier_that_left_nothing_is_shown_failed(tmp_path, monkeypatc
         "plan-summary", "--plans-dir", str(plans), "--config", str(tmp_path / "none")
     )
     assert "**prod**" not in alone.stdout
+
+
+def _doomed_plan(n: int, *, per_block: bool) -> dict:
+    """`n` destroys: instances of one for_each block, or `n` blocks of one instance each
+    (a library user's resources without for_each)."""
+    changes = [
+        _rc(f'snowflake_schema.schemas["DB.S_{i:05d}"]', ["delete"])
+        if per_block
+        else _rc(f"snowflake_schema.s_{i:05d}", ["delete"])
+        for i in range(n)
+    ]
+    changes += [
+        _rc(f'snowflake_database.dbs["DB_{i:03d}"]', ["delete", "create"]) for i in range(5)
+    ]
+    return {"format_version": "1.2", "planned_values": {}, "resource_changes": changes}
+
+
+def test_more_destroys_than_a_comment_can_name_are_counted_per_block_and_listed_in_full(
+    tmp_path,
+):
+    plan_path = tmp_path / "prod.json"
+    plan_path.write_text(json.dumps(_doomed_plan(20_000, per_block=True)))
+    out = tmp_path / "plans" / "summary.md"
+    result = run_tierform_in_process("plan-summary", "--plan", f"prod={plan_path}", "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    md = out.read_text()
+    assert len(md) <= 65_536  # one address per line would be ~900,000 characters
+    head = md.split("<details>")[0]
+    assert "**🗑️ 20,000 resource(s) will be DESTROYED:**" in head
+    assert "- **prod** (20,000): `snowflake_schema.schemas` (20,000)" in head
+    assert "- **prod** (5): `snowflake_database.dbs` (5)" in head
+    assert "**Not every address fits in this comment** (20,005 destroyed or replaced" in head
+    full = out.with_name("summary.destroys.md")
+    assert f"`{full}`" in head
+    listed = full.read_text()
+    assert all(f'`snowflake_schema.schemas["DB.S_{i:05d}"]`' in listed for i in range(20_000))
+    assert listed.count("- **prod**: ") == 20_005
+
+
+def test_too_many_blocks_to_count_are_counted_per_type():
+    md = render(Summary([TierPlan("prod", parse_plan(_doomed_plan(8_000, per_block=False)))]))
+    assert len(md) <= 65_536
+    head = md.split("<details>")[0]
+    assert "- **prod** (8,000): `snowflake_schema` (8,000)" in head
+    assert "- **prod** (5): `snowflake_database` (5)" in head
+    assert "`tierform plan-summary -o FILE` writes the complete list beside FILE" in head
+
+
+def test_the_notice_links_the_workflow_run_in_github_actions(tmp_path, monkeypatch):
+    plan_path = tmp_path / "prod.json"
+    plan_path.write_text(json.dumps(_doomed_plan(20_000, per_block=True)))
+    monkeypatch.setenv("GITHUB_SERVER_URL", "https://github.com")
+    monkeypatch.setenv("GITHUB_REPOSITORY", "acme/data")
+    monkeypatch.setenv("GITHUB_RUN_ID", "42")
+    out = tmp_path / "summary.md"
+    run_tierform_in_process("plan-summary", "--plan", f"prod={plan_path}", "-o", str(out))
+    assert (
+        "the complete list is in `summary.destroys.md`, uploaded with "
+        "[this workflow run](https://github.com/acme/data/actions/runs/42)."
+    ) in out.read_text()
+
+
+def test_the_full_list_is_rewritten_every_run(tmp_path):
+    """A list left by an earlier plan never stands for this one."""
+    plan_path = tmp_path / "prod.json"
+    plan_path.write_text(json.dumps(huge_plan(adds=3, destroys=0)))
+    out = tmp_path / "summary.md"
+    full = tmp_path / "summary.destroys.md"
+    full.write_text('- **prod**: **`snowflake_schema.old["X"]`**\n')
+    result = run_tierform_in_process("plan-summary", "--plan", f"prod={plan_path}", "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    assert "snowflake_schema.old" not in full.read_text()
+    assert "No resource other than a release step is destroyed or replaced." in full.read_text()
+    assert "Not every address fits" not in out.read_text()

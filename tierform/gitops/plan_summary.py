@@ -15,6 +15,7 @@ cut until the comment fits, but the destroy/replace list at the top never is.
 
 from __future__ import annotations
 
+import os
 import sys
 import tempfile
 from collections import defaultdict
@@ -28,7 +29,18 @@ from tierform.config.errors import CONFIG_VARIABLE
 from tierform.gitops.attribute_diff import SENSITIVE, UNKNOWN, AttributeChange
 from tierform.gitops.dag_changes import FileChange, GitError, dag_changes
 from tierform.gitops.dbt_models import ModelSelection, last_success_dir, ledger_state_dir
-from tierform.gitops.markdown import GITHUB_COMMENT_LIMIT, cell, code, short_hash
+from tierform.gitops.destroy_list import (
+    COMPLETE_LEVELS,
+    LEVELS,
+    doomed,
+    full_list,
+    full_list_path,
+    incomplete_notice,
+    section,
+    trigger_text,
+    why_replaced,
+)
+from tierform.gitops.markdown import GITHUB_COMMENT_LIMIT, cell, code
 from tierform.gitops.plan_model import Plan, PlanFormatError, ResourceChange, load_plan
 from tierform.gitops.plan_status import FAILED, TierStatus, read_status, tier_of_status_file
 from tierform.gitops.plan_status import SUFFIX as STATUS_SUFFIX
@@ -87,14 +99,17 @@ class Summary:
     dags: list[FileChange] | None = None
     title: str = "Tierform plan"
     notes: list[str] = field(default_factory=list)
+    # Where the complete destroy/replace list is, said when the comment cannot name it all.
+    full_list: str | None = None
 
 
 def render(summary: Summary, max_chars: int = GITHUB_COMMENT_LIMIT - 1_536) -> str:
-    """The Markdown comment, cut to `max_chars` by shortening detail only."""
-    head = _head(summary)
-    if len(head) > max_chars:
-        # Thousands of destroys/replaces: the same complete list, one line per tier.
-        head = _head(summary, compact=True)
+    """The Markdown comment, cut to `max_chars` by shortening detail only; the destroy and
+    replace list is written more densely instead (tierform/gitops/destroy_list.py)."""
+    for level in LEVELS:
+        head = _head(summary, level)
+        if len(head) <= max_chars:
+            break
     limit: int | None = None  # rows per detail list; None = everything
     while True:
         text = head + "".join(_tier_section(t, summary.dags, limit) for t in summary.tiers)
@@ -122,7 +137,7 @@ def _visible(plan: Plan) -> list[ResourceChange]:
     return [c for c in plan.changes if c.action in _ACTION_ORDER]
 
 
-def _head(summary: Summary, compact: bool = False) -> str:
+def _head(summary: Summary, level: str = "lines") -> str:
     lines = [MARKER, f"## {summary.title}", ""]
     if not summary.tiers:
         lines += ["No tier was planned: there is no plan or status file.", ""]
@@ -152,33 +167,11 @@ def _head(summary: Summary, compact: bool = False) -> str:
             + " — what they would change is unknown."
         )
         lines.append("")
-    plans = [(t.tier, t.usable) for t in summary.tiers if t.usable is not None]
-    doomed = [(tier, r) for tier, plan in plans for r in plan.with_action("destroy")]
-    replaced = [
-        (tier, r)
-        for tier, plan in plans
-        for r in plan.with_action("replace")
-        if not r.is_release_step  # release steps are replaced by design; listed per tier
-    ]
-    if doomed:
-        lines.append(f"**🗑️ {len(doomed)} resource(s) will be DESTROYED:**")
-        if compact:
-            lines += _compact_list(doomed)
-        else:
-            lines += [f"- **{tier}**: **{code(r.address)}**" for tier, r in doomed]
-        lines.append("")
-    if replaced:
-        lines.append(
-            f"**♻️ {len(replaced)} resource(s) will be REPLACED (destroyed, then created):**"
-        )
-        if compact:
-            lines += _compact_list(replaced)
-        else:
-            lines += [
-                f"- **{tier}**: **{code(r.address)}**{_why_replaced(r)}" for tier, r in replaced
-            ]
-        lines.append("")
-    if not doomed and not replaced:
+    found = doomed([(t.tier, t.usable) for t in summary.tiers if t.usable is not None])
+    lines += section(found, level)
+    if level not in COMPLETE_LEVELS:
+        lines += incomplete_notice(found, summary.full_list)
+    if found.empty:
         where = " in the tiers that were planned" if failed else ""
         lines += [f"No resource other than a release step is destroyed or replaced{where}.", ""]
     lines += [f"> {note}" for note in summary.notes]
@@ -187,26 +180,8 @@ def _head(summary: Summary, compact: bool = False) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _compact_list(changes: list[tuple[str, ResourceChange]]) -> list[str]:
-    """Every address still, one line per tier (reasons are in the per-tier detail)."""
-    by_tier: dict[str, list[str]] = defaultdict(list)
-    for tier, r in changes:
-        by_tier[tier].append(code(r.address))
-    return [f"- **{tier}** ({len(a)}): " + ", ".join(a) for tier, a in by_tier.items()]
-
-
 def _bold_if(n: int) -> str:
     return f"**{n}**" if n else "0"
-
-
-def _why_replaced(r: ResourceChange) -> str:
-    if r.trigger_changes:
-        return " — " + _trigger_text(r)
-    if r.replace_paths:
-        return " — forced by " + ", ".join(code(p) for p in r.replace_paths)
-    if r.reason:
-        return f" — {r.reason.replace('_', ' ')}"
-    return ""
 
 
 def _release_steps(plan: Plan) -> list[ResourceChange]:
@@ -268,18 +243,8 @@ def _why_release(step: ResourceChange) -> str:
     if step.reason == "replace_because_tainted":
         return "re-run: the last run failed (tainted)"
     if not step.trigger_changes:
-        return _why_replaced(step).removeprefix(" — ") or "replaced"
-    return _trigger_text(step)
-
-
-def _trigger_text(r: ResourceChange) -> str:
-    """Which `triggers_replace` keys changed, before → after (hashes shortened)."""
-    changed = [
-        f"{code(tc.key)} {short_hash(tc.before) if tc.before is not None else '(new)'} → "
-        f"{short_hash(tc.after) if tc.after is not None or tc.before is None else '(removed)'}"
-        for tc in r.trigger_changes
-    ]
-    return "changed " + "; ".join(changed)
+        return why_replaced(step).removeprefix(" — ") or "replaced"
+    return trigger_text(step)
 
 
 def _model_lines(models: ModelSelection, limit: int | None) -> list[str]:
@@ -507,6 +472,14 @@ def plan_summary(
         Path | None,
         typer.Option("--output", "-o", help="write the Markdown here (default: stdout)"),
     ] = None,
+    full_list_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--full-list",
+            help="write every destroyed and replaced address here (default with -o: "
+            "FILE's name with .destroys.md); the comment points to it when it cannot list all",
+        ),
+    ] = None,
     dbt_project: Annotated[
         Path | None,
         typer.Option(
@@ -614,10 +587,35 @@ def plan_summary(
             summary.dags = dag_changes(dags_folder, base, repo=dags_repo)
         except GitError as exc:
             summary.notes.append(f"DAG changes unknown: {exc}")
+    if full_list_file is None and output is not None:
+        full_list_file = full_list_path(output)
+    if full_list_file is not None:
+        summary.full_list = _full_list_place(full_list_file)
     text = render(summary, max_chars=max_chars)
+    if full_list_file is not None:
+        # Always written, so a file left by an earlier run never stands for this plan.
+        found = doomed([(t.tier, t.usable) for t in tiers if t.usable is not None])
+        _write(full_list_file, full_list(found, title), "the complete destroy/replace list")
     if output is None:
         sys.stdout.write(text)
     else:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_text(text, encoding="utf-8")
-        print(f"tierform plan-summary: wrote {output} ({len(text):,} characters)", file=sys.stderr)
+        _write(output, text, "the comment")
+
+
+def _full_list_place(path: Path) -> str:
+    """`path`, and the workflow run whose artifacts hold it when this runs in GitHub Actions."""
+    place = code(path.name)
+    server, repo, run = (
+        os.environ.get(name) for name in ("GITHUB_SERVER_URL", "GITHUB_REPOSITORY", "GITHUB_RUN_ID")
+    )
+    if server and repo and run:
+        return f"{place}, uploaded with [this workflow run]({server}/{repo}/actions/runs/{run})"
+    return code(str(path))
+
+
+def _write(path: Path, text: str, what: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    print(
+        f"tierform plan-summary: wrote {what} to {path} ({len(text):,} characters)", file=sys.stderr
+    )
