@@ -96,7 +96,7 @@ def run_gate(options: GateOptions, console: Console | None = None) -> int:
     write_junit(evaluation, options.results / "policy.junit.xml", plan_findings)
     write_json(evaluation, options.results / "policy.json", plan_findings)
     (options.results / "checkov.json").write_text(json.dumps(report.raw, indent=1), "utf-8")
-    print_report(evaluation, console, plan_findings)
+    print_report(evaluation, console, plan_findings, options.results)
 
     failed = sum(1 for f in evaluation.findings if f.verdict == "fail") + len(plan_findings)
     warned = sum(1 for f in evaluation.findings if f.verdict == "warn")

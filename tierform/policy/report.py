@@ -15,6 +15,11 @@ from tierform.policy.findings import Evaluation, Finding
 from tierform.policy.plan_guard import PlanFinding
 
 _STYLE = {"fail": "bold red", "warn": "yellow", "suppressed": "dim"}
+_RANK = {"fail": 0, "warn": 1, "suppressed": 2}
+# Findings printed on the terminal, each kind (checks, plan guard): a check failing on a
+# 50,000-instance map or a plan deleting it would print 50,000 rows (two thirds of the
+# gate's time, a log nobody reads). Every finding is in the result files.
+MAX_SHOWN = 100
 
 
 def _shown(path: Path) -> str:
@@ -22,8 +27,24 @@ def _shown(path: Path) -> str:
     return str(path) if relative.startswith("..") else relative
 
 
+def _more(hidden: list[str], results: Path | None) -> str:
+    """`… and N more (CHECK ×n, …)`: what the terminal left out, and where it all is."""
+    counts: dict[str, int] = {}
+    for check_id in hidden:
+        counts[check_id] = counts.get(check_id, 0) + 1
+    by_check = ", ".join(f"{check} ×{n:,}" for check, n in sorted(counts.items()))
+    where = f"{_shown(results)}/" if results is not None else ""
+    return (
+        f"… and {len(hidden):,} more ({by_check}); every finding is in {where}policy.json, "
+        "policy.sarif and policy.junit.xml"
+    )
+
+
 def print_report(
-    evaluation: Evaluation, console: Console, plan_findings: list[PlanFinding]
+    evaluation: Evaluation,
+    console: Console,
+    plan_findings: list[PlanFinding],
+    results: Path | None = None,
 ) -> None:
     stacks = Table(title="Policy gate: stacks", title_justify="left")
     stacks.add_column("stack", no_wrap=True)
@@ -47,7 +68,8 @@ def print_report(
         for column in ("verdict", "check", "stack", "resource"):
             table.add_column(column, no_wrap=True)
         table.add_column("problem", overflow="fold", ratio=1)
-        for f in evaluation.findings:
+        ordered = sorted(evaluation.findings, key=lambda f: _RANK[f.verdict])
+        for f in ordered[:MAX_SHOWN]:
             problem = (
                 f.message if f.verdict != "suppressed" else f"{f.message} (suppressed: {f.reason})"
             )
@@ -59,8 +81,14 @@ def print_report(
                 problem,
             )
         console.print(table)
-    for p in plan_findings:
+        if len(ordered) > MAX_SHOWN:
+            hidden = [f"{f.check_id} {f.verdict}" for f in ordered[MAX_SHOWN:]]
+            console.print(_more(hidden, results), highlight=False)
+    for p in plan_findings[:MAX_SHOWN]:
         console.print(f"[bold red]PLAN {PLAN_RULE}[/] {p.message}", highlight=False)
+    if len(plan_findings) > MAX_SHOWN:
+        hidden = [PLAN_RULE] * (len(plan_findings) - MAX_SHOWN)
+        console.print(_more(hidden, results), highlight=False)
     for note in evaluation.notes:
         console.print(f"[dim]note:[/] {note}")
     for problem in evaluation.problems:
