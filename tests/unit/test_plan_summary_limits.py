@@ -185,3 +185,41 @@ def test_the_full_list_is_rewritten_every_run(tmp_path):
     assert "snowflake_schema.old" not in full.read_text()
     assert "No resource other than a release step is destroyed or replaced." in full.read_text()
     assert "Not every address fits" not in out.read_text()
+
+
+def test_instances_are_counted_per_block_whatever_their_keys_and_modules_hold():
+    data = {"format_version": "1.2", "resource_changes": [
+        _rc(f'snowflake_schema.schemas["snowflake_schema.schemas_{i}"]', ["delete"])
+        for i in range(400)
+    ]}  # fmt: skip
+    for i in range(300):
+        rc = _rc('snowflake_table.t["a]b\\"c"]', ["delete"])  # type and name from here
+        rc["address"] = f'module.m["k{i}"].' + rc["address"]
+        data["resource_changes"].append(rc)
+    md = render(Summary([TierPlan("prod", parse_plan(data))]), max_chars=8_000)
+    head = md.split("<details>")[0]
+    assert (
+        "- **prod** (700): `snowflake_schema.schemas` (400), `module.m.snowflake_table.t` (300)"
+        in head
+    )
+
+
+def test_a_head_too_long_without_destroys_says_nothing_about_addresses_and_still_fits():
+    summary = Summary([TierPlan("dev", parse_plan(huge_plan(adds=3, destroys=0)))])
+    summary.notes = ["DAG changes unknown: " + "x" * 400]
+    md = render(summary, max_chars=300)
+    assert len(md) <= 300
+    assert "Not every address fits" not in md
+    assert md.endswith("_… cut here to stay under 300 characters._\n")
+
+
+def test_the_full_list_cannot_be_the_comment_file(tmp_path):
+    plan_path = tmp_path / "prod.json"
+    plan_path.write_text(json.dumps(huge_plan(adds=1, destroys=1)))
+    out = tmp_path / "summary.md"
+    result = run_tierform_in_process(
+        "plan-summary", "--plan", f"prod={plan_path}", "-o", str(out), "--full-list", str(out)
+    )
+    assert result.returncode == 2
+    assert "the same file as --output" in result.stderr
+    assert not out.exists()

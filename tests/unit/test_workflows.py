@@ -263,6 +263,20 @@ def test_pr_comment_always_posts_and_sarif_comes_from_the_gate():
     assert runs.index("make tfcheck") == runs.index("make synth") + 1
 
 
+def test_the_complete_destroy_list_is_uploaded_after_the_comment_and_never_blocks_it():
+    steps = load("pr.yml")["jobs"]["comment"]["steps"]
+    post = next(i for i, s in enumerate(steps) if "pr-comment" in s.get("run", ""))
+    upload = next(i for i, s in enumerate(steps) if "upload-artifact" in s.get("uses", ""))
+    assert upload > post  # a failed upload cannot skip the comment
+    step = steps[upload]
+    assert step["if"] == "always()" and step["continue-on-error"] is True
+    assert "plans/summary.destroys.md" in step["with"]["path"]  # plan-summary -o's default
+    download = next(s for s in steps if "download-artifact" in s.get("uses", ""))
+    # Never a name a tier's plan artifact could take (plan-<tier>) or the download matches.
+    assert not re.fullmatch(download["with"]["pattern"].replace("*", ".*"), step["with"]["name"])
+    assert step["with"]["overwrite"] is True  # a re-run of the job uploads again
+
+
 def test_deciding_jobs_use_the_light_setup():
     """A ref that deploys nothing costs one light job: no cdktf, Terraform, dbt or Airflow."""
     for name in ("pr.yml", "deploy.yml", "drift.yml"):

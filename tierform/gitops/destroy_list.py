@@ -84,7 +84,7 @@ def _listed(changes: Listed, level: str, *, reasons: bool) -> list[str]:
             f"- **{tier}** ({len(group):,}): " + ", ".join(code(r.address) for r in group)
             for tier, group in _by_tier(changes).items()
         ]
-    key = _block if level == "blocks" else (lambda r: r.type)
+    key = (lambda r: _block(r.address)) if level == "blocks" else (lambda r: r.type)
     lines = []
     for tier, group in _by_tier(changes).items():
         counts: dict[str, int] = defaultdict(int)
@@ -102,15 +102,39 @@ def _by_tier(changes: Listed) -> dict[str, list[ResourceChange]]:
     return by_tier
 
 
-def _block(r: ResourceChange) -> str:
-    """The resource block of an instance: its address without the for_each/count index
-    (`module.m.snowflake_schema.schemas["A.B"]` → `module.m.snowflake_schema.schemas`)."""
-    own = f"{r.type}.{r.name}"
-    at = r.address.rfind(own)
-    return r.address[: at + len(own)] if at >= 0 else r.address
+def _block(address: str) -> str:
+    """The resource block of an instance: its address without the for_each/count indexes,
+    of the resource and of its modules (`module.m["a"].snowflake_schema.s["A.B"]` →
+    `module.m.snowflake_schema.s`). A quoted key may hold anything, `]` and `"` included."""
+    out: list[str] = []
+    i = 0
+    while i < len(address):
+        if address[i] == "[":
+            i = _index_end(address, i)
+        else:
+            out.append(address[i])
+            i += 1
+    return "".join(out)
 
 
-def incomplete_notice(found: Doomed, where: str | None) -> list[str]:
+def _index_end(address: str, start: int) -> int:
+    """The position just after the `[...]` that opens at `start`."""
+    quoted = False
+    i = start + 1
+    while i < len(address):
+        ch = address[i]
+        if quoted and ch == "\\":
+            i += 2
+            continue
+        if ch == '"':
+            quoted = not quoted
+        elif ch == "]" and not quoted:
+            return i + 1
+        i += 1
+    return len(address)
+
+
+def incomplete_notice(found: Doomed, where: str | None, max_chars: int) -> list[str]:
     """Said when the comment cannot name every address (levels `blocks` and `types`)."""
     total = len(found.destroyed) + len(found.replaced)
     place = (
@@ -119,8 +143,9 @@ def incomplete_notice(found: Doomed, where: str | None) -> list[str]:
         else "`tierform plan-summary -o FILE` writes the complete list beside FILE"
     )
     return [
-        f"**Not every address fits in this comment** ({total:,} destroyed or replaced, "
-        f"GitHub's 65,536-character limit): counts per resource block or type above; {place}.",
+        f"**Not every address fits in this comment** ({total:,} destroyed or replaced; the "
+        f"comment is kept under {max_chars:,} characters, GitHub refuses more than 65,536): "
+        f"counts per resource block or type above; {place}.",
         "",
     ]
 

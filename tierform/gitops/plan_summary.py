@@ -32,6 +32,7 @@ from tierform.gitops.dbt_models import ModelSelection, last_success_dir, ledger_
 from tierform.gitops.destroy_list import (
     COMPLETE_LEVELS,
     LEVELS,
+    Doomed,
     doomed,
     full_list,
     full_list_path,
@@ -106,8 +107,11 @@ class Summary:
 def render(summary: Summary, max_chars: int = GITHUB_COMMENT_LIMIT - 1_536) -> str:
     """The Markdown comment, cut to `max_chars` by shortening detail only; the destroy and
     replace list is written more densely instead (tierform/gitops/destroy_list.py)."""
-    for level in LEVELS:
-        head = _head(summary, level)
+    found = doomed([(t.tier, t.usable) for t in summary.tiers if t.usable is not None])
+    # Denser levels only help a list that is there; a head too long for another reason
+    # (notes, hundreds of failed tiers) is cut by _fit.
+    for level in LEVELS if not found.empty else LEVELS[:1]:
+        head = _head(summary, found, level, max_chars)
         if len(head) <= max_chars:
             break
     limit: int | None = None  # rows per detail list; None = everything
@@ -118,12 +122,23 @@ def render(summary: Summary, max_chars: int = GITHUB_COMMENT_LIMIT - 1_536) -> s
         longest = max((_detail_rows(t) for t in summary.tiers), default=0)
         if limit == 0:
             # Only the never-cut part is left; it is longer than the limit on its own.
-            return (
-                head + "\n_Per-tier detail left out: the destroy list alone fills the comment._\n"
+            what = "the summary" if found.empty else "the destroy list"
+            return _fit(
+                head + f"\n_Per-tier detail left out: {what} alone fills the comment._\n", max_chars
             )
         limit = max(0, (limit if limit is not None else longest) // 2)
         if limit < 5:
             limit = 0
+
+
+def _fit(text: str, max_chars: int) -> str:
+    """`text`, cut at a line end to `max_chars` if it is still longer: a comment GitHub
+    refuses shows the reviewers nothing at all."""
+    if len(text) <= max_chars:
+        return text
+    tail = f"\n\n_… cut here to stay under {max_chars:,} characters._\n"
+    kept = text[: max(0, max_chars - len(tail))]
+    return kept[: kept.rfind("\n") + 1 if "\n" in kept else 0] + tail
 
 
 def _detail_rows(tier: TierPlan) -> int:
@@ -137,7 +152,7 @@ def _visible(plan: Plan) -> list[ResourceChange]:
     return [c for c in plan.changes if c.action in _ACTION_ORDER]
 
 
-def _head(summary: Summary, level: str = "lines") -> str:
+def _head(summary: Summary, found: Doomed, level: str, max_chars: int) -> str:
     lines = [MARKER, f"## {summary.title}", ""]
     if not summary.tiers:
         lines += ["No tier was planned: there is no plan or status file.", ""]
@@ -167,10 +182,9 @@ def _head(summary: Summary, level: str = "lines") -> str:
             + " — what they would change is unknown."
         )
         lines.append("")
-    found = doomed([(t.tier, t.usable) for t in summary.tiers if t.usable is not None])
     lines += section(found, level)
     if level not in COMPLETE_LEVELS:
-        lines += incomplete_notice(found, summary.full_list)
+        lines += incomplete_notice(found, summary.full_list, max_chars)
     if found.empty:
         where = " in the tiers that were planned" if failed else ""
         lines += [f"No resource other than a release step is destroyed or replaced{where}.", ""]
@@ -589,6 +603,13 @@ def plan_summary(
             summary.notes.append(f"DAG changes unknown: {exc}")
     if full_list_file is None and output is not None:
         full_list_file = full_list_path(output)
+    if full_list_file is not None and output is not None and _same(full_list_file, output):
+        print(
+            f"tierform plan-summary: --full-list {full_list_file}: the same file as --output; "
+            f"the complete list needs a file of its own (default: {full_list_path(output)})",
+            file=sys.stderr,
+        )
+        raise typer.Exit(EXIT_BAD_INPUT)
     if full_list_file is not None:
         summary.full_list = _full_list_place(full_list_file)
     text = render(summary, max_chars=max_chars)
@@ -600,6 +621,10 @@ def plan_summary(
         sys.stdout.write(text)
     else:
         _write(output, text, "the comment")
+
+
+def _same(a: Path, b: Path) -> bool:
+    return a.resolve() == b.resolve()
 
 
 def _full_list_place(path: Path) -> str:

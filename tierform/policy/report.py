@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 import os
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from rich.console import Console
 from rich.table import Table
@@ -14,12 +16,25 @@ from tierform.policy.catalog import BY_ID
 from tierform.policy.findings import Evaluation, Finding
 from tierform.policy.plan_guard import PlanFinding
 
+T = TypeVar("T")
 _STYLE = {"fail": "bold red", "warn": "yellow", "suppressed": "dim"}
 _RANK = {"fail": 0, "warn": 1, "suppressed": 2}
-# Findings printed on the terminal, each kind (checks, plan guard): a check failing on a
-# 50,000-instance map or a plan deleting it would print 50,000 rows (two thirds of the
-# gate's time, a log nobody reads). Every finding is in the result files.
+# Findings printed on the terminal per stack, each kind (checks, plan guard): a check
+# failing on a 50,000-instance map or a plan deleting it would print 50,000 rows (two
+# thirds of the gate's time, a log nobody reads). Per stack, so one tier's thousands never
+# hide another tier's one. Every finding is in the result files.
 MAX_SHOWN = 100
+
+
+def _split(items: list[T], stack_of: Callable[[T], str | None]) -> tuple[list[T], list[T]]:
+    """(shown, hidden): the first MAX_SHOWN of each stack, in order, and the rest."""
+    seen: dict[str | None, int] = {}
+    shown, hidden = [], []
+    for item in items:
+        stack = stack_of(item)
+        seen[stack] = seen.get(stack, 0) + 1
+        (shown if seen[stack] <= MAX_SHOWN else hidden).append(item)
+    return shown, hidden
 
 
 def _shown(path: Path) -> str:
@@ -27,12 +42,15 @@ def _shown(path: Path) -> str:
     return str(path) if relative.startswith("..") else relative
 
 
-def _more(hidden: list[str], results: Path | None) -> str:
-    """`… and N more (CHECK ×n, …)`: what the terminal left out, and where it all is."""
-    counts: dict[str, int] = {}
-    for check_id in hidden:
-        counts[check_id] = counts.get(check_id, 0) + 1
-    by_check = ", ".join(f"{check} ×{n:,}" for check, n in sorted(counts.items()))
+def _more(hidden: list[tuple[str, str | None]], results: Path | None) -> str:
+    """`… and N more (CHECK in STACK ×n, …)`: what the terminal left out, and where it is."""
+    counts: dict[tuple[str, str | None], int] = {}
+    for key in hidden:
+        counts[key] = counts.get(key, 0) + 1
+    by_check = ", ".join(
+        f"{check} in {stack or 'an unknown stack'} ×{n:,}"
+        for (check, stack), n in sorted(counts.items(), key=lambda kv: (kv[0][0], kv[0][1] or ""))
+    )
     where = f"{_shown(results)}/" if results is not None else ""
     return (
         f"… and {len(hidden):,} more ({by_check}); every finding is in {where}policy.json, "
@@ -69,7 +87,8 @@ def print_report(
             table.add_column(column, no_wrap=True)
         table.add_column("problem", overflow="fold", ratio=1)
         ordered = sorted(evaluation.findings, key=lambda f: _RANK[f.verdict])
-        for f in ordered[:MAX_SHOWN]:
+        shown, hidden = _split(ordered, lambda f: f.stack)
+        for f in shown:
             problem = (
                 f.message if f.verdict != "suppressed" else f"{f.message} (suppressed: {f.reason})"
             )
@@ -81,14 +100,14 @@ def print_report(
                 problem,
             )
         console.print(table)
-        if len(ordered) > MAX_SHOWN:
-            hidden = [f"{f.check_id} {f.verdict}" for f in ordered[MAX_SHOWN:]]
-            console.print(_more(hidden, results), highlight=False)
-    for p in plan_findings[:MAX_SHOWN]:
+        if hidden:
+            keys = [(f"{f.check_id} {f.verdict}", f.stack) for f in hidden]
+            console.print(_more(keys, results), highlight=False)
+    shown_plan, hidden_plan = _split(plan_findings, lambda p: p.stack)
+    for p in shown_plan:
         console.print(f"[bold red]PLAN {PLAN_RULE}[/] {p.message}", highlight=False)
-    if len(plan_findings) > MAX_SHOWN:
-        hidden = [PLAN_RULE] * (len(plan_findings) - MAX_SHOWN)
-        console.print(_more(hidden, results), highlight=False)
+    if hidden_plan:
+        console.print(_more([(PLAN_RULE, p.stack) for p in hidden_plan], results), highlight=False)
     for note in evaluation.notes:
         console.print(f"[dim]note:[/] {note}")
     for problem in evaluation.problems:
