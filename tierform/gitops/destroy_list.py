@@ -16,7 +16,7 @@ to the complete list, which `tierform plan-summary -o FILE` always writes beside
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,7 +40,9 @@ class Doomed:
         return not self.destroyed and not self.replaced
 
 
-def doomed(plans: list[tuple[str, Plan]]) -> Doomed:
+def doomed(plans: list[tuple[str, Plan | None]]) -> Doomed:
+    """What the plans destroy and replace; (tier, None) for a tier without a usable plan."""
+    plans = [(tier, plan) for tier, plan in plans if plan is not None]
     return Doomed(
         [(tier, r) for tier, plan in plans for r in plan.with_action("destroy")],
         [
@@ -87,9 +89,7 @@ def _listed(changes: Listed, level: str, *, reasons: bool) -> list[str]:
     key = (lambda r: _block(r.address)) if level == "blocks" else (lambda r: r.type)
     lines = []
     for tier, group in _by_tier(changes).items():
-        counts: dict[str, int] = defaultdict(int)
-        for r in group:
-            counts[key(r)] += 1
+        counts = Counter(key(r) for r in group)
         listed = ", ".join(f"{code(name)} ({n:,})" for name, n in counts.items())
         lines.append(f"- **{tier}** ({len(group):,}): {listed}")
     return lines

@@ -107,7 +107,7 @@ class Summary:
 def render(summary: Summary, max_chars: int = GITHUB_COMMENT_LIMIT - 1_536) -> str:
     """The Markdown comment, cut to `max_chars` by shortening detail only; the destroy and
     replace list is written more densely instead (tierform/gitops/destroy_list.py)."""
-    found = doomed([(t.tier, t.usable) for t in summary.tiers if t.usable is not None])
+    found = doomed([(t.tier, t.usable) for t in summary.tiers])
     # Denser levels only help a list that is there; a head too long for another reason
     # (notes, hundreds of failed tiers) is cut by _fit.
     for level in LEVELS if not found.empty else LEVELS[:1]:
@@ -603,7 +603,11 @@ def plan_summary(
             summary.notes.append(f"DAG changes unknown: {exc}")
     if full_list_file is None and output is not None:
         full_list_file = full_list_path(output)
-    if full_list_file is not None and output is not None and _same(full_list_file, output):
+    if (
+        full_list_file is not None
+        and output is not None
+        and full_list_file.resolve() == output.resolve()
+    ):
         print(
             f"tierform plan-summary: --full-list {full_list_file}: the same file as --output; "
             f"the complete list needs a file of its own (default: {full_list_path(output)})",
@@ -615,16 +619,12 @@ def plan_summary(
     text = render(summary, max_chars=max_chars)
     if full_list_file is not None:
         # Always written, so a file left by an earlier run never stands for this plan.
-        found = doomed([(t.tier, t.usable) for t in tiers if t.usable is not None])
+        found = doomed([(t.tier, t.usable) for t in tiers])
         _write(full_list_file, full_list(found, title), "the complete destroy/replace list")
     if output is None:
         sys.stdout.write(text)
     else:
         _write(output, text, "the comment")
-
-
-def _same(a: Path, b: Path) -> bool:
-    return a.resolve() == b.resolve()
 
 
 def _full_list_place(path: Path) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import xml.etree.ElementTree as ET
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
@@ -44,12 +45,9 @@ def _shown(path: Path) -> str:
 
 def _more(hidden: list[tuple[str, str | None]], results: Path | None) -> str:
     """`… and N more (CHECK in STACK ×n, …)`: what the terminal left out, and where it is."""
-    counts: dict[tuple[str, str | None], int] = {}
-    for key in hidden:
-        counts[key] = counts.get(key, 0) + 1
+    counts = Counter((check, stack or "an unknown stack") for check, stack in hidden)
     by_check = ", ".join(
-        f"{check} in {stack or 'an unknown stack'} ×{n:,}"
-        for (check, stack), n in sorted(counts.items(), key=lambda kv: (kv[0][0], kv[0][1] or ""))
+        f"{check} in {stack} ×{n:,}" for (check, stack), n in sorted(counts.items())
     )
     where = f"{_shown(results)}/" if results is not None else ""
     return (
